@@ -1,0 +1,31 @@
+/** Finding ports nothing is listening on, by briefly binding them. */
+import { createServer } from 'node:net';
+
+/** A port the system considers free right now on `host`. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `preferred` if it is free on `host`, else the next free port above it. */
+export async function firstFreePort(preferred: number, host = '127.0.0.1', skip: readonly number[] = []): Promise<number> {
+  for (let port = preferred; port < Math.min(preferred + 200, 65536); port++) {
+    if (!skip.includes(port) && (await canBind(port, host))) return port;
+  }
+  return freePort(host);
+}
+
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The desktop app's log: one line per entry in `<user data>/logs/switchboard.log` (the previous
+ * run's log is kept as `.old` once it grows past a few megabytes), echoed to the console.
+ */
+import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GatewayLogger } from '../proxy/gateway-logger.js';
+
+const ROTATE_AT_BYTES = 5 * 1024 * 1024;
+
+export interface FileLogger extends GatewayLogger {
+  readonly path: string;
+}
+
+export function createFileLogger(directory: string): FileLogger {
+  mkdirSync(directory, { recursive: true });
+  const path = join(directory, 'switchboard.log');
+  if (existsSync(path) && statSync(path).size > ROTATE_AT_BYTES) renameSync(path, `${path}.old`);
+  const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void => {
+    const details = fields && Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
+    const line = `${new Date().toISOString()} ${level.padEnd(5)} ${message}${details}`;
+    (level === 'info' ? console.log : level === 'warn' ? console.warn : console.error)(line);
+    try {
+      appendFileSync(path, `${line}\n`);
+    } catch {
+      // A full disk or a locked file must not take the app down; the console still has the line.
+    }
+  };
+  return {
+    path,
+    info: (message, fields) => write('info', message, fields),
+    warn: (message, fields) => write('warn', message, fields),
+    error: (message, fields) => write('error', message, fields),
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, field: unknown) => (field instanceof Error ? field.message : field));
+  } catch {
+    return '[unserializable]';
+  }
+}

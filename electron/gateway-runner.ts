@@ -1,0 +1,98 @@
+/**
+ * Runs the gateway inside the desktop app and keeps its failures contained: a gateway that cannot
+ * start, or a listener of its events that throws, is logged and shown in the tray status, but
+ * never takes the tray down.
+ */
+import type { ControlApi, GatewayEvent } from '../proxy/control-api.js';
+import type { GatewayLogger } from '../proxy/gateway-logger.js';
+import type { RunningSwitchboard } from '../proxy/switchboard.js';
+import type { GatewayStatus } from './gateway-status.js';
+
+export interface GatewayRunnerOptions {
+  start(): Promise<RunningSwitchboard>;
+  logger: GatewayLogger;
+  onStatusChange?(status: GatewayStatus): void;
+}
+
+export class GatewayRunner {
+  readonly #options: GatewayRunnerOptions;
+  readonly #listeners = new Set<(event: GatewayEvent) => void>();
+  #status: GatewayStatus = { kind: 'starting' };
+  #running: RunningSwitchboard | null = null;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(options: GatewayRunnerOptions) {
+    this.#options = options;
+  }
+
+  get status(): GatewayStatus {
+    return this.#status;
+  }
+
+  get running(): RunningSwitchboard | null {
+    return this.#running;
+  }
+
+  control(): ControlApi | null {
+    return this.#running?.control ?? null;
+  }
+
+  /** Events of the gateway, delivered to each listener on its own: one that throws does not silence the others. */
+  onEvent(listener: (event: GatewayEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async start(): Promise<boolean> {
+    this.#setStatus({ kind: 'starting' });
+    try {
+      const running = await this.#options.start();
+      this.#running = running;
+      this.#unsubscribe = running.control.subscribe((event) => this.#deliver(event));
+      this.#setStatus({ kind: 'running' });
+      this.#options.logger.info('gateway started', { console: running.admin.url });
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#options.logger.error('gateway could not start', { error: message });
+      this.#setStatus({ kind: 'failed', message });
+      return false;
+    }
+  }
+
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, saves sessions. */
+  async stop(graceMs: number): Promise<void> {
+    const running = this.#running;
+    if (running === null) return;
+    this.#setStatus({ kind: 'stopping' });
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    try {
+      await running.stop({ graceMs });
+      this.#options.logger.info('gateway stopped');
+    } catch (error) {
+      this.#options.logger.error('gateway did not stop cleanly', { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.#running = null;
+    }
+  }
+
+  #deliver(event: GatewayEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#options.logger.error('an event listener failed', { event: event.type, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  #setStatus(status: GatewayStatus): void {
+    this.#status = status;
+    try {
+      this.#options.onStatusChange?.(status);
+    } catch (error) {
+      this.#options.logger.error('status listener failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

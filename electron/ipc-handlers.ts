@@ -1,0 +1,110 @@
+/**
+ * The main-process side of the preload bridge: one invoke channel for the control methods and
+ * one event channel back to the page. Every call is checked (sender, method, arguments) before it
+ * reaches the gateway, and changes made here carry source `'dashboard'`.
+ */
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { z } from 'zod';
+import { issuesOf } from '../proxy/config-validation.js';
+import type { ChangeSource, ControlApi, GatewayEvent } from '../proxy/control-api.js';
+import { ControlError } from '../proxy/control-error.js';
+import { bridgeArgumentSchemas } from './bridge-argument-schemas.js';
+import {
+  BRIDGE_METHODS,
+  EVENT_CHANNEL,
+  INVOKE_CHANNEL,
+  type BridgeError,
+  type BridgeMethod,
+  type InvokeResult,
+} from './ipc-channels.js';
+
+const SOURCE: ChangeSource = 'dashboard';
+
+type Args<M extends BridgeMethod> = z.output<(typeof bridgeArgumentSchemas)[M]>;
+
+const callers: { [M in BridgeMethod]: (control: ControlApi, args: Args<M>) => Promise<unknown> } = {
+  getState: (control) => control.getState(),
+  getConfig: (control) => control.getConfig(),
+  listSessions: (control, [clusterId, serverId, options]) => control.listSessions(clusterId, serverId, options),
+  addCluster: (control, [input]) => control.addCluster(input, SOURCE),
+  updateCluster: (control, [clusterId, patch]) => control.updateCluster(clusterId, patch, SOURCE),
+  removeCluster: (control, [clusterId]) => control.removeCluster(clusterId, SOURCE),
+  addServer: (control, [clusterId, input]) => control.addServer(clusterId, input, SOURCE),
+  updateServer: (control, [clusterId, serverId, patch]) => control.updateServer(clusterId, serverId, patch, SOURCE),
+  removeServer: (control, [clusterId, serverId]) => control.removeServer(clusterId, serverId, SOURCE),
+  drainServer: (control, [clusterId, serverId]) => control.drainServer(clusterId, serverId, SOURCE),
+  restoreServer: (control, [clusterId, serverId]) => control.restoreServer(clusterId, serverId, SOURCE),
+  setRoutes: (control, [routes]) => control.setRoutes(routes, SOURCE),
+  setPaused: (control, [paused]) => control.setPaused(paused, SOURCE),
+};
+
+export interface IpcBridgeOptions {
+  /** The running gateway's control API, or null while it is not running. */
+  control(): ControlApi | null;
+  /** Only the dashboard page of our own window may call. */
+  isTrustedSender(event: IpcMainInvokeEvent): boolean;
+  /** Where gateway events go. */
+  target: EventTarget;
+}
+
+export interface EventTarget {
+  webContents(): WebContents | null;
+  /** Stats ticks are dropped while the window is hidden: nobody is looking at them. */
+  isShown(): boolean;
+}
+
+export interface IpcBridge {
+  /** Passes one gateway event on to the page. */
+  sendEvent(event: GatewayEvent): void;
+  dispose(): void;
+}
+
+export function registerIpcHandlers(options: IpcBridgeOptions): IpcBridge {
+  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, args: unknown) => handleInvoke(options, event, method, args));
+  return {
+    sendEvent: (event) => {
+      if (event.type === 'stats' && !options.target.isShown()) return;
+      const contents = options.target.webContents();
+      if (contents === null || contents.isDestroyed()) return;
+      contents.send(EVENT_CHANNEL, event);
+    },
+    dispose: () => ipcMain.removeHandler(INVOKE_CHANNEL),
+  };
+}
+
+export async function handleInvoke(
+  options: IpcBridgeOptions,
+  event: IpcMainInvokeEvent,
+  method: unknown,
+  args: unknown,
+): Promise<InvokeResult> {
+  if (!options.isTrustedSender(event)) return failure('forbidden', 'this page may not control the gateway');
+  if (!isBridgeMethod(method)) return failure('invalid', `unknown method ${JSON.stringify(method)}`);
+  const parsed = bridgeArgumentSchemas[method].safeParse(args);
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error);
+    return failure('invalid', `invalid arguments for ${method}: ${issues.map((i) => `${i.path} ${i.message}`.trim()).join('; ')}`, issues);
+  }
+  const control = options.control();
+  if (control === null) return failure('unavailable', 'the gateway is not running');
+  try {
+    // The validated original is forwarded, not zod's output: a partial patch must stay partial.
+    const call = callers[method] as (control: ControlApi, args: unknown) => Promise<unknown>;
+    return { ok: true, value: await call(control, args) };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
+
+export function serializeError(error: unknown): BridgeError {
+  if (error instanceof ControlError) return { code: error.code, message: error.message, issues: error.issues };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error), issues: [] };
+}
+
+function isBridgeMethod(method: unknown): method is BridgeMethod {
+  return typeof method === 'string' && (BRIDGE_METHODS as readonly string[]).includes(method);
+}
+
+function failure(code: BridgeError['code'], message: string, issues: BridgeError['issues'] = []): InvokeResult {
+  return { ok: false, error: { code, message, issues } };
+}

@@ -1,0 +1,120 @@
+/**
+ * The tray menu as a pure function of the gateway snapshot: no Electron at run time, so every
+ * state and cluster shape is unit-tested. Clicks only call the given actions.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../proxy/control-api.js';
+import type { GatewayStatus } from './gateway-status.js';
+import type { TrayActions } from './tray-actions.js';
+import { isClusterDown, plural, statusSummary } from './tray-health.js';
+
+export interface TrayMenuOptions {
+  status: GatewayStatus;
+  startAtLogin: boolean;
+  actions: TrayActions;
+}
+
+const STATE_LABELS: Record<ServerState, string> = {
+  active: 'active',
+  draining: 'draining',
+  drained: 'drained, safe to stop',
+  offline: 'offline',
+  disabled: 'disabled',
+};
+
+export function buildTrayMenuTemplate(snapshot: GatewaySnapshot | null, options: TrayMenuOptions): MenuItemConstructorOptions[] {
+  const { actions } = options;
+  const running = options.status.kind === 'running' && snapshot !== null;
+  const paused = snapshot?.paused ?? false;
+  return [
+    { id: 'status', label: menuText(`Switchboard: ${statusSummary(snapshot, options.status)}`), enabled: false },
+    { type: 'separator' },
+    ...clusterItems(snapshot, running, actions),
+    { type: 'separator' },
+    { id: 'open-dashboard', label: 'Open dashboard', click: () => actions.openDashboard() },
+    {
+      id: 'pause',
+      label: paused ? 'Resume gateway' : 'Pause gateway',
+      enabled: running,
+      click: () => actions.setPaused(!paused),
+    },
+    {
+      id: 'start-at-login',
+      label: 'Start at login',
+      type: 'checkbox',
+      checked: options.startAtLogin,
+      click: () => actions.setStartAtLogin(!options.startAtLogin),
+    },
+    { type: 'separator' },
+    { id: 'quit', label: 'Quit Switchboard', click: () => actions.quit() },
+  ];
+}
+
+function clusterItems(snapshot: GatewaySnapshot | null, running: boolean, actions: TrayActions): MenuItemConstructorOptions[] {
+  if (snapshot === null) return [];
+  if (snapshot.clusters.length === 0) {
+    return [{ id: 'no-clusters', label: 'No clusters yet: open the dashboard to add one', enabled: false }];
+  }
+  return snapshot.clusters.map((cluster) => ({
+    id: `cluster:${cluster.id}`,
+    label: menuText(clusterLabel(cluster)),
+    submenu: cluster.servers.length === 0
+      ? [{ id: `cluster:${cluster.id}:empty`, label: 'No servers', enabled: false }]
+      : cluster.servers.map((server) => serverItem(cluster, server, running, actions)),
+  }));
+}
+
+function clusterLabel(cluster: ClusterSnapshot): string {
+  if (!cluster.enabled) return `${cluster.name} (disabled)`;
+  const down = isClusterDown(cluster) ? ', down' : '';
+  return `${cluster.name} (${plural(cluster.sessions, 'session')}${down})`;
+}
+
+export function serverLabel(server: ServerSnapshot): string {
+  return `${server.name}: ${STATE_LABELS[server.state]}, ${plural(server.sessions, 'session')}`;
+}
+
+function serverItem(
+  cluster: ClusterSnapshot,
+  server: ServerSnapshot,
+  running: boolean,
+  actions: TrayActions,
+): MenuItemConstructorOptions {
+  const key = `server:${cluster.id}/${server.id}`;
+  const restoreTo = server.drainedFromCapacity;
+  return {
+    id: key,
+    label: menuText(serverLabel(server)),
+    submenu: [
+      {
+        id: `${key}:drain`,
+        label: server.capacity > 0 ? `Drain (capacity ${server.capacity} → 0)` : 'Drain',
+        enabled: running && server.enabled && server.capacity > 0,
+        click: () => actions.drainServer(cluster.id, server.id),
+      },
+      {
+        id: `${key}:restore`,
+        label: restoreTo === null ? 'Restore' : `Restore (capacity 0 → ${restoreTo})`,
+        enabled: running && restoreTo !== null,
+        click: () => actions.restoreServer(cluster.id, server.id),
+      },
+      {
+        id: `${key}:toggle`,
+        label: server.enabled ? 'Disable' : 'Enable',
+        enabled: running,
+        click: () => actions.setServerEnabled(cluster.id, server.id, !server.enabled),
+      },
+      { type: 'separator' },
+      {
+        id: `${key}:show`,
+        label: 'Show in dashboard',
+        click: () => actions.openDashboard({ clusterId: cluster.id, serverId: server.id }),
+      },
+    ],
+  };
+}
+
+/** Windows menus read "&" as a keyboard-accelerator marker; a literal one is written "&&". */
+function menuText(text: string): string {
+  return text.replaceAll('&', '&&');
+}

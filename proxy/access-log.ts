@@ -1,0 +1,196 @@
+/**
+ * One line per request in the W3C extended log format that IIS writes, so Windows admins can read
+ * it with the tools they already use (Log Parser, Excel, a text editor). Times are UTC,
+ * `time-taken` is in milliseconds as in IIS, spaces inside a value are written as `+`, and a
+ * missing value is `-`. Off unless `logs.accessLog.enabled`; can be switched while running.
+ */
+import type http from 'node:http';
+import type { GatewayLogger } from './gateway-logger.js';
+import { RotatingLogFile } from './rotating-log-file.js';
+
+export const ACCESS_LOG_FIELDS = [
+  'date',
+  'time',
+  'c-ip',
+  'cs-method',
+  'cs-uri-stem',
+  'cs-uri-query',
+  'sc-status',
+  'sc-bytes',
+  'time-taken',
+  'cs(User-Agent)',
+  'cs(Referer)',
+  'x-cluster',
+  'x-server',
+  'x-session',
+] as const;
+
+export const ACCESS_LOG_PREFIX = 'switchboard';
+
+/** Enough of a session id to tell sessions apart in a log, never enough to use it. */
+const SESSION_ID_SHOWN = 8;
+
+export interface AccessLogEntry {
+  /** When the response finished. */
+  at: Date;
+  clientIp: string;
+  method: string;
+  /** The request target as received, path and query together. */
+  url: string;
+  status: number;
+  bytesSent: number | null;
+  durationMs: number;
+  userAgent: string | undefined;
+  referer: string | undefined;
+  cluster: string | null;
+  server: string | null;
+  sessionId: string | null;
+}
+
+export interface AccessLogSettings {
+  enabled: boolean;
+  directory: string;
+  retentionDays: number;
+}
+
+export class AccessLog {
+  private file: RotatingLogFile | null = null;
+  private settings: AccessLogSettings | null = null;
+  readonly now: () => Date;
+  private readonly logger: GatewayLogger | undefined;
+  private readonly flushIntervalMs: number | undefined;
+
+  constructor(options: { now?: () => Date; logger?: GatewayLogger; flushIntervalMs?: number } = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.logger = options.logger;
+    this.flushIntervalMs = options.flushIntervalMs;
+  }
+
+  get enabled(): boolean {
+    return this.file !== null;
+  }
+
+  /** Applies new settings (at start and on every config change); flushes the old file first. */
+  async configure(settings: AccessLogSettings): Promise<void> {
+    const previous = this.settings;
+    this.settings = { ...settings };
+    const unchanged =
+      previous && previous.enabled === settings.enabled && previous.directory === settings.directory && previous.retentionDays === settings.retentionDays;
+    if (unchanged) return;
+    const old = this.file;
+    this.file = settings.enabled
+      ? new RotatingLogFile({
+          directory: settings.directory,
+          prefix: ACCESS_LOG_PREFIX,
+          retentionDays: settings.retentionDays,
+          now: this.now,
+          header: (day) => ['#Software: Switchboard', '#Version: 1.0', `#Date: ${w3cDate(day)} ${w3cTime(day)}`, `#Fields: ${ACCESS_LOG_FIELDS.join(' ')}`],
+          onError: (error) => this.logger?.warn('access log cannot be written', { directory: settings.directory, reason: error.message }),
+          ...(this.flushIntervalMs !== undefined ? { flushIntervalMs: this.flushIntervalMs } : {}),
+        })
+      : null;
+    await old?.close();
+  }
+
+  log(entry: AccessLogEntry): void {
+    this.file?.write(formatAccessLogLine(entry));
+  }
+
+  flush(): Promise<void> {
+    return this.file?.flush() ?? Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.file?.close();
+    this.file = null;
+    this.settings = null;
+  }
+}
+
+export function formatAccessLogLine(entry: AccessLogEntry): string {
+  const queryStart = entry.url.indexOf('?');
+  const stem = queryStart < 0 ? entry.url : entry.url.slice(0, queryStart);
+  const query = queryStart < 0 ? '' : entry.url.slice(queryStart + 1);
+  return [
+    w3cDate(entry.at),
+    w3cTime(entry.at),
+    entry.clientIp,
+    entry.method,
+    stem,
+    query,
+    String(entry.status),
+    entry.bytesSent === null ? '' : String(entry.bytesSent),
+    String(Math.round(entry.durationMs)),
+    entry.userAgent,
+    entry.referer,
+    entry.cluster,
+    entry.server,
+    entry.sessionId ? entry.sessionId.slice(0, SESSION_ID_SHOWN) : '',
+  ]
+    .map(field)
+    .join(' ');
+}
+
+/** Splits a line back into named fields: for tests and for tools reading the log. */
+export function parseAccessLogLine(line: string): Record<(typeof ACCESS_LOG_FIELDS)[number], string> | null {
+  if (line.startsWith('#') || !line.trim()) return null;
+  const values = line.split(' ');
+  if (values.length !== ACCESS_LOG_FIELDS.length) return null;
+  return Object.fromEntries(ACCESS_LOG_FIELDS.map((name, i) => [name, values[i]!])) as Record<(typeof ACCESS_LOG_FIELDS)[number], string>;
+}
+
+export interface RequestDetails {
+  clientIp: string;
+  cluster: string | null;
+  server: string | null;
+  sessionId: string | null;
+}
+
+/**
+ * Logs the request when its response has finished or the client went away. `details` is read at
+ * that moment, so the gateway may fill in cluster, server and session as it learns them.
+ */
+export function logWhenFinished(accessLog: AccessLog, req: http.IncomingMessage, res: http.ServerResponse, details: () => RequestDetails): void {
+  if (!accessLog.enabled) return;
+  const startedAt = process.hrtime.bigint();
+  const socket = req.socket as (typeof req.socket & { bytesWritten?: number }) | undefined;
+  // Bytes written on the connection during this request: headers and body, like IIS's sc-bytes.
+  // HTTP/1.1 runs one request at a time per connection, so the difference belongs to this one.
+  const bytesBefore = req.httpVersionMajor === 1 ? socket?.bytesWritten : undefined;
+  let logged = false;
+  const write = (): void => {
+    if (logged) return;
+    logged = true;
+    const current = details();
+    const bytesAfter = bytesBefore !== undefined ? socket?.bytesWritten : undefined;
+    accessLog.log({
+      at: accessLog.now(),
+      clientIp: current.clientIp,
+      method: req.method ?? '',
+      url: req.url ?? '',
+      status: res.headersSent ? res.statusCode : 0,
+      bytesSent: bytesBefore !== undefined && bytesAfter !== undefined ? bytesAfter - bytesBefore : null,
+      durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6,
+      userAgent: req.headers['user-agent'],
+      referer: req.headers.referer,
+      cluster: current.cluster,
+      server: current.server,
+      sessionId: current.sessionId,
+    });
+  };
+  res.once('finish', write);
+  res.once('close', write);
+}
+
+function field(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '-';
+  return value.replace(/[\s\u0000-\u001f\u007f]/g, '+');
+}
+
+function w3cDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function w3cTime(date: Date): string {
+  return date.toISOString().slice(11, 19);
+}

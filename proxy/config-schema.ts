@@ -1,0 +1,259 @@
+/**
+ * The one schema of Switchboard's configuration: it is both the source of the TypeScript types
+ * (`z.infer`) and the validator of every config file and every runtime change.
+ */
+import { z } from 'zod';
+import { isAddressOrCidr } from './address-syntax.js';
+
+export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
+
+const slug = z
+  .string()
+  .regex(SLUG_PATTERN, 'must be 1–40 characters of a–z, 0–9 and "-"');
+
+const port = z
+  .int('must be a whole number')
+  .min(1, 'must be 1–65535')
+  .max(65535, 'must be 1–65535');
+
+const positiveSeconds = z.int('must be a whole number of seconds').min(1, 'must be at least 1 second');
+
+const certificateSourceFields = {
+  pfxPath: z.string().min(1, 'must name a .pfx file').optional(),
+  passphrase: z.string().optional(),
+  certPath: z.string().min(1, 'must name a PEM certificate file').optional(),
+  keyPath: z.string().min(1, 'must name a PEM key file').optional(),
+};
+
+const hasOneCertificateSource = (tls: { pfxPath?: string | undefined; certPath?: string | undefined; keyPath?: string | undefined }): boolean =>
+  Boolean(tls.pfxPath) !== Boolean(tls.certPath && tls.keyPath);
+
+/** A TLS host name pattern: `intranet.corp.local` or `*.corp.local`. */
+const sniHostname = z
+  .string()
+  .regex(/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, 'must be a host name or *.domain');
+
+/** An extra certificate of an HTTPS listener, served to clients asking for one of `hostnames`. */
+export const sniCertificateSchema = z
+  .strictObject({
+    hostnames: z.array(sniHostname).min(1, 'must list at least one host name'),
+    ...certificateSourceFields,
+  })
+  .refine(hasOneCertificateSource, { message: 'needs either pfxPath (with passphrase) or both certPath and keyPath' });
+
+export const tlsSchema = z
+  .object({
+    ...certificateSourceFields,
+    /** Certificates picked by the host name the client asks for (SNI); the one above is the default. */
+    sni: z.array(sniCertificateSchema).optional(),
+    /** Offer HTTP/2 to clients (backends are still spoken to over HTTP/1.1). */
+    http2: z.boolean('must be true or false').optional(),
+  })
+  .refine(hasOneCertificateSource, {
+    message: 'needs either pfxPath (with passphrase) or both certPath and keyPath',
+  });
+
+/** SHA-256 certificate fingerprint as Windows and browsers show it: `AA:BB:…`, 32 pairs. */
+export const FINGERPRINT_PATTERN = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/;
+
+export const DEFAULT_COMPRESSIBLE_TYPES = ['text/*', 'application/json', 'application/javascript', 'application/xml', 'image/svg+xml'];
+
+const addressOrCidr = z.string().refine(isAddressOrCidr, 'must be an IP address or CIDR range such as 10.0.0.0/8 or fd00::/8');
+
+/** Who may use the gateway (server-wide) or one route. */
+export const accessRuleSchema = z.strictObject({
+  mode: z.enum(['allow', 'deny'], 'must be "allow" or "deny"'),
+  addresses: z.array(addressOrCidr),
+  action: z.enum(['403', 'close'], 'must be "403" or "close"').default('403'),
+});
+
+const retentionDays = z.int('must be a whole number of days').min(1, 'must be 1–3650 days').max(3650, 'must be 1–3650 days');
+
+export const logsSchema = z.strictObject({
+  /** Folder for log files; a `logs` folder next to the config file when omitted. */
+  directory: z.string().min(1, 'must name a folder').optional(),
+  accessLog: z
+    .strictObject({
+      enabled: z.boolean('must be true or false').default(false),
+      retentionDays: retentionDays.default(30),
+    })
+    .default({ enabled: false, retentionDays: 30 }),
+  eventLog: z
+    .strictObject({
+      enabled: z.boolean('must be true or false').default(true),
+      retentionDays: retentionDays.default(30),
+    })
+    .default({ enabled: true, retentionDays: 30 }),
+});
+
+export const hostHeaderSchema = z
+  .strictObject({
+    mode: z.enum(['keep', 'fixed'], 'must be "keep" or "fixed"').default('keep'),
+    value: z
+      .string()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'must be a host name, optionally with :port')
+      .optional(),
+  })
+  .refine((header) => header.mode !== 'fixed' || Boolean(header.value), {
+    message: 'needs a value when mode is "fixed"',
+    path: ['value'],
+  });
+
+export const compressionSchema = z.strictObject({
+  enabled: z.boolean('must be true or false').default(false),
+  minBytes: z.int('must be a whole number').min(0, 'must be 0 or more').default(1024),
+  types: z
+    .array(z.string().regex(/^[a-z0-9.+-]+\/([a-z0-9.+-]+|\*)$/i, 'must be a media type such as text/html or text/*'))
+    .default([...DEFAULT_COMPRESSIBLE_TYPES]),
+});
+
+export const listenerSchema = z.strictObject({
+  port,
+  /** Address to bind; all interfaces by default, since the gateway serves the office network. */
+  host: z.string().min(1).default('0.0.0.0'),
+  tls: tlsSchema.optional(),
+  /** On a plain-HTTP listener: answer every request with a 308 to the same URL on this HTTPS port. */
+  redirectToHttps: z.strictObject({ port }).optional(),
+});
+
+export const adminSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(9090),
+  token: z.string().min(16, 'must be at least 16 characters'),
+});
+
+export const routeSchema = z.strictObject({
+  host: z
+    .string()
+    .min(1, 'must be a host name, *.domain or *')
+    .regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+)$/, 'must be a host name, *.domain or *')
+    .default('*'),
+  path: z.string().startsWith('/', 'must start with "/"').default('/'),
+  cluster: slug,
+  access: accessRuleSchema.optional(),
+});
+
+export const healthCheckSchema = z.strictObject({
+  type: z.enum(['http', 'tcp'], 'must be "http" or "tcp"').default('tcp'),
+  path: z.string().startsWith('/', 'must start with "/"').default('/'),
+  /** Host header sent with http checks; the server's own host when omitted. */
+  host: z.string().min(1).optional(),
+  intervalSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(10),
+  timeoutMs: z.int('must be a whole number').min(100, 'must be 100–60000 ms').max(60000, 'must be 100–60000 ms').default(2000),
+  unhealthyAfter: z.int('must be a whole number').min(1, 'must be 1–100').max(100, 'must be 1–100').default(2),
+  healthyAfter: z.int('must be a whole number').min(1, 'must be 1–100').max(100, 'must be 1–100').default(1),
+});
+
+export const serverSchema = z.strictObject({
+  id: slug,
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  url: z
+    .string()
+    .refine(isBackendUrl, 'must be an http:// or https:// URL such as http://10.0.0.5:8080'),
+  capacity: z.int('must be a whole number 0–100').min(0, 'must be 0–100').max(100, 'must be 0–100').default(100),
+  enabled: z.boolean('must be true or false').default(true),
+  /** The capacity a drain started from, so that restore puts it back. */
+  drainedFromCapacity: z.int().min(1).max(100).optional(),
+  /** For an https:// server with a self-signed certificate: trust exactly this certificate. */
+  tlsFingerprint: z
+    .string()
+    .regex(FINGERPRINT_PATTERN, 'must be a SHA-256 fingerprint: 32 hex pairs separated by ":" (AA:BB:…)')
+    .optional(),
+});
+
+export const clusterSchema = z.strictObject({
+  id: slug,
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  enabled: z.boolean('must be true or false').default(true),
+  sessionMethod: z.enum(['cookie', 'client-ip'], 'must be "cookie" or "client-ip"').default('cookie'),
+  cookieName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"')
+    .optional(),
+  sessionTimeoutSec: positiveSeconds.max(7 * 24 * 3600, 'must be at most 7 days').default(1800),
+  sessionMaxLifetimeSec: positiveSeconds.max(30 * 24 * 3600, 'must be at most 30 days').optional(),
+  balancing: z
+    .enum(['least-sessions', 'round-robin'], 'must be "least-sessions" or "round-robin"')
+    .default('least-sessions'),
+  /** How long a backend may take to answer before the client gets a 504. */
+  requestTimeoutSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(120),
+  healthCheck: healthCheckSchema.default(healthCheckSchema.parse({})),
+  /** The Host header backends receive: the client's (keep) or a fixed name. */
+  hostHeader: hostHeaderSchema.default({ mode: 'keep' }),
+  compression: compressionSchema.default(compressionSchema.parse({})),
+  servers: z.array(serverSchema).default([]),
+});
+
+export const configSchema = z
+  .object({
+    listeners: z.array(listenerSchema).default([{ port: 8080, host: '0.0.0.0' }]),
+    admin: adminSchema,
+    routes: z.array(routeSchema).default([]),
+    clusters: z.array(clusterSchema).default([]),
+    /** Server-wide access rule, checked before any route's own. */
+    access: accessRuleSchema.optional(),
+    /** Reverse proxies in front of the gateway whose X-Forwarded-For is believed. */
+    trustedProxies: z.array(addressOrCidr).default([]),
+    logs: logsSchema.default(logsSchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    reportDuplicates(ctx, config.listeners.map((l) => `${l.port}`), (i) => ['listeners', i, 'port'], 'port');
+    reportDuplicates(ctx, config.clusters.map((c) => c.id), (i) => ['clusters', i, 'id'], 'cluster id');
+    config.clusters.forEach((cluster, ci) =>
+      reportDuplicates(ctx, cluster.servers.map((s) => s.id), (si) => ['clusters', ci, 'servers', si, 'id'], 'server id'),
+    );
+    reportDuplicates(
+      ctx,
+      config.routes.map((r) => `${r.host.toLowerCase()} ${r.path.toLowerCase()}`),
+      (i) => ['routes', i, 'path'],
+      'route (host and path)',
+    );
+    const clusterIds = new Set(config.clusters.map((c) => c.id));
+    config.routes.forEach((route, i) => {
+      if (!clusterIds.has(route.cluster)) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'cluster'], message: `names no cluster (there is no cluster "${route.cluster}")` });
+      }
+    });
+    const adminClash = config.listeners.findIndex((l) => l.port === config.admin.port);
+    if (adminClash >= 0) {
+      ctx.addIssue({ code: 'custom', path: ['admin', 'port'], message: `is already used by listeners[${adminClash}]` });
+    }
+  });
+
+export type TlsConfig = z.infer<typeof tlsSchema>;
+export type SniCertificateConfig = z.infer<typeof sniCertificateSchema>;
+export type AccessRuleConfig = z.infer<typeof accessRuleSchema>;
+export type LogsConfig = z.infer<typeof logsSchema>;
+export type HostHeaderConfig = z.infer<typeof hostHeaderSchema>;
+export type CompressionConfig = z.infer<typeof compressionSchema>;
+export type ListenerConfig = z.infer<typeof listenerSchema>;
+export type AdminConfig = z.infer<typeof adminSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type HealthCheckConfig = z.infer<typeof healthCheckSchema>;
+export type ServerConfig = z.infer<typeof serverSchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type GatewayConfig = z.infer<typeof configSchema>;
+/** What a caller may send: defaults and ids may be left out. */
+export type GatewayConfigInput = z.input<typeof configSchema>;
+
+function isBackendUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+function reportDuplicates(
+  ctx: z.RefinementCtx,
+  values: string[],
+  pathOf: (index: number) => (string | number)[],
+  what: string,
+): void {
+  const seen = new Set<string>();
+  values.forEach((value, index) => {
+    if (seen.has(value)) ctx.addIssue({ code: 'custom', path: pathOf(index), message: `is a duplicate ${what} "${value}"` });
+    seen.add(value);
+  });
+}

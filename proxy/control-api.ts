@@ -1,0 +1,184 @@
+/**
+ * The one control contract of Switchboard. The Electron main process calls it in-process, the
+ * preload bridge forwards it over IPC, and the admin HTTP API maps it onto REST + SSE. The
+ * renderer imports only these *types*.
+ */
+import type {
+  ClusterConfig,
+  GatewayConfig,
+  HealthCheckConfig,
+  RouteConfig,
+  ServerConfig,
+} from './config-schema.js';
+
+export type { ClusterConfig, GatewayConfig, HealthCheckConfig, RouteConfig, ServerConfig };
+
+/** Exactly one at a time; derived from config, health and live traffic. */
+export type ServerState = 'active' | 'draining' | 'drained' | 'offline' | 'disabled';
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+export interface ServerHealth {
+  online: boolean;
+  /** Epoch ms of the last active check, or null before the first one. */
+  lastCheckAt: number | null;
+  /** Why the server is (or last was) failing, e.g. "connect ECONNREFUSED 127.0.0.1:3001". */
+  lastError: string | null;
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+}
+
+export interface ServerSnapshot {
+  id: string;
+  name: string;
+  url: string;
+  capacity: number;
+  enabled: boolean;
+  /** The capacity a drain started from, while drained by `drainServer`. */
+  drainedFromCapacity: number | null;
+  state: ServerState;
+  online: boolean;
+  health: ServerHealth;
+  /** Live sessions bound to this server. */
+  sessions: number;
+  /** Epoch ms by which every live session will have expired if no one returns; null without sessions. */
+  sessionsExpireBy: number | null;
+  inflight: number;
+  websockets: number;
+  /** Total requests since the gateway started. */
+  requests: number;
+  requestsPerSec: number;
+  /** Total failed requests (backend unreachable, timeouts, 5xx produced by the gateway). */
+  errors: number;
+  latencyMs: LatencySummary;
+}
+
+export interface ClusterSnapshot {
+  id: string;
+  name: string;
+  enabled: boolean;
+  sessionMethod: ClusterConfig['sessionMethod'];
+  sessionTimeoutSec: number;
+  sessionMaxLifetimeSec: number | null;
+  balancing: ClusterConfig['balancing'];
+  healthCheck: HealthCheckConfig;
+  servers: ServerSnapshot[];
+  sessions: number;
+  requestsPerSec: number;
+}
+
+export interface ListenerStatus {
+  port: number;
+  host: string;
+  protocol: 'http' | 'https';
+  /** Whether the listener is accepting; false with `error` when it could not bind. */
+  listening: boolean;
+  error: string | null;
+}
+
+export interface GatewaySnapshot {
+  /** Epoch ms when the snapshot was taken. */
+  at: number;
+  startedAt: number;
+  /** A paused gateway keeps its listeners closed; sessions are kept. */
+  paused: boolean;
+  listeners: ListenerStatus[];
+  routes: RouteConfig[];
+  clusters: ClusterSnapshot[];
+}
+
+export interface SessionInfo {
+  /** Shortened session id, safe to show: never enough to forge or steal a cookie. */
+  id: string;
+  client: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** Epoch ms at which the session expires if the user does not return. */
+  expiresAt: number;
+  requests: number;
+}
+
+export interface SessionList {
+  total: number;
+  sessions: SessionInfo[];
+}
+
+/** Who asked for a change, for the event stream and the gateway log. */
+export type ChangeSource = 'api' | 'dashboard' | 'tray' | 'config-file' | 'system';
+
+export type GatewayEvent =
+  | { type: 'state'; at: number; clusterId: string; serverId: string; serverName: string; from: ServerState | null; to: ServerState }
+  | { type: 'drained'; at: number; clusterId: string; serverId: string; serverName: string }
+  | { type: 'offline'; at: number; clusterId: string; serverId: string; serverName: string; reason: string }
+  | { type: 'online'; at: number; clusterId: string; serverId: string; serverName: string }
+  | { type: 'config'; at: number; source: ChangeSource; summary: string }
+  | { type: 'stats'; at: number; snapshot: GatewaySnapshot };
+
+export type GatewayEventType = GatewayEvent['type'];
+
+/** Fields of a cluster that may be created or changed through the control API. */
+export interface ClusterInput {
+  id?: string;
+  name: string;
+  enabled?: boolean;
+  sessionMethod?: ClusterConfig['sessionMethod'];
+  cookieName?: string;
+  sessionTimeoutSec?: number;
+  sessionMaxLifetimeSec?: number | null;
+  balancing?: ClusterConfig['balancing'];
+  requestTimeoutSec?: number;
+  healthCheck?: Partial<HealthCheckConfig>;
+  servers?: ServerInput[];
+}
+export type ClusterPatch = Partial<Omit<ClusterInput, 'id' | 'servers'>>;
+
+export interface ServerInput {
+  id?: string;
+  name: string;
+  url: string;
+  capacity?: number;
+  enabled?: boolean;
+}
+export type ServerPatch = Partial<Pick<ServerInput, 'name' | 'url' | 'capacity' | 'enabled'>>;
+
+export interface RouteInput {
+  host?: string;
+  path?: string;
+  cluster: string;
+}
+
+export interface SessionListOptions {
+  /** At most this many sessions, most recently seen first (default 1000, at most 100000). */
+  limit?: number;
+}
+
+/**
+ * Every method may reject with a ControlError: `invalid` (with field issues), `not-found`.
+ * Changes are validated whole before anything is applied or written.
+ */
+export interface ControlApi {
+  getState(): Promise<GatewaySnapshot>;
+  getConfig(): Promise<GatewayConfig>;
+  listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList>;
+
+  addCluster(input: ClusterInput, source?: ChangeSource): Promise<ClusterConfig>;
+  updateCluster(clusterId: string, patch: ClusterPatch, source?: ChangeSource): Promise<ClusterConfig>;
+  removeCluster(clusterId: string, source?: ChangeSource): Promise<void>;
+
+  addServer(clusterId: string, input: ServerInput, source?: ChangeSource): Promise<ServerConfig>;
+  updateServer(clusterId: string, serverId: string, patch: ServerPatch, source?: ChangeSource): Promise<ServerConfig>;
+  removeServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<void>;
+  /** Capacity → 0, remembering the old capacity so `restoreServer` can put it back. */
+  drainServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig>;
+  restoreServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig>;
+
+  setRoutes(routes: RouteInput[], source?: ChangeSource): Promise<RouteConfig[]>;
+  setPaused(paused: boolean, source?: ChangeSource): Promise<void>;
+
+  /** Events as they happen; `stats` at most once a second. Returns the unsubscribe function. */
+  subscribe(listener: (event: GatewayEvent) => void): () => void;
+}

@@ -1,0 +1,164 @@
+/**
+ * The data path, top to bottom: request in → route → session → server → forward → stats.
+ * It runs for every request, so it does no I/O of its own and allocates little.
+ */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
+import { sendGatewayError, sendSocketError } from './error-pages.js';
+import type { ForwardFailure, Forwarder } from './forwarder.js';
+import type { RouteTable } from './route-table.js';
+import type { Binding, SessionBinder } from './session-binder.js';
+
+export interface TrafficContext {
+  readonly routes: RouteTable;
+  readonly clusters: ReadonlyMap<string, ClusterRuntime>;
+  readonly binder: SessionBinder;
+  readonly forwarder: Forwarder;
+  /** Live traffic failed on a server: counts as a health-check failure at once. */
+  passiveFailure(server: ServerRuntime, reason: string): void;
+  /** Live traffic succeeded on a server that had recent failures. */
+  passiveSuccess(server: ServerRuntime): void;
+}
+
+export class DataPath {
+  constructor(private readonly context: TrafficContext) {}
+
+  handleRequest(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean): void {
+    const cluster = this.routeOf(req, (status, text) => sendGatewayError(res, status, text));
+    if (!cluster) return;
+    const client = req.socket.remoteAddress ?? '';
+    const now = Date.now();
+    const binding = this.context.binder.bind(cluster, req, client, secure, now);
+    if (!binding) {
+      sendGatewayError(res, 503, `No server of "${cluster.config.name}" is available right now. Please try again in a moment.`);
+      return;
+    }
+    setForwardedHeaders(req, client, secure);
+    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false });
+  }
+
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
+    socket.on('error', () => socket.destroy());
+    const cluster = this.routeOf(req, (status, text) => sendSocketError(socket, status, text));
+    if (!cluster) return;
+    const client = req.socket.remoteAddress ?? '';
+    const binding = this.context.binder.bind(cluster, req, client, secure, Date.now());
+    if (!binding) {
+      sendSocketError(socket, 503, `No server of "${cluster.config.name}" is available right now.`);
+      return;
+    }
+    setForwardedHeaders(req, client, secure);
+    const { server } = binding;
+    const stats = server.stats;
+    stats.requests++;
+    stats.websockets++;
+    if (stats.websockets === 1) server.refreshState();
+    socket.once('close', () => {
+      stats.websockets--;
+      if (stats.websockets === 0) server.refreshState();
+    });
+    this.context.forwarder.ws(req, socket, head, {
+      target: server.target,
+      agent: server.agent,
+      timeoutMs: cluster.config.requestTimeoutSec * 1000,
+      onError: (failure) => {
+        stats.errors++;
+        if (failure.connectFailed) this.context.passiveFailure(server, failure.error.message);
+        sendSocketError(socket, 502, 'The server behind this address could not be reached.');
+      },
+    });
+  }
+
+  private routeOf(req: http.IncomingMessage, fail: (status: number, text: string) => void): ClusterRuntime | undefined {
+    const clusterId = this.context.routes.match(req.headers.host, req.url ?? '/');
+    const cluster = clusterId === undefined ? undefined : this.context.clusters.get(clusterId);
+    if (!cluster) {
+      fail(404, `This gateway has no application for host "${req.headers.host ?? ''}" and path "${(req.url ?? '/').split('?')[0]}".`);
+      return undefined;
+    }
+    if (!cluster.config.enabled) {
+      fail(503, `"${cluster.config.name}" is switched off on this gateway for now. Please try again later.`);
+      return undefined;
+    }
+    return cluster;
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
+    const { server } = binding;
+    const stats = server.stats;
+    stats.requests++;
+    stats.inflight++;
+    if (stats.inflight === 1) server.refreshState();
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      stats.inflight--;
+      stats.recordLatency(Date.now() - attempt.startedAt);
+      if (stats.inflight === 0) server.refreshState();
+    };
+    res.once('close', end);
+
+    this.context.forwarder.web(req, res, {
+      target: server.target,
+      agent: server.agent,
+      timeoutMs: cluster.config.requestTimeoutSec * 1000,
+      onResponse: (proxyRes) => {
+        if (binding.setCookie) appendSetCookie(proxyRes, binding.setCookie);
+        if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
+      },
+      onError: (failure) => this.failed(req, res, cluster, binding, attempt, failure, end),
+    });
+  }
+
+  private failed(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    cluster: ClusterRuntime,
+    binding: Binding,
+    attempt: Attempt,
+    failure: ForwardFailure,
+    endAttempt: () => void,
+  ): void {
+    const { server } = binding;
+    server.stats.errors++;
+    this.context.passiveFailure(server, failure.error.message);
+    if (failure.connectFailed && !attempt.retried && !res.headersSent && hasNoBody(req)) {
+      const next = this.context.binder.moveElsewhere(cluster, binding, attempt.client, attempt.secure, Date.now());
+      if (next) {
+        res.removeListener('close', endAttempt);
+        endAttempt();
+        this.forward(req, res, cluster, next, { ...attempt, retried: true });
+        return;
+      }
+    }
+    if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${cluster.config.requestTimeoutSec} s to answer.`);
+    else sendGatewayError(res, 502, 'The server behind this address could not be reached or broke off its answer.');
+  }
+}
+
+interface Attempt {
+  client: string;
+  secure: boolean;
+  startedAt: number;
+  retried: boolean;
+}
+
+function hasNoBody(req: http.IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
+}
+
+function setForwardedHeaders(req: http.IncomingMessage, client: string, secure: boolean): void {
+  const headers = req.headers;
+  const previous = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = previous ? `${previous}, ${client}` : client;
+  headers['x-forwarded-proto'] = secure ? 'https' : 'http';
+  headers['x-forwarded-host'] = headers.host ?? '';
+}
+
+function appendSetCookie(proxyRes: http.IncomingMessage, cookie: string): void {
+  const existing = proxyRes.headers['set-cookie'];
+  proxyRes.headers['set-cookie'] = existing ? [...existing, cookie] : [cookie];
+}

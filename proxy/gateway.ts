@@ -1,0 +1,349 @@
+/**
+ * The gateway: owns the configuration, the listeners, the session table, health checks and the
+ * event stream, and applies every change whole. The per-request work lives in `data-path.ts`;
+ * the control API in `control-service.ts`.
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ClusterRuntime, type ServerRuntime } from './cluster-runtime.js';
+import type { ClusterConfig, GatewayConfig, ListenerConfig } from './config-schema.js';
+import { loadOrCreateConfig, type ConfigStore } from './config-store.js';
+import type { ChangeSource, ControlApi, GatewayEvent, GatewaySnapshot, ListenerStatus, ServerState } from './control-api.js';
+import { ControlService } from './control-service.js';
+import { DataPath, type TrafficContext } from './data-path.js';
+import { sendSocketError } from './error-pages.js';
+import { Forwarder } from './forwarder.js';
+import { EventHub } from './gateway-events.js';
+import { silentLogger, type GatewayLogger } from './gateway-logger.js';
+import { HealthChecker } from './health-checker.js';
+import { RouteTable } from './route-table.js';
+import { SessionBinder } from './session-binder.js';
+import { SessionCookieCodec } from './session-cookie.js';
+import { SessionTable } from './session-table.js';
+import { buildSnapshot } from './snapshot.js';
+import type { StateStore } from './state-store.js';
+
+export interface GatewayOptions {
+  configStore: ConfigStore;
+  stateStore: StateStore;
+  logger?: GatewayLogger;
+}
+
+const STATS_INTERVAL_MS = 1000;
+const SAVE_INTERVAL_MS = 5000;
+const DEFAULT_GRACE_MS = 10_000;
+
+interface RunningListener {
+  config: ListenerConfig;
+  server: http.Server;
+  status: ListenerStatus;
+  /** Every open connection, WebSockets included, so that a stop can end them after the grace time. */
+  sockets: Set<Duplex>;
+}
+
+export class Gateway implements TrafficContext {
+  readonly control: ControlApi;
+  readonly configStore: ConfigStore;
+  readonly logger: GatewayLogger;
+  readonly forwarder = new Forwarder();
+  readonly clusters = new Map<string, ClusterRuntime>();
+  routes = new RouteTable([]);
+  sessions: SessionTable;
+  binder!: SessionBinder;
+
+  private readonly stateStore: StateStore;
+  private readonly events = new EventHub();
+  private readonly dataPath = new DataPath(this);
+  private readonly health: HealthChecker;
+  private config: GatewayConfig | null = null;
+  private listeners: RunningListener[] = [];
+  private paused = false;
+  private running = false;
+  private readonly startedAt = Date.now();
+  private statsTimer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> | null = null;
+  private sweeping = false;
+
+  constructor(options: GatewayOptions) {
+    this.configStore = options.configStore;
+    this.stateStore = options.stateStore;
+    this.logger = options.logger ?? silentLogger;
+    this.sessions = this.newSessionTable();
+    this.health = new HealthChecker((server, result) => {
+      server.health.lastCheckAt = Date.now();
+      if (result.ok) this.healthSucceeded(server);
+      else this.healthFailed(server, result.reason);
+    });
+    this.control = new ControlService(this);
+  }
+
+  /** Loads the configuration (throws ConfigError), restores sessions and starts accepting traffic. */
+  async start(): Promise<void> {
+    const config = loadOrCreateConfig(this.configStore);
+    this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()));
+    this.applyConfig(config);
+    await this.restoreSessions();
+    this.running = true;
+    await this.syncListeners();
+    this.statsTimer = setInterval(() => this.tick(), STATS_INTERVAL_MS);
+    this.saveTimer = setInterval(() => void this.saveSessions(false), SAVE_INTERVAL_MS);
+    this.statsTimer.unref();
+    this.saveTimer.unref();
+  }
+
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then saves sessions. */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    this.health.stopAll();
+    await Promise.all(this.listeners.map((listener) => closeListener(listener, options.graceMs ?? DEFAULT_GRACE_MS)));
+    this.listeners = [];
+    await this.saveSessions(true);
+    for (const cluster of this.clusters.values()) cluster.close();
+  }
+
+  currentConfig(): GatewayConfig {
+    if (!this.config) throw new Error('The gateway has not been started');
+    return this.config;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  subscribe(listener: (event: GatewayEvent) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  snapshot(): GatewaySnapshot {
+    return buildSnapshot({
+      now: Date.now(),
+      startedAt: this.startedAt,
+      paused: this.paused,
+      config: this.currentConfig(),
+      clusters: this.clusters,
+      sessions: this.sessions,
+      listeners: this.listenerStatuses(),
+    });
+  }
+
+  /**
+   * Makes `config` the running configuration: callers have validated and stored it already.
+   * Sessions of removed servers and clusters end here; every other session carries over.
+   */
+  applyConfig(config: GatewayConfig, source?: ChangeSource, summary?: string): void {
+    const now = Date.now();
+    const wanted = new Set(config.clusters.map((c) => c.id));
+    for (const [id, cluster] of this.clusters) {
+      if (wanted.has(id)) continue;
+      this.health.stop(id);
+      cluster.close();
+      this.clusters.delete(id);
+      this.sessions.removeCluster(id);
+    }
+    for (const clusterConfig of config.clusters) this.applyCluster(clusterConfig, now);
+    this.routes = new RouteTable(config.routes);
+    this.config = config;
+    if (source) {
+      this.logger.info(`Configuration changed by ${source}: ${summary ?? 'update'}`, { source });
+      this.events.emit({ type: 'config', at: now, source, summary: summary ?? 'update' });
+    }
+    if (this.running) void this.syncListeners();
+  }
+
+  async setPaused(paused: boolean, source: ChangeSource): Promise<void> {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    this.logger.info(`Gateway ${paused ? 'paused' : 'resumed'} by ${source}`, { source });
+    this.events.emit({ type: 'config', at: Date.now(), source, summary: paused ? 'gateway paused' : 'gateway resumed' });
+    await this.syncListeners();
+  }
+
+  passiveFailure(server: ServerRuntime, reason: string): void {
+    this.healthFailed(server, reason);
+  }
+
+  passiveSuccess(server: ServerRuntime): void {
+    this.healthSucceeded(server);
+  }
+
+  private applyCluster(config: ClusterConfig, now: number): void {
+    let cluster = this.clusters.get(config.id);
+    if (!cluster) {
+      cluster = new ClusterRuntime(config, (server, from, to) => this.stateChanged(server, from, to), (c, s) => this.sessions.countOf(c, s));
+      this.clusters.set(config.id, cluster);
+    }
+    this.sessions.setPolicy(config.id, {
+      idleMs: config.sessionTimeoutSec * 1000,
+      maxLifetimeMs: config.sessionMaxLifetimeSec === undefined ? null : config.sessionMaxLifetimeSec * 1000,
+    });
+    const removed = cluster.update(config, now);
+    for (const server of removed) this.sessions.removeServer(config.id, server.id);
+    for (const server of cluster.servers.values()) {
+      server.hasSessions = this.sessions.countOf(config.id, server.id) > 0;
+      server.refreshState();
+    }
+    this.health.schedule(cluster);
+  }
+
+  private stateChanged(server: ServerRuntime, from: ServerState | null, to: ServerState): void {
+    const base = { at: Date.now(), clusterId: server.cluster.id, serverId: server.id, serverName: server.config.name };
+    this.events.emit({ type: 'state', ...base, from, to });
+    if (to === 'drained' && from !== null) {
+      this.logger.info(`${server.config.name} has no sessions left — safe to stop`, { cluster: base.clusterId, server: base.serverId });
+      this.events.emit({ type: 'drained', ...base });
+    }
+  }
+
+  private healthFailed(server: ServerRuntime, reason: string): void {
+    if (server.health.failure(server.cluster.config.healthCheck, reason) !== 'offline') return;
+    this.logger.warn(`${server.config.name} is offline: ${reason}`, { cluster: server.cluster.id, server: server.id });
+    this.events.emit({ type: 'offline', at: Date.now(), clusterId: server.cluster.id, serverId: server.id, serverName: server.config.name, reason });
+    server.refreshState();
+  }
+
+  private healthSucceeded(server: ServerRuntime): void {
+    if (server.health.success(server.cluster.config.healthCheck) !== 'online') return;
+    this.logger.info(`${server.config.name} is back online`, { cluster: server.cluster.id, server: server.id });
+    this.events.emit({ type: 'online', at: Date.now(), clusterId: server.cluster.id, serverId: server.id, serverName: server.config.name });
+    server.refreshState();
+  }
+
+  private newSessionTable(): SessionTable {
+    return new SessionTable(Date.now(), (clusterId, serverId, occupied) => {
+      const server = this.clusters.get(clusterId)?.servers.get(serverId);
+      if (!server) return;
+      server.hasSessions = occupied;
+      server.refreshState();
+    });
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    this.sweep();
+    for (const cluster of this.clusters.values()) for (const server of cluster.servers.values()) server.stats.tick(now);
+    if (this.events.hasListeners) this.events.emit({ type: 'stats', at: now, snapshot: this.snapshot() });
+  }
+
+  /** Expires due sessions in slices, so that a million expiring at once never stalls traffic. */
+  private sweep(): void {
+    if (this.sweeping) return;
+    if (this.sessions.sweep(Date.now())) return;
+    this.sweeping = true;
+    const more = (): void => {
+      if (this.sessions.sweep(Date.now())) this.sweeping = false;
+      else setImmediate(more);
+    };
+    setImmediate(more);
+  }
+
+  private async restoreSessions(): Promise<void> {
+    try {
+      const saved = await this.stateStore.loadSessions();
+      if (saved === null) return;
+      const restored = this.sessions.restore(saved, Date.now(), (c, s) => this.clusters.get(c)?.servers.has(s) ?? false);
+      this.sessions.dirty = false;
+      if (restored > 0) this.logger.info(`Restored ${restored} live session${restored === 1 ? '' : 's'}`);
+    } catch (error) {
+      this.logger.warn(`Saved sessions could not be read and were not restored: ${(error as Error).message}`);
+    }
+  }
+
+  private async saveSessions(final: boolean): Promise<void> {
+    if (this.saving) await this.saving;
+    if (!final && !this.sessions.dirty) return;
+    this.sessions.dirty = false;
+    this.saving = this.stateStore
+      .saveSessions(this.sessions.serialize())
+      .catch((error: Error) => {
+        this.sessions.dirty = true;
+        this.logger.error(`Sessions could not be saved: ${error.message}`);
+      })
+      .finally(() => {
+        this.saving = null;
+      });
+    await this.saving;
+  }
+
+  private listenerStatuses(): ListenerStatus[] {
+    const running = new Map(this.listeners.map((l) => [l.config.port, l.status]));
+    return (this.config?.listeners ?? []).map(
+      (config) =>
+        running.get(config.port) ?? {
+          port: config.port,
+          host: config.host,
+          protocol: config.tls ? 'https' : 'http',
+          listening: false,
+          error: this.paused ? 'paused' : null,
+        },
+    );
+  }
+
+  /** Opens, closes or reopens listeners so that they match the config and the paused flag. */
+  private async syncListeners(): Promise<void> {
+    const wanted = this.running && !this.paused ? (this.config?.listeners ?? []) : [];
+    const keep: RunningListener[] = [];
+    const closing: Promise<void>[] = [];
+    for (const listener of this.listeners) {
+      const same = wanted.some((config) => JSON.stringify(config) === JSON.stringify(listener.config));
+      if (same && listener.status.listening) keep.push(listener);
+      else closing.push(closeListener(listener, 0));
+    }
+    await Promise.all(closing);
+    const opening = wanted
+      .filter((config) => !keep.some((listener) => JSON.stringify(listener.config) === JSON.stringify(config)))
+      .map((config) => this.openListener(config));
+    this.listeners = [...keep, ...(await Promise.all(opening))];
+  }
+
+  private openListener(config: ListenerConfig): Promise<RunningListener> {
+    const secure = Boolean(config.tls);
+    const server = http.createServer({ keepAliveTimeout: 5000, headersTimeout: 30_000 }, (req, res) =>
+      this.dataPath.handleRequest(req, res, secure),
+    );
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.dataPath.handleUpgrade(req, socket, head, secure));
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (error.code === 'HPE_HEADER_OVERFLOW') sendSocketError(socket, 431, 'The request headers are too large.');
+      else if (error.code === 'ECONNRESET' || !socket.writable) socket.destroy();
+      else sendSocketError(socket, 400, 'The request could not be understood.');
+    });
+    const sockets = new Set<Duplex>();
+    server.on('connection', (socket: Duplex) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    const status: ListenerStatus = { port: config.port, host: config.host, protocol: secure ? 'https' : 'http', listening: false, error: null };
+    return new Promise((resolve) => {
+      const failed = (error: Error): void => {
+        status.error = error.message;
+        this.logger.error(`Listener ${config.host}:${config.port} could not start: ${error.message}`);
+        resolve({ config, server, status, sockets });
+      };
+      server.once('error', failed);
+      server.listen(config.port, config.host, () => {
+        server.removeListener('error', failed);
+        server.on('error', (error) => this.logger.error(`Listener ${config.host}:${config.port} failed: ${error.message}`));
+        status.listening = true;
+        resolve({ config, server, status, sockets });
+      });
+    });
+  }
+}
+
+function closeListener(listener: RunningListener, graceMs: number): Promise<void> {
+  listener.status.listening = false;
+  if (!listener.server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      for (const socket of listener.sockets) socket.destroy();
+    }, graceMs);
+    listener.server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    listener.server.closeIdleConnections();
+  });
+}

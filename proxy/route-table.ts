@@ -1,0 +1,82 @@
+/**
+ * Host + path → cluster. Host: exact name, then `*.example.com` (longest suffix first), then `*`;
+ * case-insensitive, port stripped. Path: longest matching prefix, case-insensitive.
+ */
+import type { RouteConfig } from './config-schema.js';
+
+interface PathEntry {
+  prefix: string;
+  clusterId: string;
+}
+
+export class RouteTable {
+  private readonly exactHosts = new Map<string, PathEntry[]>();
+  /** Keyed by the suffix with its dot: `.example.com`. Sorted longest first. */
+  private readonly wildcardHosts: { suffix: string; paths: PathEntry[] }[] = [];
+  private readonly anyHost: PathEntry[] = [];
+
+  constructor(routes: readonly RouteConfig[]) {
+    const wildcards = new Map<string, PathEntry[]>();
+    for (const route of routes) {
+      const host = route.host.toLowerCase();
+      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster };
+      if (host === '*') this.anyHost.push(entry);
+      else if (host.startsWith('*.')) pushTo(wildcards, host.slice(1), entry);
+      else pushTo(this.exactHosts, host, entry);
+    }
+    for (const [suffix, paths] of wildcards) this.wildcardHosts.push({ suffix, paths });
+    this.wildcardHosts.sort((a, b) => b.suffix.length - a.suffix.length);
+    for (const list of [this.anyHost, ...this.exactHosts.values(), ...wildcards.values()]) {
+      list.sort((a, b) => b.prefix.length - a.prefix.length);
+    }
+  }
+
+  /** The cluster id for a request, or undefined when no route matches. */
+  match(hostHeader: string | undefined, url: string): string | undefined {
+    const host = normalizeHost(hostHeader);
+    const path = pathOf(url).toLowerCase();
+    const exact = this.exactHosts.get(host);
+    if (exact) {
+      const found = longestPrefix(exact, path);
+      if (found) return found;
+    }
+    for (const wildcard of this.wildcardHosts) {
+      if (host.endsWith(wildcard.suffix)) {
+        const found = longestPrefix(wildcard.paths, path);
+        if (found) return found;
+      }
+    }
+    return longestPrefix(this.anyHost, path);
+  }
+}
+
+/** Lower-cased host name without port; IPv6 literals keep their brackets. */
+export function normalizeHost(hostHeader: string | undefined): string {
+  if (!hostHeader) return '';
+  const host = hostHeader.trim().toLowerCase();
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return end > 0 ? host.slice(0, end + 1) : host;
+  }
+  const colon = host.indexOf(':');
+  const name = colon >= 0 ? host.slice(0, colon) : host;
+  return name.endsWith('.') ? name.slice(0, -1) : name;
+}
+
+function pathOf(url: string): string {
+  const end = url.search(/[?#]/);
+  return end >= 0 ? url.slice(0, end) : url;
+}
+
+function longestPrefix(entries: readonly PathEntry[], path: string): string | undefined {
+  for (const entry of entries) {
+    if (path.startsWith(entry.prefix)) return entry.clusterId;
+  }
+  return undefined;
+}
+
+function pushTo(map: Map<string, PathEntry[]>, key: string, entry: PathEntry): void {
+  const list = map.get(key);
+  if (list) list.push(entry);
+  else map.set(key, [entry]);
+}

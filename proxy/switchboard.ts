@@ -1,0 +1,67 @@
+/**
+ * The whole of Switchboard without a desktop: the gateway plus its admin API and web console.
+ * Headless mode and the Electron main process both start it this way.
+ */
+import { startAdminServer, browsableHost, type AdminServer } from './admin-server.js';
+import type { ConfigStore } from './config-store.js';
+import type { ControlApi } from './control-api.js';
+import { Gateway } from './gateway.js';
+import type { GatewayLogger } from './gateway-logger.js';
+import type { StateStore } from './state-store.js';
+
+export interface SwitchboardOptions {
+  configStore: ConfigStore;
+  stateStore: StateStore;
+  dashboardDir?: string;
+  logger?: GatewayLogger;
+}
+
+export interface RunningSwitchboard {
+  gateway: Gateway;
+  control: ControlApi;
+  admin: AdminServer;
+  /** The web console with its token, e.g. `http://127.0.0.1:9090/#token=…` (the fragment never reaches a server log). */
+  consoleUrl: string;
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+export async function startSwitchboard(options: SwitchboardOptions): Promise<RunningSwitchboard> {
+  const gateway = new Gateway({
+    configStore: options.configStore,
+    stateStore: options.stateStore,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await gateway.start();
+
+  const { admin: adminConfig } = gateway.currentConfig();
+  let admin: AdminServer;
+  try {
+    admin = await startAdminServer({
+      control: gateway.control,
+      host: adminConfig.host,
+      port: adminConfig.port,
+      token: adminConfig.token,
+      ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  } catch (error) {
+    // Without its admin port the gateway could not be managed: do not leave it running.
+    await gateway.stop({ graceMs: 0 });
+    throw error;
+  }
+
+  const consoleUrl = `http://${browsableHost(adminConfig.host)}:${admin.port}/#token=${encodeURIComponent(adminConfig.token)}`;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    gateway,
+    control: gateway.control,
+    admin,
+    consoleUrl,
+    stop: (stopOptions) =>
+      (stopping ??= (async () => {
+        await admin.close();
+        await gateway.stop(stopOptions);
+      })()),
+  };
+}

@@ -1,0 +1,182 @@
+/** The signed-in dashboard: header, link status, one card per cluster, and the dialogs. */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Badge,
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { AddRegular, DismissRegular, PauseRegular, PlayRegular, ServerRegular, SignOutRegular } from '@fluentui/react-icons';
+import type { ControlClient } from '../control-client.js';
+import { messageOf } from '../control-client-error.js';
+import { DashboardContext, type DashboardContextValue, type DialogRequest } from '../dashboard-context.js';
+import { useGateway } from '../use-gateway.js';
+import { ClusterCard } from './ClusterCard.js';
+import { DialogHost } from './DialogHost.js';
+
+const useStyles = makeStyles({
+  page: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground1 },
+  header: {
+    position: 'sticky',
+    top: 0,
+    zIndex: 10,
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXXL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  logo: { fontSize: '24px', color: tokens.colorBrandForeground1, display: 'flex' },
+  heading: { display: 'flex', flexDirection: 'column', marginInlineEnd: 'auto' },
+  listeners: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+  main: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXXL}`,
+    maxWidth: '1480px',
+    marginInline: 'auto',
+  },
+  centered: { display: 'flex', justifyContent: 'center', padding: '96px' },
+  empty: { display: 'flex', flexDirection: 'column', alignItems: 'center', gap: tokens.spacingVerticalM, padding: '64px' },
+});
+
+interface DashboardProps {
+  client: ControlClient;
+  dark: boolean;
+  /** Present in the browser, where the admin signed in with a token. */
+  onSignOut?(): void;
+  onUnauthorized(): void;
+}
+
+export function Dashboard({ client, dark, onSignOut, onUnauthorized }: DashboardProps) {
+  const styles = useStyles();
+  const { snapshot, history, status, refresh } = useGateway(client);
+  const [dialog, setDialog] = useState<DialogRequest | null>(null);
+  const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
+
+  useEffect(() => {
+    if (status === 'unauthorized') onUnauthorized();
+  }, [status, onUnauthorized]);
+
+  const change = useCallback<DashboardContextValue['change']>(
+    async (description, send, options) => {
+      try {
+        const result = await send();
+        setFailure(null);
+        return result;
+      } catch (error) {
+        if (!options?.quiet) setFailure({ title: `${description} failed`, message: messageOf(error) });
+        throw error;
+      } finally {
+        refresh();
+      }
+    },
+    [refresh],
+  );
+
+  const context = useMemo<DashboardContextValue | null>(
+    () => (snapshot ? { client, snapshot, change, openDialog: setDialog } : null),
+    [client, snapshot, change],
+  );
+
+  const offline = status === 'offline';
+  const listeners = snapshot?.listeners
+    .map((l) => `${l.protocol}://${l.host}:${l.port}${l.listening ? '' : ` (not listening: ${l.error ?? 'unknown error'})`}`)
+    .join(', ');
+
+  return (
+    <div className={styles.page}>
+      <header className={styles.header}>
+        <span className={styles.logo}>
+          <ServerRegular />
+        </span>
+        <div className={styles.heading}>
+          <Text as="h1" size={500} weight="semibold">
+            Switchboard
+          </Text>
+          {listeners && <span className={styles.listeners}>Gateway on {listeners}</span>}
+        </div>
+        {snapshot?.paused && (
+          <Badge color="warning" appearance="filled">
+            Paused
+          </Badge>
+        )}
+        <Badge appearance="tint" color={status === 'online' ? 'success' : offline ? 'danger' : 'informative'} data-testid="link-status">
+          {status === 'online' ? 'Live' : offline ? 'Offline' : 'Connecting'}
+        </Badge>
+        {snapshot && context && (
+          <Button
+            appearance="subtle"
+            icon={snapshot.paused ? <PlayRegular /> : <PauseRegular />}
+            onClick={() => change(snapshot.paused ? 'Resume the gateway' : 'Pause the gateway', () => client.setPaused(!snapshot.paused)).catch(() => undefined)}
+          >
+            {snapshot.paused ? 'Resume gateway' : 'Pause gateway'}
+          </Button>
+        )}
+        <Button appearance="primary" icon={<AddRegular />} disabled={!snapshot} onClick={() => setDialog({ kind: 'add-cluster' })}>
+          Add cluster
+        </Button>
+        {onSignOut && (
+          <Button appearance="subtle" icon={<SignOutRegular />} onClick={onSignOut}>
+            Sign out
+          </Button>
+        )}
+      </header>
+
+      <main className={styles.main}>
+        {offline && (
+          <MessageBar intent="warning" role="alert" data-testid="reconnecting">
+            <MessageBarBody>
+              <MessageBarTitle>Reconnecting…</MessageBarTitle>
+              The gateway is not answering; the figures below are from {snapshot ? new Date(snapshot.at).toLocaleTimeString() : 'before'}.
+              The dashboard reconnects by itself as soon as it is back.
+            </MessageBarBody>
+          </MessageBar>
+        )}
+        {failure && (
+          <MessageBar intent="error" role="alert">
+            <MessageBarBody>
+              <MessageBarTitle>{failure.title}</MessageBarTitle>
+              {failure.message}
+            </MessageBarBody>
+            <MessageBarActions
+              containerAction={<Button appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={() => setFailure(null)} />}
+            />
+          </MessageBar>
+        )}
+        {!snapshot || !context ? (
+          <div className={styles.centered}>
+            <Spinner label="Connecting to the gateway…" />
+          </div>
+        ) : (
+          <DashboardContext.Provider value={context}>
+            {snapshot.clusters.length === 0 ? (
+              <div className={styles.empty}>
+                <Text size={500} weight="semibold">
+                  No clusters yet
+                </Text>
+                <Text>A cluster is the set of servers that run one application. Add one, then add its servers.</Text>
+                <Button appearance="primary" icon={<AddRegular />} onClick={() => setDialog({ kind: 'add-cluster' })}>
+                  Add cluster
+                </Button>
+              </div>
+            ) : (
+              snapshot.clusters.map((cluster) => (
+                <ClusterCard key={cluster.id} cluster={cluster} history={history} dark={dark} now={snapshot.at} />
+              ))
+            )}
+            <DialogHost request={dialog} onClose={() => setDialog(null)} />
+          </DashboardContext.Provider>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+/** The frame every edit dialog shares: title, the fields, problems the gateway reported, buttons. */
+import type { FormEvent, ReactNode } from 'react';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+
+const useStyles = makeStyles({
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+});
+
+interface FormDialogProps {
+  title: string;
+  submitLabel: string;
+  busy: boolean;
+  problems: string[];
+  danger?: boolean;
+  onSubmit(): void;
+  onClose(): void;
+  children: ReactNode;
+}
+
+export function FormDialog({ title, submitLabel, busy, problems, danger, onSubmit, onClose, children }: FormDialogProps) {
+  const styles = useStyles();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!busy) onSubmit();
+  };
+  return (
+    <Dialog open modalType="modal" onOpenChange={(_event, data) => !data.open && !busy && onClose()}>
+      <DialogSurface>
+        <form onSubmit={submit} noValidate>
+          <DialogBody>
+            <DialogTitle>{title}</DialogTitle>
+            <DialogContent className={styles.content}>
+              {problems.map((problem) => (
+                <MessageBar key={problem} intent="error">
+                  <MessageBarBody>{problem}</MessageBarBody>
+                </MessageBar>
+              ))}
+              {children}
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="secondary" onClick={onClose} disabled={busy}>
+                Cancel
+              </Button>
+              <Button
+                appearance="primary"
+                type="submit"
+                disabled={busy}
+                icon={busy ? <Spinner size="tiny" /> : undefined}
+                style={danger ? { backgroundColor: tokens.colorPaletteRedBackground3 } : undefined}
+              >
+                {submitLabel}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}

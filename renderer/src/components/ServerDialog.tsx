@@ -1,0 +1,67 @@
+/** Add a server to a cluster, or change one's name, URL, capacity and on/off. */
+import { useState } from 'react';
+import { Field, Input, Switch } from '@fluentui/react-components';
+import type { ClusterSnapshot, ServerPatch, ServerSnapshot } from '../../../proxy/control-api.js';
+import { useDashboard } from '../dashboard-context.js';
+import { FormDialog } from './FormDialog.js';
+import { numberOrText } from './number-field.js';
+import { useFormSubmit } from './use-form-submit.js';
+
+const FIELDS = ['name', 'url', 'capacity', 'enabled'] as const;
+
+interface ServerDialogProps {
+  cluster: ClusterSnapshot;
+  server?: ServerSnapshot;
+  onClose(): void;
+}
+
+export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
+  const { client, change } = useDashboard();
+  const [name, setName] = useState(server?.name ?? '');
+  const [url, setUrl] = useState(server?.url ?? 'http://');
+  const [capacity, setCapacity] = useState(String(server?.capacity ?? 100));
+  const [enabled, setEnabled] = useState(server?.enabled ?? true);
+  const { busy, issues, submit } = useFormSubmit(FIELDS);
+
+  const save = async () => {
+    const done = await submit(async () => {
+      if (server) {
+        const patch: ServerPatch = {};
+        if (name !== server.name) patch.name = name;
+        if (url !== server.url) patch.url = url;
+        if (capacity !== String(server.capacity)) patch.capacity = numberOrText(capacity) as number;
+        if (enabled !== server.enabled) patch.enabled = enabled;
+        if (Object.keys(patch).length === 0) return;
+        await change(`Change ${server.name}`, () => client.updateServer(cluster.id, server.id, patch), { quiet: true });
+      } else {
+        const input = { name, url, capacity: numberOrText(capacity) as number, enabled };
+        await change(`Add ${name}`, () => client.addServer(cluster.id, input), { quiet: true });
+      }
+    });
+    if (done) onClose();
+  };
+
+  return (
+    <FormDialog
+      title={server ? `Edit ${server.name}` : `Add a server to ${cluster.name}`}
+      submitLabel={server ? 'Save' : 'Add server'}
+      busy={busy}
+      problems={issues.general}
+      onSubmit={save}
+      onClose={onClose}
+    >
+      <Field label="Name" required validationMessage={issues.byField.name} hint="How the server appears here, e.g. App 1.1">
+        <Input value={name} onChange={(_e, d) => setName(d.value)} autoFocus />
+      </Field>
+      <Field label="URL" required validationMessage={issues.byField.url} hint="Where the gateway forwards requests, e.g. http://10.0.0.5:8080">
+        <Input value={url} onChange={(_e, d) => setUrl(d.value)} />
+      </Field>
+      <Field label="Capacity (0–100)" validationMessage={issues.byField.capacity} hint="Share of new sessions relative to the other servers">
+        <Input type="number" min={0} max={100} value={capacity} onChange={(_e, d) => setCapacity(d.value)} />
+      </Field>
+      <Field validationMessage={issues.byField.enabled}>
+        <Switch checked={enabled} onChange={(_e, d) => setEnabled(d.checked)} label="Switched on" />
+      </Field>
+    </FormDialog>
+  );
+}

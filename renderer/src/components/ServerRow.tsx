@@ -1,0 +1,241 @@
+/** One server of a cluster: who it is, how it is doing, and the controls an admin needs. */
+import { memo, useState } from 'react';
+import {
+  Button,
+  Menu,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  Switch,
+  Text,
+  Tooltip,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
+import {
+  ArrowSwapRegular,
+  ArrowTrendingDownRegular,
+  ArrowUndoRegular,
+  CheckmarkCircleRegular,
+  DeleteRegular,
+  EditRegular,
+  MoreHorizontalRegular,
+  PeopleRegular,
+  PlugDisconnectedRegular,
+} from '@fluentui/react-icons';
+import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
+import { useDashboard } from '../dashboard-context.js';
+import { formatClock, formatCount, formatDuration, formatRate, plural } from '../format.js';
+import type { SessionSeries } from '../session-history.js';
+import { CapacitySlider } from './CapacitySlider.js';
+import { HealthLight } from './HealthLight.js';
+import { ServerStateBadge } from './ServerStateBadge.js';
+import { SessionChart } from './SessionChart.js';
+import { useServerGridStyles } from './server-grid.js';
+
+const useStyles = makeStyles({
+  row: {
+    paddingBlock: tokens.spacingVerticalM,
+    borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  identity: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, minWidth: 0 },
+  names: { display: 'flex', flexDirection: 'column', minWidth: 0, gap: '2px' },
+  nameLine: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: 0 },
+  name: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  url: {
+    color: tokens.colorNeutralForeground3,
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+  sessions: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
+  bigNumber: {
+    fontSize: tokens.fontSizeHero700,
+    lineHeight: tokens.lineHeightHero700,
+    fontWeight: tokens.fontWeightSemibold,
+    fontVariantNumeric: 'tabular-nums',
+    minWidth: '2ch',
+  },
+  traffic: { display: 'flex', flexDirection: 'column', fontVariantNumeric: 'tabular-nums', gap: '2px' },
+  muted: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+  errors: { color: tokens.colorPaletteRedForeground1, fontSize: tokens.fontSizeBase200 },
+  actions: { display: 'flex', justifyContent: 'flex-end', gap: tokens.spacingHorizontalXS },
+  notice: {
+    gridColumn: '1 / -1',
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalS,
+    marginTop: tokens.spacingVerticalS,
+    paddingBlock: tokens.spacingVerticalXS,
+    paddingInline: tokens.spacingHorizontalM,
+    borderRadius: tokens.borderRadiusMedium,
+    fontSize: tokens.fontSizeBase300,
+  },
+  draining: { backgroundColor: tokens.colorPaletteYellowBackground1, color: tokens.colorNeutralForeground1 },
+  drained: { backgroundColor: tokens.colorPaletteGreenBackground1, color: tokens.colorPaletteGreenForeground1 },
+  offline: { backgroundColor: tokens.colorPaletteRedBackground1, color: tokens.colorPaletteRedForeground1 },
+});
+
+interface ServerRowProps {
+  cluster: ClusterSnapshot;
+  server: ServerSnapshot;
+  series: SessionSeries;
+  /** This server's share of new sessions, 0–1. */
+  share: number;
+  dark: boolean;
+  now: number;
+}
+
+export const ServerRow = memo(function ServerRow({ cluster, server, series, share, dark, now }: ServerRowProps) {
+  const styles = useStyles();
+  const grid = useServerGridStyles();
+  const { client, change, openDialog } = useDashboard();
+  const [switching, setSwitching] = useState<boolean | null>(null);
+  const enabled = switching ?? server.enabled;
+  const drained = server.capacity === 0;
+
+  const setCapacity = async (capacity: number) => {
+    await change(`Set the capacity of ${server.name}`, () => client.updateServer(cluster.id, server.id, { capacity }));
+  };
+
+  const setEnabled = (next: boolean) => {
+    setSwitching(next);
+    change(`Switch ${server.name} ${next ? 'on' : 'off'}`, () => client.updateServer(cluster.id, server.id, { enabled: next }))
+      .catch(() => undefined)
+      .finally(() => setSwitching(null));
+  };
+
+  return (
+    <div role="group" aria-label={`Server ${server.name}`} className={mergeClasses(grid.grid, styles.row)} data-server-id={server.id}>
+      <div className={styles.identity}>
+        <HealthLight server={server} />
+        <div className={styles.names}>
+          <div className={styles.nameLine}>
+            <Text weight="semibold" className={styles.name}>
+              {server.name}
+            </Text>
+            <ServerStateBadge state={server.state} />
+          </div>
+          <span className={styles.url} title={server.url}>
+            {server.url}
+          </span>
+        </div>
+      </div>
+
+      <div className={styles.sessions}>
+        <span className={styles.bigNumber} data-testid="live-sessions" aria-label={`Live sessions on ${server.name}: ${server.sessions}`}>
+          {formatCount(server.sessions)}
+        </span>
+        <SessionChart series={series} dark={dark} label={`Live sessions on ${server.name} over the last minutes`} />
+      </div>
+
+      <div className={styles.traffic}>
+        <Text>{formatRate(server.requestsPerSec)} req/s</Text>
+        <span className={server.errors > 0 ? styles.errors : styles.muted}>{plural(server.errors, 'error', 'errors')}</span>
+      </div>
+
+      <div>
+        <CapacitySlider serverName={server.name} capacity={server.capacity} onCommit={setCapacity} />
+        <span className={styles.muted}>
+          {server.state === 'active' ? `${Math.round(share * 100)}% of new sessions` : 'No new sessions'}
+        </span>
+      </div>
+
+      <Switch
+        checked={enabled}
+        label={enabled ? 'On' : 'Off'}
+        aria-label={`${server.name} switched on`}
+        onChange={(_event, data) => setEnabled(data.checked)}
+      />
+
+      <div className={styles.actions}>
+        <Tooltip content={`Live sessions of ${server.name}`} relationship="label">
+          <Button appearance="subtle" icon={<PeopleRegular />} onClick={() => openDialog({ kind: 'sessions', cluster, server })} />
+        </Tooltip>
+        {drained ? (
+          <Button
+            appearance="subtle"
+            icon={<ArrowUndoRegular />}
+            aria-label={`Restore ${server.name}`}
+            onClick={() => change(`Restore ${server.name}`, () => client.restoreServer(cluster.id, server.id)).catch(() => undefined)}
+          >
+            Restore
+          </Button>
+        ) : (
+          <Button
+            appearance="subtle"
+            icon={<ArrowTrendingDownRegular />}
+            aria-label={`Drain ${server.name}`}
+            onClick={() => change(`Drain ${server.name}`, () => client.drainServer(cluster.id, server.id)).catch(() => undefined)}
+          >
+            Drain
+          </Button>
+        )}
+        <Menu>
+          <MenuTrigger disableButtonEnhancement>
+            <Button appearance="subtle" icon={<MoreHorizontalRegular />} aria-label={`More actions for ${server.name}`} />
+          </MenuTrigger>
+          <MenuPopover>
+            <MenuList>
+              <MenuItem icon={<EditRegular />} onClick={() => openDialog({ kind: 'edit-server', cluster, server })}>
+                Edit server…
+              </MenuItem>
+              <MenuItem icon={<ArrowSwapRegular />} onClick={() => openDialog({ kind: 'replace-server', cluster, server })}>
+                Replace with a new version…
+              </MenuItem>
+              <MenuItem icon={<DeleteRegular />} onClick={() => openDialog({ kind: 'remove-server', cluster, server })}>
+                Remove server…
+              </MenuItem>
+            </MenuList>
+          </MenuPopover>
+        </Menu>
+      </div>
+
+      <ServerNotice server={server} now={now} />
+    </div>
+  );
+});
+
+function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) {
+  const styles = useStyles();
+  if (server.state === 'draining') {
+    const remaining = [
+      plural(server.sessions, 'session', 'sessions'),
+      server.inflight > 0 ? plural(server.inflight, 'request in flight', 'requests in flight') : null,
+      server.websockets > 0 ? plural(server.websockets, 'WebSocket', 'WebSockets') : null,
+    ].filter(Boolean);
+    const expiry =
+      server.sessionsExpireBy === null
+        ? ''
+        : ` · all expire by ${formatClock(server.sessionsExpireBy, now)} at the latest (in ${formatDuration(server.sessionsExpireBy - now)}) if no one returns`;
+    return (
+      <div className={mergeClasses(styles.notice, styles.draining)} role="status" data-testid="server-notice">
+        <ArrowTrendingDownRegular />
+        <span>
+          Draining: {remaining.join(', ')} remaining{expiry}
+        </span>
+      </div>
+    );
+  }
+  if (server.state === 'drained') {
+    return (
+      <div className={mergeClasses(styles.notice, styles.drained)} role="status" data-testid="server-notice">
+        <CheckmarkCircleRegular />
+        <span>No sessions left — safe to stop {server.name}.</span>
+      </div>
+    );
+  }
+  if (server.state === 'offline') {
+    return (
+      <div className={mergeClasses(styles.notice, styles.offline)} role="status" data-testid="server-notice">
+        <PlugDisconnectedRegular />
+        <span>Not responding: {server.health.lastError ?? 'health checks fail'}. Its users are moved to other servers.</span>
+      </div>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,29 @@
+/** Runs a form's change and turns a refusal into messages placed next to the form's fields. */
+import { useState } from 'react';
+import { issuesOf, messageOf } from '../control-client-error.js';
+import { placeIssues, type PlacedIssues } from '../field-issues.js';
+
+const NO_ISSUES: PlacedIssues = { byField: {}, general: [] };
+
+export function useFormSubmit(fields: readonly string[]) {
+  const [busy, setBusy] = useState(false);
+  const [issues, setIssues] = useState<PlacedIssues>(NO_ISSUES);
+
+  const submit = async (send: () => Promise<void>): Promise<boolean> => {
+    setBusy(true);
+    setIssues(NO_ISSUES);
+    try {
+      await send();
+      return true;
+    } catch (error) {
+      const placed = placeIssues(issuesOf(error), fields);
+      const general = placed.general.length > 0 || Object.keys(placed.byField).length > 0 ? placed.general : [messageOf(error)];
+      setIssues({ byField: placed.byField, general });
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { busy, issues, submit };
+}

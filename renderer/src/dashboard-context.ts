@@ -1,0 +1,36 @@
+/**
+ * What every part of the dashboard may do: reach the gateway, make a change (which refreshes the
+ * view and reports failures), and open one of the dialogs.
+ */
+import { createContext, useContext } from 'react';
+import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot } from '../../proxy/control-api.js';
+import type { ControlClient } from './control-client.js';
+
+export type DialogRequest =
+  | { kind: 'add-cluster' }
+  | { kind: 'edit-cluster'; cluster: ClusterSnapshot }
+  | { kind: 'remove-cluster'; cluster: ClusterSnapshot }
+  | { kind: 'add-server'; cluster: ClusterSnapshot }
+  | { kind: 'edit-server'; cluster: ClusterSnapshot; server: ServerSnapshot }
+  | { kind: 'remove-server'; cluster: ClusterSnapshot; server: ServerSnapshot }
+  | { kind: 'replace-server'; cluster: ClusterSnapshot; server?: ServerSnapshot }
+  | { kind: 'sessions'; cluster: ClusterSnapshot; server: ServerSnapshot };
+
+export interface DashboardContextValue {
+  client: ControlClient;
+  snapshot: GatewaySnapshot;
+  /**
+   * Sends a change to the gateway and refreshes the view. A failure is shown in the page banner
+   * unless `quiet` (forms show their own), and the promise rejects either way.
+   */
+  change<T>(description: string, send: () => Promise<T>, options?: { quiet?: boolean }): Promise<T>;
+  openDialog(request: DialogRequest): void;
+}
+
+export const DashboardContext = createContext<DashboardContextValue | null>(null);
+
+export function useDashboard(): DashboardContextValue {
+  const value = useContext(DashboardContext);
+  if (!value) throw new Error('useDashboard is used outside the dashboard');
+  return value;
+}

@@ -1,0 +1,207 @@
+/**
+ * The control API over the admin HTTP API: REST calls with the bearer token, events over
+ * Server-Sent Events. Used by the web console in a browser.
+ */
+import type {
+  ClusterConfig,
+  ClusterInput,
+  ClusterPatch,
+  GatewayConfig,
+  GatewayEvent,
+  GatewaySnapshot,
+  RouteConfig,
+  RouteInput,
+  ServerConfig,
+  ServerInput,
+  ServerPatch,
+  SessionList,
+  SessionListOptions,
+} from '../../proxy/control-api.js';
+import type { ControlClient, EventStreamHandlers } from './control-client.js';
+import { ControlClientError, type FieldIssue } from './control-client-error.js';
+import { EVENT_TYPES } from './event-types.js';
+
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 3000, 5000];
+
+export class HttpControlClient implements ControlClient {
+  private readonly baseUrl: string;
+  private readonly token: string;
+
+  constructor(baseUrl: string, token: string) {
+    this.baseUrl = baseUrl.replace(/\/$/, '');
+    this.token = token;
+  }
+
+  getState(): Promise<GatewaySnapshot> {
+    return this.request('GET', '/api/state');
+  }
+
+  getConfig(): Promise<GatewayConfig> {
+    return this.request('GET', '/api/config');
+  }
+
+  listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList> {
+    const query = options?.limit === undefined ? '' : `?limit=${options.limit}`;
+    return this.request('GET', `${serverPath(clusterId, serverId)}/sessions${query}`);
+  }
+
+  addCluster(input: ClusterInput): Promise<ClusterConfig> {
+    return this.request('POST', '/api/clusters', input);
+  }
+
+  updateCluster(clusterId: string, patch: ClusterPatch): Promise<ClusterConfig> {
+    return this.request('PATCH', clusterPath(clusterId), patch);
+  }
+
+  async removeCluster(clusterId: string): Promise<void> {
+    await this.request('DELETE', clusterPath(clusterId));
+  }
+
+  addServer(clusterId: string, input: ServerInput): Promise<ServerConfig> {
+    return this.request('POST', `${clusterPath(clusterId)}/servers`, input);
+  }
+
+  updateServer(clusterId: string, serverId: string, patch: ServerPatch): Promise<ServerConfig> {
+    return this.request('PATCH', serverPath(clusterId, serverId), patch);
+  }
+
+  async removeServer(clusterId: string, serverId: string): Promise<void> {
+    await this.request('DELETE', serverPath(clusterId, serverId));
+  }
+
+  drainServer(clusterId: string, serverId: string): Promise<ServerConfig> {
+    return this.request('POST', `${serverPath(clusterId, serverId)}/drain`);
+  }
+
+  restoreServer(clusterId: string, serverId: string): Promise<ServerConfig> {
+    return this.request('POST', `${serverPath(clusterId, serverId)}/restore`);
+  }
+
+  setRoutes(routes: RouteInput[]): Promise<RouteConfig[]> {
+    return this.request('PUT', '/api/routes', routes);
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    await this.request('POST', '/api/pause', { paused });
+  }
+
+  subscribe(handlers: EventStreamHandlers): () => void {
+    return openEventStream(this.baseUrl, this.token, handlers, () => this.getState());
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.token}`,
+      'X-Switchboard-Source': 'dashboard',
+      Accept: 'application/json',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ControlClientError('unreachable', 'The gateway cannot be reached. Is Switchboard running?');
+    }
+    const payload = await readJson(response);
+    if (response.ok) return payload as T;
+    throw errorOf(response.status, payload);
+  }
+}
+
+function clusterPath(clusterId: string): string {
+  return `/api/clusters/${encodeURIComponent(clusterId)}`;
+}
+
+function serverPath(clusterId: string, serverId: string): string {
+  return `${clusterPath(clusterId)}/servers/${encodeURIComponent(serverId)}`;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorOf(status: number, payload: unknown): ControlClientError {
+  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  const message = typeof record.error === 'string' ? record.error : typeof payload === 'string' && payload ? payload : `The gateway answered ${status}.`;
+  const issues = Array.isArray(record.issues) ? (record.issues as FieldIssue[]) : [];
+  if (status === 400) return new ControlClientError('invalid', message, issues);
+  if (status === 401 || status === 403) return new ControlClientError('unauthorized', 'The access token was not accepted.');
+  if (status === 404) return new ControlClientError('not-found', message);
+  return new ControlClientError('failed', message);
+}
+
+/**
+ * EventSource retries on its own after a dropped connection, but gives up for good when the
+ * gateway is down at the moment it reconnects or answers 401. So on every error this closes it,
+ * asks the API whether the token still works, and opens a new one after a growing delay.
+ */
+function openEventStream(
+  baseUrl: string,
+  token: string,
+  handlers: EventStreamHandlers,
+  probe: () => Promise<unknown>,
+): () => void {
+  let source: EventSource | null = null;
+  let retryTimer: number | undefined;
+  let attempt = 0;
+  let stopped = false;
+
+  const dispatch = (message: MessageEvent<string>) => {
+    try {
+      handlers.onEvent(JSON.parse(message.data) as GatewayEvent);
+    } catch {
+      // A malformed event is skipped: the next stats tick carries the whole state again.
+    }
+  };
+
+  const connect = () => {
+    if (stopped) return;
+    handlers.onStatus(attempt === 0 ? 'connecting' : 'offline');
+    source = new EventSource(`${baseUrl}/api/events?token=${encodeURIComponent(token)}`);
+    source.onopen = () => {
+      attempt = 0;
+      handlers.onStatus('online');
+    };
+    for (const type of EVENT_TYPES) source.addEventListener(type, dispatch);
+    source.onmessage = dispatch;
+    source.onerror = () => {
+      source?.close();
+      source = null;
+      if (stopped) return;
+      handlers.onStatus('offline');
+      void probe().then(
+        () => scheduleReconnect(),
+        (error: unknown) => {
+          if (error instanceof ControlClientError && error.kind === 'unauthorized') handlers.onStatus('unauthorized');
+          else scheduleReconnect();
+        },
+      );
+    };
+  };
+
+  const scheduleReconnect = () => {
+    if (stopped) return;
+    const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)] ?? 5000;
+    attempt += 1;
+    retryTimer = window.setTimeout(connect, delay);
+  };
+
+  connect();
+  return () => {
+    stopped = true;
+    window.clearTimeout(retryTimer);
+    source?.close();
+    source = null;
+  };
+}

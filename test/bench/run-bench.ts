@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: throughput and p99 latency of one small backend measured directly, through the
+ * Switchboard gateway (sticky steady state) and through nginx, in the same run.
+ * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../demo/free-port.js';
+import { startBenchBackend } from './bench-backend.js';
+import { startGatewayProcess } from './gateway-process.js';
+import { startNginx } from './nginx-proxy.js';
+import { hasCommand, runWrk, type LoadResult } from './wrk.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DURATION_SEC = 10;
+const WARM_UP_SEC = 3;
+const CONNECTIONS = 50;
+
+interface Measurement {
+  label: string;
+  result: LoadResult;
+}
+
+async function runHttpBench(): Promise<void> {
+  if (!hasCommand('wrk')) {
+    console.log('wrk is missing, so there is nothing to generate load with. Install it (Debian: apt-get install wrk) and run again.');
+    process.exitCode = 1;
+    return;
+  }
+  const withNginx = hasCommand('nginx');
+  const workDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const backend = await startBenchBackend();
+    cleanups.push(() => backend.close());
+    const [gatewayPort, adminPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
+
+    console.log(`wrk -t1 -c${CONNECTIONS} -d${DURATION_SEC}s (after a ${WARM_UP_SEC} s warm-up each), ${process.arch}, Node ${process.version}\n`);
+    const measurements: Measurement[] = [];
+    measurements.push({ label: 'direct', result: await measure(`http://127.0.0.1:${backend.port}/`) });
+
+    const gateway = await startGatewayProcess({
+      repoRoot: REPO_ROOT,
+      workDir,
+      listenPort: gatewayPort,
+      adminPort,
+      backendUrl: `http://127.0.0.1:${backend.port}`,
+    });
+    cleanups.push(() => gateway.close());
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/`;
+    const cookie = await sessionCookieFrom(gatewayUrl);
+    measurements.push({ label: 'switchboard (sticky)', result: await measure(gatewayUrl, [`Cookie: ${cookie}`]) });
+    const sessions = await liveSessions(gateway.adminUrl, gateway.token);
+    await gateway.close();
+    cleanups.pop();
+
+    if (withNginx) {
+      const nginx = await startNginx(join(workDir, 'nginx'), nginxPort, backend.port);
+      cleanups.push(() => nginx.close());
+      measurements.push({ label: 'nginx (1 worker)', result: await measure(`http://127.0.0.1:${nginxPort}/`) });
+    } else {
+      console.log('nginx is not installed: skipping the nginx comparison (Debian: apt-get install nginx).\n');
+    }
+
+    printTable(measurements);
+    console.log(`\nLive sessions in the gateway after its run: ${sessions} (1 means every request stuck to the session of the first).`);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function measure(url: string, headers: string[] = []): Promise<LoadResult> {
+  await runWrk(url, { durationSec: WARM_UP_SEC, connections: CONNECTIONS, headers });
+  return runWrk(url, { durationSec: DURATION_SEC, connections: CONNECTIONS, headers });
+}
+
+/** The gateway's session cookie from a first request, as `name=value`. */
+function sessionCookieFrom(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      res.resume();
+      const setCookie = res.headers['set-cookie']?.[0];
+      if (res.statusCode !== 200 || !setCookie) reject(new Error(`the gateway answered ${res.statusCode} without a session cookie`));
+      else resolve(setCookie.split(';')[0]!);
+    }).on('error', reject);
+  });
+}
+
+async function liveSessions(adminUrl: string, token: string): Promise<number> {
+  const response = await fetch(`${adminUrl}/api/state`, { headers: { Authorization: `Bearer ${token}` } });
+  const state = (await response.json()) as { clusters: { sessions: number }[] };
+  return state.clusters.reduce((sum, cluster) => sum + cluster.sessions, 0);
+}
+
+function printTable(measurements: Measurement[]): void {
+  const rows = [['target', 'req/s', 'p99 latency', 'requests', 'failures']];
+  for (const { label, result } of measurements) {
+    rows.push([label, result.requestsPerSec.toFixed(0), `${result.p99Ms.toFixed(2)} ms`, `${result.requests}`, `${result.failures}`]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const [index, row] of rows.entries()) {
+    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
+    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('   '));
+  }
+  const rate = (label: string): number | undefined => measurements.find((m) => m.label.startsWith(label))?.result.requestsPerSec;
+  const gateway = rate('switchboard');
+  const direct = rate('direct');
+  const nginx = rate('nginx');
+  console.log('');
+  if (gateway && direct) console.log(`switchboard / direct: ${(gateway / direct).toFixed(2)}`);
+  if (gateway && nginx) console.log(`switchboard / nginx:  ${(gateway / nginx).toFixed(2)}   (goal: at least 0.40)`);
+}
+
+const mode = process.argv[2];
+if (mode === 'sessions') {
+  const { runSessionBench } = await import('./session-bench.js');
+  await runSessionBench();
+} else if (mode === undefined || mode === 'http') {
+  await runHttpBench();
+} else {
+  console.error(`Unknown bench "${mode}". Use: npm run bench  |  npm run bench -- sessions`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,213 @@
+/**
+ * A real headless Switchboard for the dashboard tests: real backend HTTP servers on loopback, a
+ * temporary config file, and `tsx proxy/headless.ts` serving the built dashboard. Everything it
+ * starts is stopped by `stop()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { GatewaySnapshot } from '../../proxy/control-api.js';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const DASHBOARD_DIR = join(REPO_ROOT, 'dist/renderer');
+const START_TIMEOUT_MS = 30_000;
+
+export interface BackendSpec {
+  id: string;
+  name: string;
+  capacity?: number;
+}
+
+export interface ClusterSpec {
+  id: string;
+  name: string;
+  /** Route path prefix that leads to this cluster. */
+  path: string;
+  sessionTimeoutSec?: number;
+  servers: BackendSpec[];
+}
+
+export interface RunningGateway {
+  adminUrl: string;
+  token: string;
+  /** `http://127.0.0.1:<listener port>` */
+  listenerUrl: string;
+  consoleUrl: string;
+  /** Backend URL per server id, for adding servers that really answer. */
+  backendUrls: Map<string, string>;
+  /** A spare backend that no configured server points at. */
+  spareBackendUrl: string;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  state(): Promise<GatewaySnapshot>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGateway> {
+  const backends: Server[] = [];
+  const backendUrls = new Map<string, string>();
+  let child: ChildProcess | undefined;
+  const directory = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
+  let output = '';
+
+  const stop = async () => {
+    if (child && child.exitCode === null && child.pid !== undefined) {
+      const exited = new Promise<void>((done) => child!.once('exit', () => done()));
+      // npx and tsx pass SIGTERM on to the gateway, which then stops gracefully.
+      signal(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => signal(-child!.pid!, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await Promise.all(backends.map((server) => new Promise<void>((done) => server.close(() => done()))));
+    for (const server of backends) server.closeAllConnections();
+    rmSync(directory, { recursive: true, force: true });
+  };
+
+  try {
+    for (const cluster of clusters) {
+      for (const server of cluster.servers) {
+        const backend = await startBackend(server.name);
+        backends.push(backend.server);
+        backendUrls.set(server.id, backend.url);
+      }
+    }
+    const spare = await startBackend('Spare');
+    backends.push(spare.server);
+
+    const listenerPort = await freePort();
+    const adminPort = await freePort();
+    const token = randomBytes(18).toString('base64url');
+    const config = {
+      listeners: [{ port: listenerPort, host: '127.0.0.1' }],
+      admin: { host: '127.0.0.1', port: adminPort, token },
+      routes: clusters.map((cluster) => ({ host: '*', path: cluster.path, cluster: cluster.id })),
+      clusters: clusters.map((cluster) => ({
+        id: cluster.id,
+        name: cluster.name,
+        sessionTimeoutSec: cluster.sessionTimeoutSec ?? 1800,
+        healthCheck: { type: 'http', path: '/', intervalSec: 2 },
+        servers: cluster.servers.map((server) => ({
+          id: server.id,
+          name: server.name,
+          url: backendUrls.get(server.id),
+          capacity: server.capacity ?? 50,
+        })),
+      })),
+    };
+    const configPath = join(directory, 'switchboard.json');
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+
+    child = spawn('npx', ['tsx', 'proxy/headless.ts', '--config', configPath, '--dashboard', DASHBOARD_DIR], {
+      cwd: REPO_ROOT,
+      // Its own process group, so that stop() reaches npx, tsx and node together.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    const adminUrl = `http://127.0.0.1:${adminPort}`;
+    const api = async <T>(method: string, path: string, body?: unknown) => {
+      const response = await fetch(adminUrl + path, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    };
+    await waitUntilAnswering(() => api('GET', '/api/state'), () => child?.exitCode ?? null, () => output);
+
+    return {
+      adminUrl,
+      token,
+      listenerUrl: `http://127.0.0.1:${listenerPort}`,
+      consoleUrl: `${adminUrl}/#token=${encodeURIComponent(token)}`,
+      backendUrls,
+      spareBackendUrl: spare.url,
+      api,
+      state: async () => (await api<GatewaySnapshot>('GET', '/api/state')).body,
+      output: () => output,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- gateway output ---\n${output}`);
+  }
+}
+
+/**
+ * Sends `count` requests without a cookie through the gateway, each starting a new session, and
+ * returns their cookies so that a test can come back as the same users.
+ */
+export async function createSessions(listenerUrl: string, path: string, count: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await get(`${listenerUrl}${path}`);
+    if (response.status !== 200) throw new Error(`request ${i} through the gateway answered ${response.status}`);
+    cookies.push(response.cookie ?? '');
+  }
+  return cookies;
+}
+
+function get(url: string): Promise<{ status: number; cookie: string | undefined }> {
+  return new Promise((resolvePromise, reject) => {
+    const req = request(url, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function startBackend(name: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end(`${name} answered ${req.method} ${req.url}\n`);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** A port that was free a moment ago: bind to port 0, note the port, close. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function waitUntilAnswering(
+  probe: () => Promise<{ status: number }>,
+  exitCode: () => number | null,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (exitCode() !== null) throw new Error(`the headless gateway exited with code ${exitCode()}`);
+    try {
+      const { status } = await probe();
+      if (status === 200) return;
+      throw new Error(`GET /api/state answered ${status}`);
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`the headless gateway did not answer within ${START_TIMEOUT_MS / 1000} s: ${(error as Error).message}\n${output()}`);
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
+/** A negative pid names the whole process group. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Headless mode as an admin runs it: `tsx proxy/headless.ts --config <file>` in a child process,
+ * with real config files, a real backend and real signals.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../demo/free-port.js';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
+const HEADLESS = join(REPO_ROOT, 'proxy/headless.ts');
+
+interface Headless {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+}
+
+let workDir: string;
+let backend: Server;
+const children: ChildProcess[] = [];
+
+function startHeadless(configPath: string): Headless {
+  const child = spawn(TSX, [HEADLESS, '--config', configPath, '--dashboard', join(workDir, 'no-dashboard')], {
+    cwd: workDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  const waiters = new Set<() => void>();
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const wake of [...waiters]) wake();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitForOutput: (pattern, timeoutMs = 20_000) =>
+      new Promise((resolveMatch, reject) => {
+        const check = (): void => {
+          const match = output.match(pattern);
+          if (!match) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolveMatch(match);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`headless mode never printed ${pattern}; it printed:\n${output}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+function fetchThrough(port: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolveFetch, reject) => {
+    get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolveFetch({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'switchboard-headless-test-'));
+  backend = createServer((_req, res) => res.end('backend says hi'));
+  await new Promise<void>((resolveListen) => backend.listen(0, '127.0.0.1', resolveListen));
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((resolveExit) => child.once('exit', resolveExit));
+    }
+  }
+});
+
+afterAll(async () => {
+  await new Promise((resolveClose) => backend.close(resolveClose));
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('headless mode', () => {
+  it('creates a missing config file with a fresh admin token and prints the console URL', async () => {
+    // Defaults bind the gateway on 8080 and the admin API on 9090.
+    const configPath = join(workDir, 'fresh.json');
+    const headless = startHeadless(configPath);
+    const [, url, token] = await headless.waitForOutput(/Web console: (http:\/\/127\.0\.0\.1:9090\/#token=([A-Za-z0-9_-]+))/);
+    expect(existsSync(configPath)).toBe(true);
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    expect(config.admin.token).toBe(token);
+    expect(config.admin.token.length).toBeGreaterThanOrEqual(16);
+    expect(url).toContain(config.admin.token);
+    expect(headless.output()).toMatch(/Created .*fresh\.json/);
+    expect(headless.output()).toMatch(/Gateway listening on http:\/\/0\.0\.0\.0:8080/);
+
+    const state = await fetch('http://127.0.0.1:9090/api/state', { headers: { Authorization: `Bearer ${token}` } });
+    expect(state.status).toBe(200);
+
+    headless.child.kill('SIGTERM');
+    expect(await headless.exited).toBe(0);
+  });
+
+  it('refuses an invalid config file with exit code 1, naming each field, and leaves the file untouched', async () => {
+    const configPath = join(workDir, 'invalid.json');
+    const text = `{
+  "admin": { "token": "short" },
+  "clusters": [{ "id": "web", "name": "Intranet",
+    "servers": [{ "id": "v1", "name": "App 1.0", "url": "http://127.0.0.1:3001", "capacity": 150 }] }]
+}
+`;
+    writeFileSync(configPath, text);
+    const headless = startHeadless(configPath);
+    expect(await headless.exited).toBe(1);
+    expect(headless.output()).toContain('clusters[0].servers[0].capacity must be 0–100');
+    expect(headless.output()).toContain('admin.token must be at least 16 characters');
+    expect(readFileSync(configPath, 'utf8')).toBe(text);
+  });
+
+  it('refuses a file that is not JSON with exit code 1 and leaves it untouched', async () => {
+    const configPath = join(workDir, 'broken.json');
+    const text = '{ "admin": { "token": ';
+    writeFileSync(configPath, text);
+    const headless = startHeadless(configPath);
+    expect(await headless.exited).toBe(1);
+    expect(headless.output()).toMatch(/not valid JSON/);
+    expect(readFileSync(configPath, 'utf8')).toBe(text);
+  });
+
+  it('stops gracefully on SIGTERM with exit code 0 and saves the sessions', async () => {
+    const gatewayPort = await freePort();
+    const adminPort = await freePort();
+    const configPath = join(workDir, 'running.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        listeners: [{ port: gatewayPort, host: '127.0.0.1' }],
+        admin: { host: '127.0.0.1', port: adminPort, token: 'headless-test-token-0123' },
+        routes: [{ host: '*', path: '/', cluster: 'web' }],
+        clusters: [
+          {
+            id: 'web',
+            name: 'Intranet',
+            healthCheck: { type: 'tcp', intervalSec: 60 },
+            servers: [{ id: 'v1', name: 'App 1.0', url: `http://127.0.0.1:${(backend.address() as AddressInfo).port}` }],
+          },
+        ],
+      }),
+    );
+    const headless = startHeadless(configPath);
+    await headless.waitForOutput(new RegExp(`Web console: http://127\\.0\\.0\\.1:${adminPort}/#token=headless-test-token-0123`));
+    expect(headless.output()).toContain(`Gateway listening on http://127.0.0.1:${gatewayPort}`);
+
+    const response = await fetchThrough(gatewayPort);
+    expect(response).toEqual({ status: 200, body: 'backend says hi' });
+
+    headless.child.kill('SIGTERM');
+    expect(await headless.exited).toBe(0);
+    const sessionsPath = join(workDir, 'running.sessions');
+    expect(existsSync(sessionsPath)).toBe(true);
+    expect(readFileSync(sessionsPath, 'utf8')).toMatch(/^web\tv1\t|\nweb\t[^\t]+\tv1\t/m);
+  });
+});
