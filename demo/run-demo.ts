@@ -88,11 +88,13 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (): Promise<void> => {
-    if (stopping) process.exit(1);
+    // conf's write-file helper re-raises each signal, so one Ctrl+C arrives twice.
+    if (stopping) return;
     stopping = true;
     console.log('\nStopping the demo…');
     await switchboard.stop({ graceMs: 2000 });
     await Promise.all([oldApp.close(), newApp.close()]);
+    console.log('Demo stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -81,6 +81,8 @@ export class DashboardWindow {
         experimentalFeatures: false,
         webviewTag: false,
         spellcheck: false,
+        // Middle-click would otherwise try to open links in a new window.
+        disableBlinkFeatures: 'Auxclick',
       },
     });
     window.setMenu(null);

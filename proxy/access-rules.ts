@@ -5,6 +5,7 @@
  */
 import type http from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import { isAddressOrCidr } from './address-syntax.js';
 import type { AccessRuleConfig } from './config-schema.js';
 
 export type { AccessRuleConfig };
@@ -17,20 +18,12 @@ export interface AddressPattern {
 
 /** `10.0.0.0/8`, `192.168.1.7`, `fd00::/8`, `::1`; null when it is none of these. */
 export function parseAddressPattern(text: string): AddressPattern | null {
+  if (!isAddressOrCidr(text)) return null;
   const slash = text.indexOf('/');
-  const address = normalizeAddress(slash < 0 ? text : text.slice(0, slash));
-  if (address === null) return null;
+  const address = slash < 0 ? text : text.slice(0, slash);
   const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
-  const maxPrefix = family === 'ipv4' ? 32 : 128;
-  if (slash < 0) return { address, prefix: maxPrefix, family };
-  const prefixText = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefixText)) return null;
-  const prefix = Number(prefixText);
-  return prefix <= maxPrefix ? { address, prefix, family } : null;
-}
-
-export function isAddressOrCidr(text: string): boolean {
-  return parseAddressPattern(text) !== null;
+  // Kept as written: BlockList itself matches IPv4 clients against IPv4-mapped IPv6 ranges.
+  return { address, prefix: slash < 0 ? (family === 'ipv4' ? 32 : 128) : Number(text.slice(slash + 1)), family };
 }
 
 /**

@@ -32,14 +32,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
-export function issuesOf(error: z.ZodError): ConfigIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: plainMessage(issue) }));
+/** `input` is what was validated; with it, a missing field reads "is required" rather than a type complaint. */
+export function issuesOf(error: z.ZodError, input?: unknown): ConfigIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: plainMessage(issue, input) }));
 }
 
 /** Validates a whole configuration document; fills defaults and generates missing ids. */
 export function validateConfig(raw: unknown): GatewayConfig {
-  const result = configSchema.safeParse(withGeneratedIds(raw));
-  if (!result.success) throw new ConfigError(issuesOf(result.error));
+  const input = withGeneratedIds(raw);
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(issuesOf(result.error, input));
   return result.data;
 }
 
@@ -76,11 +78,20 @@ function fillIds(items: unknown[], fallback: string): void {
   }
 }
 
-function plainMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+function plainMessage(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code === 'invalid_type' && input !== undefined && valueAt(input, issue.path) === undefined) return 'is required';
   if (issue.code === 'unrecognized_keys') return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   const message = issue.message;
   return /^(must|is|has|needs|names) /.test(message) ? message : `is invalid: ${message}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -8,5 +8,5 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 export function secretsMatch(presented: string, expected: string): boolean {
   const a = createHash('sha256').update(presented, 'utf8').digest();
   const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, a);
+  return timingSafeEqual(a, b);
 }

@@ -109,6 +109,10 @@ export class DataPath {
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
       },
       onError: (failure) => this.failed(req, res, cluster, binding, attempt, failure, end),
+      onBrokenResponse: () => {
+        stats.errors++;
+        this.context.passiveFailure(server, 'the connection broke off in the middle of a response');
+      },
     });
   }
 

@@ -14,6 +14,8 @@ export interface ForwardRequest {
   /** Called with the backend's response before its headers are copied to the client. */
   onResponse?: (proxyRes: http.IncomingMessage) => void;
   onError: (failure: ForwardFailure) => void;
+  /** The backend broke off its answer after it had begun; the client connection has been closed. */
+  onBrokenResponse?: () => void;
 }
 
 export interface ForwardFailure {
@@ -38,8 +40,17 @@ export class Forwarder {
       const tracked = (req as TrackedRequest)[FORWARD];
       if (tracked) tracked.proxyReq = proxyReq;
     });
-    this.proxy.on('proxyRes', (proxyRes, req) => {
-      (req as TrackedRequest)[FORWARD]?.request.onResponse?.(proxyRes);
+    this.proxy.on('proxyRes', (proxyRes, req, res) => {
+      const request = (req as TrackedRequest)[FORWARD]?.request;
+      request?.onResponse?.(proxyRes);
+      // A backend that dies mid-answer must not leave the client waiting for the rest forever.
+      proxyRes.once('close', () => {
+        // Also incomplete when the client left first: that is no fault of the backend.
+        if (proxyRes.complete || res.destroyed) return;
+        res.destroy();
+        request?.onBrokenResponse?.();
+      });
+      proxyRes.on('error', () => {});
     });
     // A client that went away mid-request: http-proxy-3 has already torn down the backend request.
     this.proxy.on('econnreset', () => {});

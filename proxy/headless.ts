@@ -96,10 +96,9 @@ async function printAddresses(running: RunningSwitchboard): Promise<void> {
 function stopOnSignals(running: RunningSwitchboard): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      console.log(`${signal} again: stopping at once without waiting for requests in flight.`);
-      process.exit(1);
-    }
+    // A repeat is ignored, not taken as "force quit": conf's write-file helper (when-exit) re-raises
+    // every signal it sees, so one Ctrl+C arrives twice. The stop is bounded by the grace time anyway.
+    if (stopping) return;
     stopping = true;
     console.log(`${signal} received: finishing requests in flight (up to ${SHUTDOWN_GRACE_MS / 1000} s) and saving sessions…`);
     running.stop({ graceMs: SHUTDOWN_GRACE_MS }).then(

@@ -167,7 +167,7 @@ function loadCertificate(
   const daysLeft = (notAfter.getTime() - now.getTime()) / DAY_MS;
   if (daysLeft <= EXPIRY_WARNING_DAYS) {
     warnings.push(
-      `${certificateField}: certificate ${oneLine(leaf.subject)} expires on ${notAfter.toISOString()} (in ${Math.max(0, Math.floor(daysLeft))} days); renew it soon`,
+      `${certificateField}: certificate ${oneLine(leaf.subject)} expires on ${notAfter.toISOString()} (in ${Math.max(0, Math.round(daysLeft))} days); renew it soon`,
     );
   }
   for (const hostname of hostnames) {
@@ -217,6 +217,12 @@ function leafOfPfx(contextOptions: tls.SecureContextOptions, pfxField: string, p
     const message = (error as Error).message;
     if (/mac verify failure|bad decrypt|invalid password/i.test(message)) {
       throw fieldError(passphraseField, 'does not open the PFX file (wrong passphrase)');
+    }
+    if (/unsupported pkcs12 pfx data/i.test(message)) {
+      throw fieldError(
+        pfxField,
+        'uses old RC2 encryption that cannot be read: export the certificate again with "AES256-SHA256" (or "TripleDES-SHA1") encryption',
+      );
     }
     if (/key values mismatch/i.test(message)) {
       throw fieldError(pfxField, 'holds a private key that does not belong to its certificate');

@@ -36,7 +36,7 @@ export async function startGatewayProcess(options: {
     }),
   );
   const child = spawn(process.execPath, ['--import', 'tsx', join(options.repoRoot, 'proxy/headless.ts'), '--config', configPath], {
-    cwd: options.workDir,
+    cwd: options.repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

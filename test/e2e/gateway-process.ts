@@ -44,6 +44,11 @@ export interface RunningGateway {
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   state(): Promise<GatewaySnapshot>;
   output(): string;
+  /** Stops only the gateway process (as a restart would), leaving the backends up. */
+  stopGateway(): Promise<void>;
+  /** Starts the gateway again with the same configuration and ports. */
+  startGatewayAgain(): Promise<void>;
+  /** Stops the gateway and the backends and deletes the temporary files. */
   stop(): Promise<void>;
 }
 
@@ -54,17 +59,22 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
   const directory = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
   let output = '';
 
+  const stopGateway = async () => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.pid === undefined) return;
+    const exited = new Promise<void>((done) => running.once('exit', () => done()));
+    // npx and tsx pass SIGTERM on to the gateway, which then stops gracefully.
+    signal(running.pid, 'SIGTERM');
+    const timer = setTimeout(() => signal(-running.pid!, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
   const stop = async () => {
-    if (child && child.exitCode === null && child.pid !== undefined) {
-      const exited = new Promise<void>((done) => child!.once('exit', () => done()));
-      // npx and tsx pass SIGTERM on to the gateway, which then stops gracefully.
-      signal(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => signal(-child!.pid!, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await Promise.all(backends.map((server) => new Promise<void>((done) => server.close(() => done()))));
+    await stopGateway();
+    const closed = backends.map((server) => new Promise<void>((done) => server.close(() => done())));
     for (const server of backends) server.closeAllConnections();
+    await Promise.all(closed);
     rmSync(directory, { recursive: true, force: true });
   };
 
@@ -102,14 +112,17 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
     const configPath = join(directory, 'switchboard.json');
     writeFileSync(configPath, JSON.stringify(config, null, 2));
 
-    child = spawn('npx', ['tsx', 'proxy/headless.ts', '--config', configPath, '--dashboard', DASHBOARD_DIR], {
-      cwd: REPO_ROOT,
-      // Its own process group, so that stop() reaches npx, tsx and node together.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const spawnGateway = () => {
+      child = spawn('npx', ['tsx', 'proxy/headless.ts', '--config', configPath, '--dashboard', DASHBOARD_DIR], {
+        cwd: REPO_ROOT,
+        // Its own process group, so that a stuck gateway can be killed with npx and tsx together.
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    };
+    spawnGateway();
 
     const adminUrl = `http://127.0.0.1:${adminPort}`;
     const api = async <T>(method: string, path: string, body?: unknown) => {
@@ -121,7 +134,8 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
     };
-    await waitUntilAnswering(() => api('GET', '/api/state'), () => child?.exitCode ?? null, () => output);
+    const waitForGateway = () => waitUntilAnswering(() => api('GET', '/api/state'), () => child?.exitCode ?? null, () => output);
+    await waitForGateway();
 
     return {
       adminUrl,
@@ -133,6 +147,11 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
       api,
       state: async () => (await api<GatewaySnapshot>('GET', '/api/state')).body,
       output: () => output,
+      stopGateway,
+      async startGatewayAgain() {
+        spawnGateway();
+        await waitForGateway();
+      },
       stop,
     };
   } catch (error) {

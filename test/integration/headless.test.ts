@@ -172,6 +172,6 @@ describe('headless mode', () => {
     expect(await headless.exited).toBe(0);
     const sessionsPath = join(workDir, 'running.sessions');
     expect(existsSync(sessionsPath)).toBe(true);
-    expect(readFileSync(sessionsPath, 'utf8')).toMatch(/^web\tv1\t|\nweb\t[^\t]+\tv1\t/m);
+    expect(readFileSync(sessionsPath, 'utf8')).toMatch(/^web\t[^\t]+\tv1\t/m);
   });
 });

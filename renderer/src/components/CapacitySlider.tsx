@@ -84,7 +84,6 @@ export function CapacitySlider({ serverName, capacity, disabled, onCommit }: Cap
         className={styles.slider}
         min={0}
         max={100}
-        step={1}
         value={shown}
         disabled={disabled}
         aria-label={`Capacity of ${serverName}`}

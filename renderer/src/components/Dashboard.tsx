@@ -33,7 +33,17 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
   },
-  logo: { fontSize: '24px', color: tokens.colorBrandForeground1, display: 'flex' },
+  logo: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    width: '32px',
+    height: '32px',
+    fontSize: '20px',
+    borderRadius: tokens.borderRadiusLarge,
+    color: tokens.colorNeutralForegroundOnBrand,
+    backgroundColor: tokens.colorBrandBackground,
+  },
   heading: { display: 'flex', flexDirection: 'column', marginInlineEnd: 'auto' },
   listeners: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   main: {

@@ -37,7 +37,7 @@ export function SessionChart({ series, dark, label, width = 140, height = 36 }: 
       scales: {
         x: { time: true },
         // Always start at zero so that a flat line at 3 does not look like a flat line at 300.
-        y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] },
+        y: { range: (_u, _min, max) => [0, Math.max(2, Math.ceil(max * 1.25))] },
       },
       series: [{}, { stroke, fill, width: 1.5, points: { show: false } }],
     };

@@ -1,0 +1,159 @@
+/**
+ * The desktop app: the gateway in the main process, a tray icon with quick actions, the
+ * dashboard window, notifications. This file only wires the parts together.
+ */
+import { app, dialog, session } from 'electron';
+import { FileStateStore } from '../proxy/state-store.js';
+import { startSwitchboard } from '../proxy/switchboard.js';
+import { appPaths } from './app-paths.js';
+import { hardenSession, hardenWebContents, isAllowedUrl } from './content-security.js';
+import { DashboardWindow } from './dashboard-window.js';
+import { ElectronConfigStore, type ConfigRecovery } from './electron-config-store.js';
+import { createFileLogger } from './file-logger.js';
+import { GatewayRunner } from './gateway-runner.js';
+import { trayIconImages, windowIconImage } from './icon-images.js';
+import { registerIpcHandlers } from './ipc-handlers.js';
+import { createDesktopNotificationPresenter, createServerNotifier } from './notifications.js';
+import { claimSingleInstance } from './single-instance.js';
+import {
+  ENABLE_START_AT_LOGIN_ARG,
+  START_HIDDEN_ARG,
+  isStartAtLoginEnabled,
+  setStartAtLogin,
+} from './start-at-login.js';
+import { createTrayActions } from './tray-actions.js';
+import { TrayController } from './tray-controller.js';
+import { WindowBoundsStore } from './window-bounds-store.js';
+
+/** How long in-flight requests may take to finish when the app quits. */
+const QUIT_GRACE_MS = 10_000;
+/** Must match `appId` in build/electron-builder.yml, or Windows shows no notifications. */
+const APP_USER_MODEL_ID = 'com.switchboard.desktop';
+
+let handleSecondLaunch: (argv: string[]) => void = () => {};
+
+if (!claimSingleInstance((argv) => handleSecondLaunch(argv))) {
+  app.quit();
+} else {
+  app.setAppUserModelId(APP_USER_MODEL_ID);
+  // A tray app lives on after its window closes.
+  app.on('window-all-closed', () => {});
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.whenReady().then(startDesktop, (error: unknown) => {
+    console.error('Switchboard could not start', error);
+    app.exit(1);
+  });
+}
+
+async function startDesktop(): Promise<void> {
+  const paths = appPaths();
+  const logger = createFileLogger(paths.logs);
+  process.on('uncaughtException', (error) => logger.error('uncaught exception', { error: error.stack ?? error.message }));
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: String(reason) }));
+
+  hardenSession(session.defaultSession, paths.dashboardDirUrl);
+
+  const configStore = new ElectronConfigStore({ onRecovered: (recovery) => tellAboutRecovery(recovery, logger) });
+  const stateStore = new FileStateStore(paths.userData, 'switchboard');
+
+  let tray: TrayController | null = null;
+  const runner = new GatewayRunner({
+    start: () => startSwitchboard({ configStore, stateStore, dashboardDir: paths.dashboardDir, logger }),
+    logger,
+    onStatusChange: () => void tray?.refresh(),
+  });
+
+  const window = new DashboardWindow({
+    indexHtmlPath: paths.indexHtml,
+    preloadPath: paths.preload,
+    icon: windowIconImage(),
+    boundsStore: new WindowBoundsStore(),
+  });
+
+  const bridge = registerIpcHandlers({
+    control: () => runner.control(),
+    isTrustedSender: (event) =>
+      event.sender === window.webContents() && isAllowedUrl(event.senderFrame?.url ?? '', paths.dashboardDirUrl),
+    target: window,
+  });
+
+  const notify = createServerNotifier(createDesktopNotificationPresenter((target) => window.show(target)));
+
+  let quitting = false;
+  const quit = (): void => {
+    if (quitting) return;
+    quitting = true;
+    window.allowClose();
+    void runner.stop(QUIT_GRACE_MS).finally(() => {
+      bridge.dispose();
+      tray?.destroy();
+      app.exit(0);
+    });
+  };
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quit();
+  });
+
+  const applyStartAtLogin = (enabled: boolean): void => {
+    try {
+      setStartAtLogin(enabled);
+    } catch (error) {
+      logger.error('could not change start at login', { error: error instanceof Error ? error.message : String(error) });
+    }
+    void tray?.refresh();
+  };
+
+  tray = new TrayController({
+    icons: trayIconImages(),
+    actions: createTrayActions({
+      control: () => runner.control(),
+      openDashboard: (target) => window.show(target),
+      setStartAtLogin: applyStartAtLogin,
+      quit,
+      reportFailure: (action, error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        logger.warn(`tray action failed: ${action}`, { error: message });
+        dialog.showErrorBox(`${action} failed`, message);
+      },
+    }),
+    status: () => runner.status,
+    fetchSnapshot: async () => (await runner.control()?.getState()) ?? null,
+    startAtLogin: () => safeIsStartAtLoginEnabled(),
+    logger,
+  });
+
+  runner.onEvent((event) => tray?.handleEvent(event));
+  runner.onEvent((event) => bridge.sendEvent(event));
+  runner.onEvent(notify);
+
+  handleSecondLaunch = (argv) => {
+    if (argv.includes(ENABLE_START_AT_LOGIN_ARG)) applyStartAtLogin(true);
+    else window.show();
+  };
+  if (process.argv.includes(ENABLE_START_AT_LOGIN_ARG)) applyStartAtLogin(true);
+  if (!process.argv.includes(START_HIDDEN_ARG) && !process.argv.includes(ENABLE_START_AT_LOGIN_ARG)) window.show();
+
+  await runner.start();
+}
+
+function safeIsStartAtLoginEnabled(): boolean {
+  try {
+    return isStartAtLoginEnabled();
+  } catch {
+    return false;
+  }
+}
+
+function tellAboutRecovery(recovery: ConfigRecovery, logger: ReturnType<typeof createFileLogger>): void {
+  logger.error('settings file was unreadable and has been set aside', { ...recovery });
+  const startedWith = recovery.startedWith === 'last-good' ? 'the last settings that worked' : 'default settings';
+  void dialog.showMessageBox({
+    type: 'warning',
+    title: 'Switchboard settings were damaged',
+    message: `Switchboard started with ${startedWith}.`,
+    detail: `The settings file could not be used: ${recovery.reason}\n\nIt was kept as:\n${recovery.backupPath}`,
+    buttons: ['OK'],
+  });
+}

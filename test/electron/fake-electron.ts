@@ -1,0 +1,226 @@
+/**
+ * A stand-in for the `electron` module (whose binary cannot be downloaded here): just enough of
+ * app, ipcMain, Tray, Menu, Notification, BrowserWindow, nativeImage, screen and dialog for the
+ * desktop shell's code to run, recording what it was asked to do. Test files install it with
+ * `vi.mock('electron', () => import('./fake-electron.js'))` and reset it with `resetFakeElectron()`.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+
+interface LoginItem {
+  openAtLogin: boolean;
+  args: string[];
+  name: string | undefined;
+}
+
+export const recorded = {
+  userData: mkdtempSync(join(tmpdir(), 'switchboard-fake-userdata-')),
+  loginItem: { openAtLogin: false, args: [], name: undefined } as LoginItem,
+  loginItemWrites: [] as Record<string, unknown>[],
+  ipcHandlers: new Map<string, Handler>(),
+  notifications: [] as FakeNotification[],
+  trays: [] as FakeTray[],
+  windows: [] as FakeBrowserWindow[],
+  errorBoxes: [] as { title: string; content: string }[],
+};
+
+export function resetFakeElectron(): void {
+  recorded.loginItem = { openAtLogin: false, args: [], name: undefined };
+  recorded.loginItemWrites.length = 0;
+  recorded.ipcHandlers.clear();
+  recorded.notifications.length = 0;
+  recorded.trays.length = 0;
+  recorded.windows.length = 0;
+  recorded.errorBoxes.length = 0;
+}
+
+export const app = {
+  getPath: (_name: string) => recorded.userData,
+  getVersion: () => '0.1.0',
+  getAppPath: () => process.cwd(),
+  getLoginItemSettings: (options?: { args?: string[] }) => {
+    const matches =
+      recorded.loginItem.openAtLogin && JSON.stringify(options?.args ?? []) === JSON.stringify(recorded.loginItem.args);
+    return { openAtLogin: matches, executableWillLaunchAtLogin: recorded.loginItem.openAtLogin };
+  },
+  setLoginItemSettings: (settings: { openAtLogin?: boolean; args?: string[]; name?: string }) => {
+    recorded.loginItemWrites.push({ ...settings });
+    recorded.loginItem = { openAtLogin: settings.openAtLogin ?? false, args: settings.args ?? [], name: settings.name };
+  },
+  on: () => app,
+};
+
+export const ipcMain = {
+  handle: (channel: string, handler: Handler) => {
+    if (recorded.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    recorded.ipcHandlers.set(channel, handler);
+  },
+  removeHandler: (channel: string) => recorded.ipcHandlers.delete(channel),
+  on: () => ipcMain,
+};
+
+export class FakeNotification extends EventEmitter {
+  static isSupported(): boolean {
+    return true;
+  }
+  readonly title: string;
+  readonly body: string;
+  shown = false;
+  constructor(options: { title: string; body: string }) {
+    super();
+    this.title = options.title;
+    this.body = options.body;
+    recorded.notifications.push(this);
+  }
+  show(): void {
+    this.shown = true;
+  }
+}
+
+export interface FakeMenu {
+  template: unknown[];
+}
+
+export const Menu = {
+  buildFromTemplate: (template: unknown[]): FakeMenu => ({ template }),
+};
+
+export class FakeImage {
+  readonly representations: { scaleFactor: number; width?: number; buffer?: Buffer }[] = [];
+  addRepresentation(representation: { scaleFactor: number; width?: number; buffer?: Buffer }): void {
+    this.representations.push(representation);
+  }
+}
+
+export const nativeImage = { createEmpty: () => new FakeImage() };
+
+export class FakeTray extends EventEmitter {
+  image: unknown;
+  tooltip = '';
+  menu: FakeMenu | null = null;
+  destroyed = false;
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    recorded.trays.push(this);
+  }
+  setImage(image: unknown): void {
+    this.image = image;
+  }
+  setToolTip(tooltip: string): void {
+    this.tooltip = tooltip;
+  }
+  setContextMenu(menu: FakeMenu): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+export class FakeWebContents extends EventEmitter {
+  readonly sent: { channel: string; payload: unknown }[] = [];
+  destroyed = false;
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push({ channel, payload });
+  }
+  setWindowOpenHandler(): void {}
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  readonly options: Record<string, unknown>;
+  readonly webContents = new FakeWebContents();
+  readonly loads: { file: string; hash: string | undefined }[] = [];
+  visible = false;
+  minimized = false;
+  maximized = false;
+  destroyed = false;
+  bounds = { x: 10, y: 20, width: 1100, height: 760 };
+  constructor(options: Record<string, unknown>) {
+    super();
+    this.options = options;
+    if (typeof options.width === 'number' && typeof options.height === 'number') {
+      this.bounds = { x: Number(options.x ?? 10), y: Number(options.y ?? 20), width: options.width, height: options.height };
+    }
+    recorded.windows.push(this);
+  }
+  loadFile(file: string, options?: { hash?: string }): Promise<void> {
+    this.loads.push({ file, hash: options?.hash });
+    return Promise.resolve();
+  }
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  focus(): void {}
+  restore(): void {
+    this.minimized = false;
+  }
+  maximize(): void {
+    this.maximized = true;
+  }
+  setMenu(): void {}
+  isVisible(): boolean {
+    return this.visible;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  getBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds };
+  }
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds };
+  }
+  /** What the user's click on the close button does: a cancellable 'close', then 'closed' unless cancelled. */
+  userCloses(): boolean {
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) {
+      this.destroyed = true;
+      this.emit('closed');
+    }
+    return prevented;
+  }
+}
+
+export const screen = {
+  getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
+};
+
+export const dialog = {
+  showErrorBox: (title: string, content: string) => recorded.errorBoxes.push({ title, content }),
+  showMessageBox: () => Promise.resolve({ response: 0 }),
+};
+
+export const shell = {};
+
+export { FakeNotification as Notification, FakeTray as Tray, FakeBrowserWindow as BrowserWindow };
+
+export default {
+  app,
+  ipcMain,
+  shell,
+  Notification: FakeNotification,
+  Menu,
+  nativeImage,
+  Tray: FakeTray,
+  BrowserWindow: FakeBrowserWindow,
+  screen,
+  dialog,
+};

@@ -1,0 +1,169 @@
+/**
+ * HTTPS backends behind http-proxy-3 with the agents of backend-tls.ts: trust by fingerprint, SNI
+ * from the backend URL, keep-alive, and the fixed Host header.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type tls from 'node:tls';
+import { createProxyServer } from 'http-proxy-3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createBackendAgent } from '../../proxy/backend-tls.js';
+import { backendHostHeader } from '../../proxy/host-header.js';
+import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
+
+let dir: string;
+let backendCert: TestCertificate;
+let impostorCert: TestCertificate;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'switchboard-tls-backend-'));
+  backendCert = makeCertificate(dir, { commonName: 'localhost', dnsNames: ['localhost'] });
+  impostorCert = makeCertificate(dir, { commonName: 'impostor', dnsNames: ['localhost'] });
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Seen {
+  requests: { host: string | undefined; servername: string | false | null | undefined; url: string | undefined }[];
+  connections: number;
+}
+
+async function startHttpsBackend(cert: TestCertificate): Promise<{ port: number; seen: Seen }> {
+  const seen: Seen = { requests: [], connections: 0 };
+  const server = https.createServer({ cert: readFileSync(cert.certPath), key: readFileSync(cert.keyPath) }, (req, res) => {
+    seen.requests.push({ host: req.headers.host, servername: (req.socket as tls.TLSSocket).servername, url: req.url });
+    res.end('secret page');
+  });
+  const sockets = new Set<net.Socket>();
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    seen.connections++;
+    sockets.add(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return { port: (server.address() as net.AddressInfo).port, seen };
+}
+
+/** A minimal forwarder: what the gateway does with a server's agent, nothing more. */
+async function startForwarder(target: string, agent: http.Agent, headers: Record<string, string> = {}): Promise<{ port: number; errors: NodeJS.ErrnoException[] }> {
+  const errors: NodeJS.ErrnoException[] = [];
+  const proxy = createProxyServer({ agent });
+  const server = http.createServer((req, res) =>
+    proxy.web(req, res, { target, headers }, (error) => {
+      errors.push(error as NodeJS.ErrnoException);
+      if (!res.headersSent) res.writeHead(502);
+      res.end('bad gateway');
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    agent.destroy();
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { port: (server.address() as net.AddressInfo).port, errors };
+}
+
+/** Keep-alive like a browser: a client sending `Connection: close` would have it relayed to the backend. */
+const clientAgent = new http.Agent({ keepAlive: true });
+afterAll(() => clientAgent.destroy());
+
+function get(port: number, path: string, host = 'intranet.corp.local'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers: { host }, agent: clientAgent }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('HTTPS backend trusted by fingerprint', () => {
+  it('forwards to a self-signed backend whose fingerprint matches, with SNI from the backend URL', async () => {
+    const backend = await startHttpsBackend(backendCert);
+    const url = `https://localhost:${backend.port}`;
+    const forwarder = await startForwarder(url, createBackendAgent({ url, tlsFingerprint: backendCert.fingerprint256 }));
+
+    expect(await get(forwarder.port, '/one')).toEqual({ status: 200, body: 'secret page' });
+    expect(await get(forwarder.port, '/two')).toEqual({ status: 200, body: 'secret page' });
+    expect(backend.seen.requests).toEqual([
+      { host: 'intranet.corp.local', servername: 'localhost', url: '/one' },
+      { host: 'intranet.corp.local', servername: 'localhost', url: '/two' },
+    ]);
+    expect(backend.seen.connections).toBe(1);
+    expect(forwarder.errors).toEqual([]);
+  });
+
+  it('accepts the fingerprint in lower case too', async () => {
+    const backend = await startHttpsBackend(backendCert);
+    const url = `https://127.0.0.1:${backend.port}`;
+    const forwarder = await startForwarder(url, createBackendAgent({ url, tlsFingerprint: backendCert.fingerprint256.toLowerCase() }));
+    expect((await get(forwarder.port, '/')).status).toBe(200);
+  });
+
+  it('refuses a backend presenting another certificate before sending it anything', async () => {
+    const backend = await startHttpsBackend(impostorCert);
+    const url = `https://localhost:${backend.port}`;
+    const forwarder = await startForwarder(url, createBackendAgent({ url, tlsFingerprint: backendCert.fingerprint256 }));
+
+    expect((await get(forwarder.port, '/login?password=hunter2')).status).toBe(502);
+    expect(forwarder.errors.map((e) => e.code)).toEqual(['ERR_TLS_FINGERPRINT_MISMATCH']);
+    expect(backend.seen.requests).toEqual([]);
+  });
+
+  it('refuses a self-signed backend when no fingerprint is configured', async () => {
+    const backend = await startHttpsBackend(backendCert);
+    const url = `https://localhost:${backend.port}`;
+    const forwarder = await startForwarder(url, createBackendAgent({ url }));
+
+    expect((await get(forwarder.port, '/')).status).toBe(502);
+    expect(forwarder.errors[0]!.code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/);
+    expect(backend.seen.requests).toEqual([]);
+  });
+
+  it('sends the fixed Host header when the cluster asks for one', async () => {
+    const backend = await startHttpsBackend(backendCert);
+    const url = `https://localhost:${backend.port}`;
+    const host = backendHostHeader({ mode: 'fixed', value: 'app01.corp.local' }, 'intranet.corp.local')!;
+    const forwarder = await startForwarder(url, createBackendAgent({ url, tlsFingerprint: backendCert.fingerprint256 }), { host });
+
+    expect((await get(forwarder.port, '/')).status).toBe(200);
+    expect(backend.seen.requests[0]).toMatchObject({ host: 'app01.corp.local', servername: 'localhost' });
+  });
+});
+
+describe('backend agents', () => {
+  it('is a keep-alive http agent for http:// servers and an https one for https://', () => {
+    const plain = createBackendAgent({ url: 'http://10.0.0.5:8080' });
+    const secure = createBackendAgent({ url: 'https://app01.corp.local' });
+    expect(plain).not.toBeInstanceOf(https.Agent);
+    expect(secure).toBeInstanceOf(https.Agent);
+    expect((plain as http.Agent & { keepAlive: boolean }).keepAlive).toBe(true);
+    expect((secure as https.Agent).options.servername).toBe('app01.corp.local');
+    plain.destroy();
+    secure.destroy();
+  });
+
+  it('keeps or replaces the Host header as configured', () => {
+    expect(backendHostHeader({ mode: 'keep' }, 'intranet.corp.local')).toBe('intranet.corp.local');
+    expect(backendHostHeader(undefined, 'intranet.corp.local')).toBe('intranet.corp.local');
+    expect(backendHostHeader({ mode: 'fixed', value: 'app01:8080' }, 'intranet.corp.local')).toBe('app01:8080');
+  });
+});
