@@ -5,37 +5,28 @@
  * preload can neither load ES modules nor require anything but a few Electron modules.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = `${root}/dist-electron/electron`;
-const electronTarget = 'node22';
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Electron 41 runs Node 24; esbuild needs only to know it may emit modern syntax. */
+const ELECTRON_NODE_TARGET = 'node22';
 
-rmSync(`${root}/dist-electron`, { recursive: true, force: true });
+export async function buildElectronBundles(outdir: string, logLevel: BuildOptions['logLevel'] = 'info'): Promise<void> {
+  const common: BuildOptions = {
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: ELECTRON_NODE_TARGET,
+    sourcemap: true,
+    logLevel,
+  };
+  await build({ ...common, entryPoints: ['electron/main.ts'], outfile: join(outdir, 'main.js'), format: 'esm', packages: 'external' });
+  await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: join(outdir, 'preload.cjs'), format: 'cjs', external: ['electron'] });
+}
 
-await build({
-  absWorkingDir: root,
-  entryPoints: ['electron/main.ts'],
-  outfile: `${outdir}/main.js`,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: electronTarget,
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'info',
-});
-
-await build({
-  absWorkingDir: root,
-  entryPoints: ['electron/preload.ts'],
-  outfile: `${outdir}/preload.cjs`,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: electronTarget,
-  external: ['electron'],
-  sourcemap: true,
-  logLevel: 'info',
-});
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  rmSync(join(REPO_ROOT, 'dist-electron'), { recursive: true, force: true });
+  await buildElectronBundles(join(REPO_ROOT, 'dist-electron', 'electron'));
+}

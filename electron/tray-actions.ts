@@ -11,11 +11,12 @@ export interface DashboardTarget {
 }
 
 export interface TrayActions {
-  drainServer(clusterId: string, serverId: string): void;
-  restoreServer(clusterId: string, serverId: string): void;
-  setServerEnabled(clusterId: string, serverId: string, enabled: boolean): void;
+  /** Control actions settle once the gateway has applied them (or the failure was reported). */
+  drainServer(clusterId: string, serverId: string): Promise<void>;
+  restoreServer(clusterId: string, serverId: string): Promise<void>;
+  setServerEnabled(clusterId: string, serverId: string, enabled: boolean): Promise<void>;
   openDashboard(target?: DashboardTarget): void;
-  setPaused(paused: boolean): void;
+  setPaused(paused: boolean): Promise<void>;
   setStartAtLogin(enabled: boolean): void;
   quit(): void;
 }
@@ -31,13 +32,17 @@ export interface TrayActionDependencies {
 }
 
 export function createTrayActions(deps: TrayActionDependencies): TrayActions {
-  const run = (action: string, call: (control: ControlApi) => Promise<unknown>): void => {
+  const run = async (action: string, call: (control: ControlApi) => Promise<unknown>): Promise<void> => {
     const control = deps.control();
     if (control === null) {
       deps.reportFailure(action, new Error('the gateway is not running'));
       return;
     }
-    call(control).catch((error: unknown) => deps.reportFailure(action, error));
+    try {
+      await call(control);
+    } catch (error) {
+      deps.reportFailure(action, error);
+    }
   };
   return {
     drainServer: (clusterId, serverId) => run('Drain', (control) => control.drainServer(clusterId, serverId, 'tray')),

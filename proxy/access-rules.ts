@@ -101,7 +101,10 @@ export function refusingMatcher(clientAddress: string, ...matchers: (AccessMatch
 /** Turns a refusal into what the client sees: a plain 403, or a dropped connection. */
 export function refuseRequest(action: AccessRuleConfig['action'], req: http.IncomingMessage, res: http.ServerResponse): void {
   if (action === 'close') {
-    req.socket.destroy();
+    // An HTTP/2 request shares its connection and may not touch the socket: end the whole session.
+    const stream = (req as http.IncomingMessage & { stream?: { session?: { destroy(): void } } }).stream;
+    if (stream?.session) stream.session.destroy();
+    else req.socket.destroy();
     return;
   }
   const body = 'Access denied: your address is not allowed to use this site.\n';

@@ -1,9 +1,12 @@
 /**
- * Forwards a request or a WebSocket upgrade to one backend with http-proxy-3 through the server's
- * keep-alive agent, and tells the caller how it ended. Every socket error ends up in `onError`;
- * nothing here throws or leaves a socket open.
+ * Forwards a request to one backend through the server's keep-alive agent, and tells the caller
+ * how it ended. Plain requests go through `http.request` directly: on this hot path http-proxy-3's
+ * per-request option copying and passes cost about a quarter of the throughput (see the README's
+ * benchmark notes). WebSocket upgrades, where that cost is paid once per connection, go through
+ * http-proxy-3. Every socket error ends up in `onError`; nothing here throws or leaves a socket open.
  */
-import type http from 'node:http';
+import http from 'node:http';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 
@@ -27,59 +30,92 @@ export interface ForwardFailure {
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNABORTED']);
 
-const FORWARD = Symbol('switchboard.forward');
-type TrackedRequest = http.IncomingMessage & {
-  [FORWARD]?: { request: ForwardRequest; startedAt: number; proxyReq?: http.ClientRequest };
-};
+/** Headers that describe one connection, not the message: never passed on (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
 
 export class Forwarder {
-  private readonly proxy = createProxyServer({ xfwd: false });
+  private readonly wsProxy = createProxyServer({ xfwd: false });
 
   constructor() {
-    this.proxy.on('proxyReq', (proxyReq, req) => {
-      const tracked = (req as TrackedRequest)[FORWARD];
-      if (tracked) tracked.proxyReq = proxyReq;
+    this.wsProxy.on('error', () => {});
+  }
+
+  web(req: http.IncomingMessage, res: http.ServerResponse, request: ForwardRequest): void {
+    const { target } = request;
+    const client = target.protocol === 'https:' ? https : http;
+    const proxyReq = client.request({
+      protocol: target.protocol,
+      hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: withoutHopByHop(req.headers),
+      agent: request.agent,
     });
-    this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      const request = (req as TrackedRequest)[FORWARD]?.request;
-      request?.onResponse?.(proxyRes);
-      // A backend that dies mid-answer must not leave the client waiting for the rest forever.
+    let settled = false;
+    const fail = (error: Error & { code?: string }, timedOut: boolean): void => {
+      if (settled) return;
+      settled = true;
+      const code = error.code ?? '';
+      // A kept-alive socket the backend had just closed fails like a refused connection would.
+      const staleSocket = code === 'ECONNRESET' && proxyReq.reusedSocket && !res.headersSent;
+      request.onError({ error, connectFailed: CONNECT_ERRORS.has(code) || staleSocket, timedOut });
+    };
+
+    proxyReq.setTimeout(request.timeoutMs, () => {
+      fail(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }), true);
+      proxyReq.destroy();
+    });
+    proxyReq.on('error', (error) => {
+      // The client left first: nothing to report, nobody to answer.
+      if (res.destroyed) return;
+      fail(error, false);
+    });
+    res.once('close', () => {
+      if (!res.writableFinished) proxyReq.destroy();
+    });
+    req.on('error', () => proxyReq.destroy());
+
+    proxyReq.on('response', (proxyRes) => {
+      settled = true;
+      request.onResponse?.(proxyRes);
+      proxyRes.on('error', () => {});
       proxyRes.once('close', () => {
         // Also incomplete when the client left first: that is no fault of the backend.
         if (proxyRes.complete || res.destroyed) return;
         res.destroy();
-        request?.onBrokenResponse?.();
+        request.onBrokenResponse?.();
       });
-      proxyRes.on('error', () => {});
+      if (res.destroyed) {
+        proxyRes.destroy();
+        return;
+      }
+      res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, withoutHopByHop(proxyRes.headers));
+      proxyRes.pipe(res);
     });
-    // A client that went away mid-request: http-proxy-3 has already torn down the backend request.
-    this.proxy.on('econnreset', () => {});
-    this.proxy.on('error', () => {});
-  }
-
-  web(req: http.IncomingMessage, res: http.ServerResponse, request: ForwardRequest): void {
-    const tracked = req as TrackedRequest;
-    const startedAt = Date.now();
-    tracked[FORWARD] = { request, startedAt };
-    this.proxy.web(req, res, { target: request.target, agent: request.agent, proxyTimeout: request.timeoutMs }, (error) => {
-      const state = tracked[FORWARD];
-      if (!state || state.request !== request) return;
-      const code = (error as { code?: string }).code ?? '';
-      const proxyReq = state.proxyReq;
-      // A kept-alive socket the backend had just closed fails like a refused connection would.
-      const staleSocket = code === 'ECONNRESET' && proxyReq?.reusedSocket === true && !res.headersSent;
-      request.onError({
-        error,
-        connectFailed: CONNECT_ERRORS.has(code) || staleSocket || (code === 'ETIMEDOUT' && !proxyReq),
-        timedOut: Date.now() - startedAt >= request.timeoutMs - 5 && !CONNECT_ERRORS.has(code),
-      });
-    });
+    req.pipe(proxyReq);
   }
 
   ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: ForwardRequest): void {
-    this.proxy.ws(req, socket, head, { target: request.target, agent: request.agent }, (error) => {
+    this.wsProxy.ws(req, socket, head, { target: request.target, agent: request.agent }, (error) => {
       const code = (error as { code?: string }).code ?? '';
       request.onError({ error, connectFailed: CONNECT_ERRORS.has(code), timedOut: false });
     });
   }
+}
+
+function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  const named = connectionTokens(headers.connection);
+  for (const name in headers) {
+    if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    out[name] = headers[name];
+  }
+  return out;
+}
+
+/** Headers that the Connection header names are hop-by-hop too. */
+function connectionTokens(connection: string | undefined): Set<string> | undefined {
+  if (!connection || connection === 'keep-alive' || connection === 'close') return undefined;
+  return new Set(connection.split(',').map((token) => token.trim().toLowerCase()));
 }

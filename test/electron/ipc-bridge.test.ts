@@ -1,0 +1,192 @@
+/**
+ * The IPC bridge end to end: the preload's `window.switchboard` on one side, the main-process
+ * handlers and a real gateway on the other, with only Electron's IPC transport faked.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { GatewayEvent } from '../../proxy/control-api.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, type BridgeError } from '../../electron/ipc-channels.js';
+import { registerIpcHandlers, type IpcBridge } from '../../electron/ipc-handlers.js';
+import { startGateway, type Harness } from '../support/gateway-harness.js';
+import { startBackends, type Backends } from './backends.js';
+import { FakeWebContents, ipcRenderer, recorded, resetFakeElectron } from './fake-electron.js';
+
+vi.mock('electron', () => import('./fake-electron.js'));
+
+interface Bridge {
+  invoke(method: string, ...args: unknown[]): Promise<unknown>;
+  onEvent(listener: (event: GatewayEvent) => void): () => void;
+}
+
+const TRUSTED = { trusted: true };
+
+let backends: Backends;
+let harness: Harness;
+let bridge: IpcBridge;
+let page: Bridge;
+let contents: FakeWebContents;
+let shown: boolean;
+let running: boolean;
+let configEvents: GatewayEvent[];
+
+beforeEach(async () => {
+  resetFakeElectron();
+  backends = await startBackends(2);
+  harness = await startGateway([
+    {
+      id: 'web',
+      name: 'Intranet',
+      servers: [
+        { id: 'v1', name: 'App 1.0', url: backends.urls[0]!, capacity: 60 },
+        { id: 'v2', name: 'App 1.1', url: backends.urls[1]!, capacity: 40 },
+      ],
+    },
+  ]);
+  configEvents = [];
+  harness.gateway.control.subscribe((event) => {
+    if (event.type === 'config') configEvents.push(event);
+  });
+  contents = new FakeWebContents();
+  // What the page's webContents.send delivers arrives in the page's ipcRenderer.
+  contents.send = (channel: string, payload: unknown) => {
+    contents.sent.push({ channel, payload });
+    ipcRenderer.emit(channel, {}, payload);
+  };
+  shown = true;
+  running = true;
+  bridge = registerIpcHandlers({
+    control: () => (running ? harness.gateway.control : null),
+    isTrustedSender: (event) => event === (TRUSTED as unknown),
+    target: { webContents: () => contents as never, isShown: () => shown },
+  });
+  recorded.rendererInvokeEvent = TRUSTED;
+  vi.resetModules();
+  await import('../../electron/preload.js');
+  page = recorded.exposedInMainWorld.get('switchboard') as Bridge;
+});
+
+afterEach(async () => {
+  bridge.dispose();
+  await harness.stop();
+  await backends.close();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as BridgeError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('preload bridge', () => {
+  it('exposes only invoke and onEvent as window.switchboard', () => {
+    expect([...recorded.exposedInMainWorld.keys()]).toEqual(['switchboard']);
+    expect(Object.keys(page).sort()).toEqual(['invoke', 'onEvent']);
+  });
+
+  it('reads the state and changes a server, with source "dashboard"', async () => {
+    const state = (await page.invoke('getState')) as { clusters: { servers: { id: string; state: string }[] }[] };
+    expect(state.clusters[0]!.servers.map((server) => server.id)).toEqual(['v1', 'v2']);
+
+    await page.invoke('updateServer', 'web', 'v1', { capacity: 25 });
+    const config = await harness.gateway.control.getConfig();
+    expect(config.clusters[0]!.servers[0]!.capacity).toBe(25);
+    expect(configEvents.at(-1)).toMatchObject({ type: 'config', source: 'dashboard' });
+
+    await page.invoke('drainServer', 'web', 'v2');
+    expect((await harness.gateway.control.getConfig()).clusters[0]!.servers[1]).toMatchObject({ capacity: 0, drainedFromCapacity: 40 });
+    expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
+  });
+
+  it('forwards a partial patch untouched: renaming keeps the capacity', async () => {
+    await page.invoke('updateServer', 'web', 'v2', { name: 'App 1.1 (new)' });
+    const server = (await harness.gateway.control.getConfig()).clusters[0]!.servers[1]!;
+    expect(server).toMatchObject({ name: 'App 1.1 (new)', capacity: 40, enabled: true });
+  });
+
+  it('rejects unknown methods, including subscribe', async () => {
+    for (const method of ['subscribe', 'stop', '__proto__', 'constructor']) {
+      const error = await rejection(page.invoke(method));
+      expect(error.code).toBe('invalid');
+      expect(error.message).toContain('unknown method');
+    }
+  });
+
+  it('rejects invalid arguments with field issues, and changes nothing', async () => {
+    const before = await harness.gateway.control.getConfig();
+
+    const capacity = await rejection(page.invoke('updateServer', 'web', 'v1', { capacity: 150 }));
+    expect(capacity.code).toBe('invalid');
+    expect(capacity.issues).toEqual([{ path: '[2].capacity', message: 'must be 0–100' }]);
+
+    const unknownField = await rejection(page.invoke('updateServer', 'web', 'v1', { capacity: 10, weight: 3 }));
+    expect(unknownField.issues[0]!.message).toBe('has unknown field "weight"');
+
+    const badUrl = await rejection(page.invoke('addServer', 'web', { name: 'x', url: 'ftp://example' }));
+    expect(badUrl.issues[0]).toMatchObject({ path: '[1].url' });
+
+    const badId = await rejection(page.invoke('drainServer', 'web', '../v1'));
+    expect(badId.issues[0]!.path).toBe('[1]');
+
+    // The page may not choose the change source.
+    const extra = await rejection(page.invoke('drainServer', 'web', 'v1', 'tray'));
+    expect(extra.code).toBe('invalid');
+
+    const notBoolean = await rejection(page.invoke('setPaused', 'yes'));
+    expect(notBoolean.issues[0]).toEqual({ path: '[0]', message: 'must be true or false' });
+
+    expect(await harness.gateway.control.getConfig()).toEqual(before);
+    expect(configEvents).toEqual([]);
+  });
+
+  it('passes control errors on as {code, message, issues}', async () => {
+    const error = await rejection(page.invoke('drainServer', 'web', 'nope'));
+    expect(error.code).toBe('not-found');
+    expect(typeof error.message).toBe('string');
+    expect(error.issues).toEqual([]);
+    expect(Object.keys(error).sort()).toEqual(['code', 'issues', 'message']);
+  });
+
+  it('answers "unavailable" while the gateway is not running', async () => {
+    running = false;
+    const error = await rejection(page.invoke('getState'));
+    expect(error.code).toBe('unavailable');
+  });
+
+  it('refuses callers other than the dashboard page', async () => {
+    recorded.rendererInvokeEvent = { trusted: false };
+    const error = await rejection(page.invoke('setPaused', true));
+    expect(error.code).toBe('forbidden');
+    expect((await harness.gateway.control.getState()).paused).toBe(false);
+  });
+
+  it('delivers events to the page, and stops stats while the window is hidden', async () => {
+    const received: GatewayEvent[] = [];
+    const stop = page.onEvent((event) => received.push(event));
+    const stats: GatewayEvent = { type: 'stats', at: 1, snapshot: await harness.gateway.control.getState() };
+    const config: GatewayEvent = { type: 'config', at: 2, source: 'api', summary: 'changed' };
+
+    bridge.sendEvent(stats);
+    shown = false;
+    bridge.sendEvent(stats);
+    bridge.sendEvent(config);
+    shown = true;
+    stop();
+    bridge.sendEvent(config);
+
+    expect(received.map((event) => event.type)).toEqual(['stats', 'config']);
+    expect(contents.sent.map((message) => [message.channel, (message.payload as GatewayEvent).type])).toEqual([
+      [EVENT_CHANNEL, 'stats'],
+      [EVENT_CHANNEL, 'config'],
+      [EVENT_CHANNEL, 'config'],
+    ]);
+  });
+
+  it('registers one invoke handler and removes it on dispose', () => {
+    expect([...recorded.ipcHandlers.keys()]).toEqual([INVOKE_CHANNEL]);
+    bridge.dispose();
+    expect(recorded.ipcHandlers.size).toBe(0);
+    bridge = registerIpcHandlers({ control: () => null, isTrustedSender: () => true, target: { webContents: () => null, isShown: () => true } });
+  });
+});

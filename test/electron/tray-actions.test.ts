@@ -1,0 +1,135 @@
+/** The tray's actions against a real gateway: each one makes the right change, marked as coming from the tray. */
+import type { MenuItemConstructorOptions } from 'electron';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GatewayEvent } from '../../proxy/control-api.js';
+import { ControlError } from '../../proxy/control-error.js';
+import { createTrayActions, type TrayActions } from '../../electron/tray-actions.js';
+import { buildTrayMenuTemplate } from '../../electron/tray-menu.js';
+import { eventually, startGateway, type Harness } from '../support/gateway-harness.js';
+import { startBackends, type Backends } from './backends.js';
+
+let backends: Backends;
+let harness: Harness;
+let failures: { action: string; error: unknown }[];
+let opened: unknown[];
+let quits: number;
+let loginChanges: boolean[];
+let actions: TrayActions;
+let events: GatewayEvent[];
+
+beforeEach(async () => {
+  backends = await startBackends(2);
+  harness = await startGateway([
+    {
+      id: 'web',
+      name: 'Intranet',
+      servers: [
+        { id: 'v1', name: 'App 1.0', url: backends.urls[0]!, capacity: 60 },
+        { id: 'v2', name: 'App 1.1', url: backends.urls[1]!, capacity: 40 },
+      ],
+    },
+  ]);
+  events = [];
+  harness.gateway.control.subscribe((event) => {
+    if (event.type === 'config') events.push(event);
+  });
+  failures = [];
+  opened = [];
+  quits = 0;
+  loginChanges = [];
+  actions = createTrayActions({
+    control: () => harness.gateway.control,
+    openDashboard: (target) => opened.push(target),
+    setStartAtLogin: (enabled) => loginChanges.push(enabled),
+    quit: () => quits++,
+    reportFailure: (action, error) => failures.push({ action, error }),
+  });
+});
+
+afterEach(async () => {
+  await harness.stop();
+  await backends.close();
+});
+
+async function serverConfig(serverId: string) {
+  const config = await harness.gateway.control.getConfig();
+  return config.clusters[0]!.servers.find((server) => server.id === serverId)!;
+}
+
+describe('tray actions on a real gateway', () => {
+  it('drains and restores a server, with source "tray"', async () => {
+    await actions.drainServer('web', 'v1');
+    expect(await serverConfig('v1')).toMatchObject({ capacity: 0, drainedFromCapacity: 60 });
+    expect(events.at(-1)).toMatchObject({ type: 'config', source: 'tray' });
+
+    await actions.restoreServer('web', 'v1');
+    expect((await serverConfig('v1')).capacity).toBe(60);
+    expect(events.at(-1)).toMatchObject({ type: 'config', source: 'tray' });
+    expect(failures).toEqual([]);
+  });
+
+  it('disables and enables a server', async () => {
+    await actions.setServerEnabled('web', 'v2', false);
+    expect((await serverConfig('v2')).enabled).toBe(false);
+    const state = await harness.gateway.control.getState();
+    expect(state.clusters[0]!.servers[1]!.state).toBe('disabled');
+    await actions.setServerEnabled('web', 'v2', true);
+    expect((await serverConfig('v2')).enabled).toBe(true);
+    expect(events.map((event) => event.type === 'config' && event.source)).toEqual(['tray', 'tray']);
+  });
+
+  it('pauses and resumes the gateway', async () => {
+    await actions.setPaused(true);
+    expect((await harness.gateway.control.getState()).paused).toBe(true);
+    await actions.setPaused(false);
+    expect((await harness.gateway.control.getState()).paused).toBe(false);
+  });
+
+  it('reports a failed action instead of throwing', async () => {
+    await actions.drainServer('web', 'no-such-server');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.action).toBe('Drain');
+    expect(failures[0]!.error).toBeInstanceOf(ControlError);
+    expect((failures[0]!.error as ControlError).code).toBe('not-found');
+  });
+
+  it('reports that the gateway is not running when there is no control API', async () => {
+    const offline = createTrayActions({
+      control: () => null,
+      openDashboard: () => {},
+      setStartAtLogin: () => {},
+      quit: () => {},
+      reportFailure: (action, error) => failures.push({ action, error }),
+    });
+    await offline.setPaused(true);
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0]!.error)).toContain('the gateway is not running');
+  });
+
+  it('passes the shell-only actions through', () => {
+    actions.openDashboard({ clusterId: 'web', serverId: 'v1' });
+    actions.setStartAtLogin(true);
+    actions.quit();
+    expect(opened).toEqual([{ clusterId: 'web', serverId: 'v1' }]);
+    expect(loginChanges).toEqual([true]);
+    expect(quits).toBe(1);
+  });
+
+  it('drains a server from a menu built from the live snapshot', async () => {
+    const template = buildTrayMenuTemplate(await harness.gateway.control.getState(), {
+      status: { kind: 'running' },
+      startAtLogin: false,
+      actions,
+    });
+    const clusterItem = template.find((item) => item.id === 'cluster:web')!;
+    const serverItem = (clusterItem.submenu as MenuItemConstructorOptions[]).find((item) => item.id === 'server:web/v2')!;
+    expect(serverItem.label).toBe('App 1.1: active, 0 sessions');
+    const drain = (serverItem.submenu as MenuItemConstructorOptions[]).find((item) => item.id === 'server:web/v2:drain')!;
+    (drain.click as () => void)();
+    await eventually(async () => expect((await serverConfig('v2')).capacity).toBe(0));
+    await eventually(async () => {
+      const state = await harness.gateway.control.getState();
+      expect(state.clusters[0]!.servers[1]!.state).toBe('drained');
+    });
+  });
+});
