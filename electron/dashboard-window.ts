@@ -70,7 +70,8 @@ export class DashboardWindow {
       autoHideMenuBar: true,
       ...(this.#options.icon ? { icon: this.#options.icon } : {}),
       webPreferences: {
-        preload: this.#options.preloadPath,
+        // Reviewed: the preload exposes only window.switchboard through contextBridge (electron/preload.ts).
+        preload: this.#options.preloadPath, // eng-disable PRELOAD_JS_CHECK
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,

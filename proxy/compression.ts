@@ -7,7 +7,7 @@
  * to `sendProxyResponse`, which writes the status and headers and streams the body, compressed or not.
  */
 import type http from 'node:http';
-import { pipeline, type Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { CompressionConfig } from './config-schema.js';
 
@@ -164,16 +164,36 @@ function createCompressor(encoding: ContentEncoding, sizeHint: number | undefine
 }
 
 /**
- * pipeline tears down every stage when one fails: a backend that dies mid-body or a client that
- * goes away releases the other side instead of leaving it hanging. Headers are already sent by
- * then, so the client sees a cut-off response, which is the honest outcome.
+ * Streams the body and tears down the other sides when one fails: a backend that breaks off cuts the
+ * client response (its headers are out, so a cut-off is the honest outcome), a client that leaves
+ * releases the backend response and the compressor. Safe next to a caller's own `close` handlers,
+ * which run first since they were added before this was called.
  */
 function streamBody(proxyRes: http.IncomingMessage, compressor: Transform | null, res: http.ServerResponse, onError?: (error: Error) => void): void {
-  const done = (error: NodeJS.ErrnoException | null): void => {
-    if (error && onError && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') onError(error);
-  };
-  if (compressor) pipeline(proxyRes, compressor, res, done);
-  else pipeline(proxyRes, res, done);
+  // Reported once, on close, as a broken response.
+  proxyRes.on('error', () => undefined);
+  proxyRes.once('close', () => {
+    if (proxyRes.complete) return;
+    compressor?.destroy();
+    if (res.destroyed) return;
+    res.destroy();
+    onError?.(new Error('the backend broke off its response'));
+  });
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    compressor?.destroy();
+    proxyRes.destroy();
+  });
+  if (!compressor) {
+    proxyRes.pipe(res);
+    return;
+  }
+  compressor.once('error', (error) => {
+    onError?.(error);
+    proxyRes.destroy();
+    res.destroy();
+  });
+  proxyRes.pipe(compressor).pipe(res);
 }
 
 function addVaryAcceptEncoding(res: http.ServerResponse): void {

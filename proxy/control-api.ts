@@ -78,6 +78,20 @@ export interface ListenerStatus {
   /** Whether the listener is accepting; false with `error` when it could not bind. */
   listening: boolean;
   error: string | null;
+  /** HTTPS listeners: the certificates being served, the default one first. */
+  certificates?: ListenerCertificate[];
+  /** Things an admin should act on, e.g. a certificate that expires within 14 days. */
+  warnings?: string[];
+}
+
+export interface ListenerCertificate {
+  /** Host name patterns it is served for by SNI; empty for the listener's default certificate. */
+  hostnames: string[];
+  subject: string;
+  issuer: string;
+  /** Epoch ms after which browsers refuse it. */
+  notAfter: number;
+  fingerprint256: string;
 }
 
 export interface GatewaySnapshot {

@@ -64,6 +64,7 @@ export class Gateway implements TrafficContext {
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> | null = null;
   private sweeping = false;
+  private listenerSync: Promise<void> = Promise.resolve();
 
   constructor(options: GatewayOptions) {
     this.configStore = options.configStore;
@@ -99,6 +100,7 @@ export class Gateway implements TrafficContext {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.saveTimer) clearInterval(this.saveTimer);
     this.health.stopAll();
+    await this.listenerSync;
     await Promise.all(this.listeners.map((listener) => closeListener(listener, options.graceMs ?? DEFAULT_GRACE_MS)));
     this.listeners = [];
     await this.saveSessions(true);
@@ -282,8 +284,13 @@ export class Gateway implements TrafficContext {
     );
   }
 
-  /** Opens, closes or reopens listeners so that they match the config and the paused flag. */
-  private async syncListeners(): Promise<void> {
+  /** Opens, closes or reopens listeners so that they match the config and the paused flag; one change at a time. */
+  private syncListeners(): Promise<void> {
+    this.listenerSync = this.listenerSync.then(() => this.syncListenersNow());
+    return this.listenerSync;
+  }
+
+  private async syncListenersNow(): Promise<void> {
     const wanted = this.running && !this.paused ? (this.config?.listeners ?? []) : [];
     const keep: RunningListener[] = [];
     const closing: Promise<void>[] = [];
@@ -340,8 +347,11 @@ function closeListener(listener: RunningListener, graceMs: number): Promise<void
     const force = setTimeout(() => {
       for (const socket of listener.sockets) socket.destroy();
     }, graceMs);
+    // Keep-alive connections turn idle as their last response ends; close each as soon as it does.
+    const idle = setInterval(() => listener.server.closeIdleConnections(), 50);
     listener.server.close(() => {
       clearTimeout(force);
+      clearInterval(idle);
       resolve();
     });
     listener.server.closeIdleConnections();

@@ -81,10 +81,15 @@ export class SessionTable {
   }
 
   create(clusterId: string, serverId: string, key: string, client: string, now: number): Session {
+    return this.insert({ clusterId, serverId, key, client, createdAt: now, lastSeenAt: now, requests: 0 });
+  }
+
+  private insert(fields: Pick<Session, 'clusterId' | 'serverId' | 'key' | 'client' | 'createdAt' | 'lastSeenAt' | 'requests'>): Session {
+    const { clusterId, serverId, key } = fields;
     const existing = this.clusters.get(clusterId)?.get(key);
     if (existing) this.remove(existing);
     const tally = this.tallyOf(clusterId, serverId);
-    const session: Session = { key, clusterId, serverId, client, createdAt: now, lastSeenAt: now, requests: 0, bucket: REMOVED, tally };
+    const session: Session = { ...fields, bucket: REMOVED, tally };
     let sessions = this.clusters.get(clusterId);
     if (!sessions) {
       sessions = new Map();
@@ -142,7 +147,7 @@ export class SessionTable {
     return policy.maxLifetimeMs === null ? idleEnd : Math.min(idleEnd, tally.latestCreatedAt + policy.maxLifetimeMs);
   }
 
-  expiryOf(session: Session): number {
+  expiryOf(session: Pick<Session, 'clusterId' | 'createdAt' | 'lastSeenAt'>): number {
     const policy = this.policies.get(session.clusterId);
     if (!policy) return 0;
     const idleEnd = session.lastSeenAt + policy.idleMs;
@@ -163,7 +168,7 @@ export class SessionTable {
    * Expires the sessions whose time has come, looking at no more than `budget` of them.
    * Returns true when it caught up with `now`, false when the caller should continue soon.
    */
-  sweep(now: number, budget = 20_000): boolean {
+  sweep(now: number, budget = 5_000): boolean {
     const nowSecond = Math.floor(now / 1000);
     let looked = 0;
     while (this.cursorSecond <= nowSecond) {
@@ -210,25 +215,19 @@ export class SessionTable {
     if (!text.startsWith(FILE_HEADER)) return 0;
     let restored = 0;
     for (const line of text.slice(FILE_HEADER.length).split('\n')) {
-      const fields = line.split('\t');
-      if (fields.length !== 7) continue;
-      const [clusterId, key, serverId, client, createdText, seenText, requestsText] = fields as [string, string, string, string, string, string, string];
+      const columns = line.split('\t');
+      if (columns.length !== 7) continue;
+      const [clusterId, key, serverId, client, createdText, seenText, requestsText] = columns as [string, string, string, string, string, string, string];
       const createdAt = Number(createdText);
       const lastSeenAt = Number(seenText);
       const requests = Number(requestsText);
       if (!Number.isSafeInteger(createdAt) || !Number.isSafeInteger(lastSeenAt) || !Number.isSafeInteger(requests)) continue;
       if (!this.policies.has(clusterId) || !serverExists(clusterId, serverId) || key === '') continue;
-      const session = this.create(clusterId, serverId, key, client, createdAt);
-      session.lastSeenAt = lastSeenAt;
-      session.requests = requests;
-      const tally = session.tally;
-      if (lastSeenAt > tally.latestSeenAt) tally.latestSeenAt = lastSeenAt;
-      const expiry = this.expiryOf(session);
-      if (expiry <= now) this.remove(session);
-      else {
-        this.file(session, expiry);
-        restored++;
-      }
+      const fields = { clusterId, serverId, key, client, createdAt, lastSeenAt, requests };
+      // Expired ones are never inserted, so that they cannot flicker a server's state.
+      if (this.expiryOf(fields) <= now) continue;
+      this.insert(fields);
+      restored++;
     }
     return restored;
   }

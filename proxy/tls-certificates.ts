@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import tls from 'node:tls';
 import type { TlsConfig } from './config-schema.js';
+import type { ListenerCertificate } from './control-api.js';
 import { ConfigError } from './config-validation.js';
 
 /** Warn when a certificate expires within this many days, so there is time to renew it. */
@@ -275,4 +276,15 @@ function fieldError(path: string, message: string): ConfigError {
 /** X509Certificate gives multi-line DNs; one line reads better in logs and the dashboard. */
 function oneLine(distinguishedName: string): string {
   return distinguishedName.split('\n').filter(Boolean).join(', ');
+}
+
+/** The certificates of a listener as the state snapshot shows them. */
+export function listenerCertificates(loaded: LoadedListenerTls): ListenerCertificate[] {
+  return loaded.certificates.map((info) => ({
+    hostnames: info.hostnames,
+    subject: info.subject,
+    issuer: info.issuer,
+    notAfter: info.notAfter.getTime(),
+    fingerprint256: info.fingerprint256,
+  }));
 }

@@ -29,7 +29,25 @@ export const recorded = {
   exposedInMainWorld: new Map<string, unknown>(),
   /** The event object a renderer's ipcRenderer.invoke arrives with in the main process. */
   rendererInvokeEvent: {} as unknown,
+  singleInstanceLock: true,
+  appHandlers: new Map<string, ((...args: unknown[]) => void)[]>(),
+  appCalls: [] as string[],
+  messageBoxes: [] as Record<string, unknown>[],
+  webRequestHooks: new Map<string, (...args: unknown[]) => void>(),
 };
+
+function resetApp(): void {
+  recorded.singleInstanceLock = true;
+  recorded.appHandlers.clear();
+  recorded.appCalls.length = 0;
+  recorded.messageBoxes.length = 0;
+  recorded.webRequestHooks.clear();
+}
+
+/** Runs the app's handlers for `event` as Electron would emit it. */
+export function emitAppEvent(event: string, ...args: unknown[]): void {
+  for (const handler of recorded.appHandlers.get(event) ?? []) handler(...args);
+}
 
 export function resetFakeElectron(): void {
   recorded.loginItem = { openAtLogin: false, args: [], name: undefined };
@@ -42,10 +60,11 @@ export function resetFakeElectron(): void {
   recorded.exposedInMainWorld.clear();
   recorded.rendererInvokeEvent = {};
   ipcRenderer.removeAllListeners();
+  resetApp();
 }
 
 export const app = {
-  getPath: (_name: string) => recorded.userData,
+  getPath: (name: string) => (name === 'logs' ? join(recorded.userData, 'logs') : recorded.userData),
   getVersion: () => '0.1.0',
   getAppPath: () => process.cwd(),
   getLoginItemSettings: (options?: { args?: string[] }) => {
@@ -57,7 +76,26 @@ export const app = {
     recorded.loginItemWrites.push({ ...settings });
     recorded.loginItem = { openAtLogin: settings.openAtLogin ?? false, args: settings.args ?? [], name: settings.name };
   },
-  on: () => app,
+  on: (event: string, handler: (...args: unknown[]) => void) => {
+    recorded.appHandlers.set(event, [...(recorded.appHandlers.get(event) ?? []), handler]);
+    return app;
+  },
+  requestSingleInstanceLock: () => recorded.singleInstanceLock,
+  setAppUserModelId: (id: string) => recorded.appCalls.push(`setAppUserModelId ${id}`),
+  whenReady: () => Promise.resolve(),
+  quit: () => recorded.appCalls.push('quit'),
+  exit: (code = 0) => recorded.appCalls.push(`exit ${code}`),
+};
+
+export const session = {
+  defaultSession: {
+    webRequest: {
+      onHeadersReceived: (listener: (...args: unknown[]) => void) => recorded.webRequestHooks.set('headers', listener),
+      onBeforeRequest: (listener: (...args: unknown[]) => void) => recorded.webRequestHooks.set('request', listener),
+    },
+    setPermissionRequestHandler: () => {},
+    setPermissionCheckHandler: () => {},
+  },
 };
 
 export const ipcMain = {
@@ -229,7 +267,10 @@ export const screen = {
 
 export const dialog = {
   showErrorBox: (title: string, content: string) => recorded.errorBoxes.push({ title, content }),
-  showMessageBox: () => Promise.resolve({ response: 0 }),
+  showMessageBox: (options: Record<string, unknown>) => {
+    recorded.messageBoxes.push(options);
+    return Promise.resolve({ response: 0 });
+  },
 };
 
 export const shell = {};
@@ -249,4 +290,5 @@ export default {
   dialog,
   ipcRenderer,
   contextBridge,
+  session,
 };

@@ -66,6 +66,14 @@ const routes: Record<string, Handler> = {
     res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': ['app=1; Path=/', 'theme=dark; Path=/'], connection: 'keep-alive, x-secret', 'x-secret': 'hop', 'content-length': Buffer.byteLength(PAGE) });
     res.end(PAGE);
   },
+  '/endless': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const timer = setInterval(() => res.write('tick '.repeat(500)), 10);
+    res.once('close', () => {
+      clearInterval(timer);
+      endlessClosed();
+    });
+  },
   '/dies': (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(PAGE.length * 4) });
     res.write(PAGE);
@@ -77,6 +85,7 @@ let backend: http.Server;
 let gateway: http.Server;
 let port: number;
 let endEventStream: () => void = () => undefined;
+let endlessClosed: () => void = () => undefined;
 let configFor: (path: string) => CompressionConfig | undefined = () => enabled;
 const responseErrors: Error[] = [];
 const sockets = new Set<net.Socket>();
@@ -260,6 +269,25 @@ describe('compression through the forwarder', () => {
     expect(reply.aborted).toBe(true);
     expect(responseErrors.length).toBeGreaterThan(0);
     // The forwarder is still serving.
+    expect((await fetchRaw('/small')).body.toString()).toBe('small');
+  });
+});
+
+describe('a client that leaves mid-body', () => {
+  it('releases the backend response and the compressor', async () => {
+    const backendReleased = new Promise<void>((resolve) => (endlessClosed = resolve));
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/endless', headers: { 'accept-encoding': 'gzip' }, agent: false }, (res) => {
+        expect(res.headers['content-encoding']).toBe('gzip');
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (error) => (error.message.includes('aborted') || error.message.includes('hang up') ? undefined : reject(error)));
+    });
+    // Resolves only when the backend saw its response closed: the forwarder let go of it.
+    await backendReleased;
     expect((await fetchRaw('/small')).body.toString()).toBe('small');
   });
 });

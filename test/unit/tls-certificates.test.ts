@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../proxy/config-validation.js';
-import { loadListenerTls } from '../../proxy/tls-certificates.js';
+import { listenerCertificates, loadListenerTls } from '../../proxy/tls-certificates.js';
 import { makeCertificate, makeLegacyPfx, type TestCertificate } from '../support/test-certificates.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -43,6 +43,9 @@ describe('loadListenerTls', () => {
     expect(loaded.secureContextOptions.minVersion).toBe('TLSv1.2');
     expect(loaded.warnings).toEqual([]);
     expect(loaded.files).toEqual([site.pfxPath]);
+    const [shown] = listenerCertificates(loaded);
+    expect(shown).toMatchObject({ hostnames: [], subject: 'CN=intranet.corp.local', issuer: 'CN=intranet.corp.local', fingerprint256: site.fingerprint256 });
+    expect(shown!.notAfter).toBeGreaterThan(Date.now() + 300 * DAY_MS);
   });
 
   it('loads a PEM certificate and key', () => {
@@ -96,7 +99,7 @@ describe('loadListenerTls', () => {
   it('warns about a certificate that expires within 14 days', () => {
     const loaded = loadListenerTls({ certPath: shortLived.certPath, keyPath: shortLived.keyPath }, { baseDir: dir, field });
     expect(loaded.warnings).toHaveLength(1);
-    expect(loaded.warnings[0]).toMatch(/^listeners\[1\]\.tls\.certPath: certificate CN=soon\.corp\.local expires on .* \(in 4 days\)/);
+    expect(loaded.warnings[0]).toMatch(/^listeners\[1\]\.tls\.certPath: certificate CN=soon\.corp\.local expires on .* \(in 5 days\)/);
   });
 
   it('names the SNI entry whose file is bad', () => {

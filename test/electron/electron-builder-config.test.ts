@@ -1,0 +1,70 @@
+/**
+ * electron-builder accepts our packaging configuration: the same loading and schema validation it
+ * runs before any download or build step, called directly (app-builder-lib's getConfig and
+ * validateConfiguration), plus the settings the installer must have.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pngSize } from '../../electron/png-encoder.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const configPath = join(root, 'build', 'electron-builder.yml');
+const require = createRequire(import.meta.url);
+
+type BuilderConfig = Record<string, unknown> & { nsis?: Record<string, unknown>; win?: Record<string, unknown>; files?: { filter: string[] }[] };
+const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  getConfig(projectDir: string, configPath: string | null, fromOptions: null): Promise<BuilderConfig>;
+  validateConfiguration(config: BuilderConfig, debugLogger: unknown): Promise<void>;
+};
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+async function validate(config: BuilderConfig): Promise<void> {
+  await validateConfiguration(config, new DebugLogger(false));
+}
+
+describe('electron-builder configuration', () => {
+  it('is accepted by electron-builder', async () => {
+    const config = await getConfig(root, configPath, null);
+    await expect(validate(config)).resolves.toBeUndefined();
+  });
+
+  it('is rejected when it has an unknown or mistyped option', async () => {
+    const config = await getConfig(root, configPath, null);
+    await expect(validate({ ...config, nsis: { ...config.nsis, perMachin: true } })).rejects.toThrow(/Invalid configuration object[\s\S]*configuration\.nsis/);
+    await expect(validate({ ...config, nsis: { ...config.nsis, oneClick: 'no' } })).rejects.toThrow(/Invalid configuration object[\s\S]*configuration\.nsis/);
+    await expect(validate({ ...config, windows: { target: 'nsis' } })).rejects.toThrow(/Invalid configuration object[\s\S]*windows/);
+  });
+
+  it('builds a per-machine x64 NSIS installer with a directory choice and a Start-menu entry', async () => {
+    const config = await getConfig(root, configPath, null);
+    expect(config.win?.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);
+    expect(config.nsis).toMatchObject({
+      oneClick: false,
+      perMachine: true,
+      allowToChangeInstallationDirectory: true,
+      createStartMenuShortcut: true,
+      include: 'build/installer.nsh',
+    });
+    expect(existsSync(join(root, config.nsis!.include as string))).toBe(true);
+    const ico = readFileSync(join(root, config.win!.icon as string));
+    expect(ico.readUInt16LE(2)).toBe(1);
+    expect(pngSize(readFileSync(join(root, 'build', 'icon.png')))).toEqual({ width: 256, height: 256 });
+  });
+
+  it('packs the files package.json "main" and the window need', async () => {
+    const config = await getConfig(root, configPath, null);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
+    expect(pkg.main).toBe('dist-electron/electron/main.js');
+    expect(config.files?.[0]?.filter).toEqual(expect.arrayContaining(['package.json', 'dist-electron/**/*', 'dist/renderer/**/*']));
+    expect(pkg.scripts.dist).toContain('electron-builder --config build/electron-builder.yml --win --x64');
+  });
+
+  it('gives the installer a start-at-login choice that goes through the app', () => {
+    const script = readFileSync(join(root, 'build', 'installer.nsh'), 'utf8');
+    expect(script).toContain('!macro customFinishPage');
+    expect(script).toContain('--enable-start-at-login');
+    expect(script).toContain('DeleteRegValue HKCU "Software\\Microsoft\\Windows\\CurrentVersion\\Run" "Switchboard"');
+  });
+});
