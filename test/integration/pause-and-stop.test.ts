@@ -31,7 +31,8 @@ describe('pause and stop', () => {
     harness = await startGateway([
       { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }, { id: 'b', name: 'B', url: backends[1]!.url }] },
     ]);
-    const user = new User(harness.url);
+    // A connection per request, as pausing cuts kept-alive ones.
+    const user = new User(harness.url, true);
     const home = (await user.get('/')).backend;
     await harness.gateway.control.setPaused(true, 'tray');
     expect(await tryConnect(harness.port)).toBe('ECONNREFUSED');

@@ -9,9 +9,17 @@ export interface Reply {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
-export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Open a new connection instead of reusing a kept-alive one. */
+  freshConnection?: boolean;
+}
+
+export function request(url: string, options: RequestOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.freshConnection ? false : agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -25,11 +33,14 @@ export function request(url: string, options: { method?: string; headers?: Recor
 export class User {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly freshConnections = false,
+  ) {}
 
   async get(path = '/', headers: Record<string, string> = {}): Promise<Reply & { backend: string }> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const reply = await request(this.baseUrl + path, { headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+    const reply = await request(this.baseUrl + path, { headers: { ...headers, ...(cookie ? { cookie } : {}) }, freshConnection: this.freshConnections });
     for (const line of reply.headers['set-cookie'] ?? []) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
