@@ -17,12 +17,13 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 /** `preferred` if it is free on `host`, else the next free port above it. */
 export async function firstFreePort(preferred: number, host = '127.0.0.1', skip: readonly number[] = []): Promise<number> {
   for (let port = preferred; port < Math.min(preferred + 200, 65536); port++) {
-    if (!skip.includes(port) && (await canBind(port, host))) return port;
+    if (!skip.includes(port) && (await isPortFree(port, host))) return port;
   }
   return freePort(host);
 }
 
-function canBind(port: number, host: string): Promise<boolean> {
+/** Whether `port` on `host` can be bound right now. */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));

@@ -18,9 +18,10 @@ export type BackendServerLike = Pick<ServerConfig, 'url' | 'tlsFingerprint'>;
 /** Idle connections are kept this long for the next request; backends typically close after 5 s+. */
 const KEEP_ALIVE_MS = 1000;
 
-export function createBackendAgent(server: BackendServerLike): http.Agent {
+/** `agentOptions` (socket limits, idle timeout) apply to every kind of agent; TLS trust is decided here. */
+export function createBackendAgent(server: BackendServerLike, agentOptions: http.AgentOptions = {}): http.Agent {
   const url = new URL(server.url);
-  const common = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, scheduling: 'lifo' as const };
+  const common: http.AgentOptions = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, scheduling: 'lifo', ...agentOptions };
   if (url.protocol !== 'https:') return new http.Agent(common);
 
   const hostname = url.hostname.replace(/^\[|\]$/g, '');

@@ -89,7 +89,18 @@ export class SessionTable {
     const existing = this.clusters.get(clusterId)?.get(key);
     if (existing) this.remove(existing);
     const tally = this.tallyOf(clusterId, serverId);
-    const session: Session = { ...fields, bucket: REMOVED, tally };
+    // Every field written out, in one order: V8 then gives all sessions one compact shape.
+    const session: Session = {
+      key,
+      clusterId,
+      serverId,
+      client: fields.client,
+      createdAt: fields.createdAt,
+      lastSeenAt: fields.lastSeenAt,
+      requests: fields.requests,
+      bucket: REMOVED,
+      tally,
+    };
     let sessions = this.clusters.get(clusterId);
     if (!sessions) {
       sessions = new Map();

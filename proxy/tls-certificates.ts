@@ -104,7 +104,7 @@ export function loadListenerTls(tlsConfig: ListenerTlsInput, options: LoadTlsOpt
   return { secureContextOptions: main.contextOptions, sniCallback, warnings, certificates, files: [...new Set(files)] };
 }
 
-/** Exact name first, then the longest matching `*.domain` (one label, as TLS wildcards work). */
+/** Exact name first, then `*.domain` covering one more label (as TLS wildcards work). */
 function pickContext(entries: { patterns: string[]; context: tls.SecureContext }[], servername: string): tls.SecureContext | undefined {
   const name = servername.toLowerCase().replace(/\.$/, '');
   if (!name) return undefined;

@@ -21,10 +21,10 @@ import { loadListenerTls } from '../../proxy/tls-certificates.js';
 import { makeCertificate } from '../support/test-certificates.js';
 import { hasCommand, runWrk, type LoadResult } from './wrk.js';
 
-const DURATION_SEC = Number(process.env.BENCH_SECONDS ?? 5);
+const DURATION_SEC = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 32;
 
-/** Plain-JS backend on a worker thread: a small JSON reply and a 20 KB HTML page, over HTTP and HTTPS. */
+/** Plain-JS backend on a worker thread: a small JSON reply and a 16 KB HTML page, over HTTP and HTTPS. */
 const BACKEND_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
@@ -42,9 +42,21 @@ const plain = http.createServer({ keepAliveTimeout: 60000 }, handler).listen(0, 
 });
 `;
 
-interface Row {
-  label: string;
-  result: LoadResult;
+interface Case {
+  url: string;
+  headers?: string[];
+}
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function run(benchCase: Case, durationSec: number): Promise<LoadResult> {
+  return runWrk(benchCase.url, { durationSec, connections: CONNECTIONS, headers: benchCase.headers ?? [] });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function main(): Promise<void> {
@@ -96,38 +108,42 @@ async function main(): Promise<void> {
     const [plainPort, securePort, toHttpsPort] = ports as [number, number, number];
 
     const sizes = await measureSizes(plainPort);
-    console.log(`20 KB page (${backend.pageBytes} B) on the wire: identity ${sizes.identity} B, gzip ${sizes.gzip} B, br ${sizes.br} B`);
-    console.log(`wrk: ${CONNECTIONS} connections, ${DURATION_SEC} s per case, forwarder and backend on separate threads, 2 cores shared with wrk\n`);
+    console.log(`HTML page of ${backend.pageBytes} B on the wire: identity ${sizes.identity} B, gzip ${sizes.gzip} B, br ${sizes.br} B`);
+    console.log(`wrk: ${CONNECTIONS} connections; forwarder and backend on separate threads, sharing the machine's cores with wrk`);
 
-    const rows: Row[] = [];
-    const measure = async (label: string, url: string, headers: string[] = []): Promise<LoadResult> => {
-      await runWrk(url, { durationSec: 1, connections: CONNECTIONS, headers });
-      const result = await runWrk(url, { durationSec: DURATION_SEC, connections: CONNECTIONS, headers });
-      rows.push({ label, result });
-      console.log(`${label.padEnd(58)} ${result.requestsPerSec.toFixed(0).padStart(7)} req/s  p99 ${result.p99Ms.toFixed(1).padStart(6)} ms${result.failures ? `  (${result.failures} failures!)` : ''}`);
-      return result;
-    };
-
-    const plainSmall = await measure('small JSON, HTTP → HTTP (baseline)', `http://127.0.0.1:${plainPort}/small`);
-    const tlsSmall = await measure('small JSON, HTTPS (TLS 1.3, keep-alive) → HTTP', `https://127.0.0.1:${securePort}/small`);
-    const plainClose = await measure('small JSON, HTTP, new connection per request', `http://127.0.0.1:${plainPort}/small`, ['Connection: close']);
-    const tlsClose = await measure('small JSON, HTTPS, new TLS handshake per request', `https://127.0.0.1:${securePort}/small`, ['Connection: close']);
-    const backendTls = await measure('small JSON, HTTP → HTTPS backend (fingerprint, keep-alive)', `http://127.0.0.1:${toHttpsPort}/small`);
-    const pagePlain = await measure('20 KB page, no compression', `http://127.0.0.1:${plainPort}/page`, ['Accept-Encoding: gzip, br', 'X-Bench-Compress: off']);
-    const pageGzip = await measure('20 KB page, gzip', `http://127.0.0.1:${plainPort}/page`, ['Accept-Encoding: gzip', 'X-Bench-Compress: on']);
-    const pageBr = await measure('20 KB page, brotli q4', `http://127.0.0.1:${plainPort}/page`, ['Accept-Encoding: br', 'X-Bench-Compress: on']);
-    const pageTlsBr = await measure('20 KB page, HTTPS + brotli q4', `https://127.0.0.1:${securePort}/page`, ['Accept-Encoding: br', 'X-Bench-Compress: on']);
-
-    const ratio = (a: LoadResult, b: LoadResult): string => (a.requestsPerSec / b.requestsPerSec).toFixed(2);
-    console.log('\nThroughput ratios (1.00 = same as the baseline named):');
-    console.log(`  HTTPS keep-alive / HTTP:                       ${ratio(tlsSmall, plainSmall)}`);
-    console.log(`  HTTPS new handshake / HTTP new connection:     ${ratio(tlsClose, plainClose)}`);
-    console.log(`  HTTPS backend / HTTP backend:                  ${ratio(backendTls, plainSmall)}`);
-    console.log(`  gzip / no compression (20 KB page):            ${ratio(pageGzip, pagePlain)}`);
-    console.log(`  brotli / no compression (20 KB page):          ${ratio(pageBr, pagePlain)}`);
-    console.log(`  HTTPS + brotli / plain uncompressed page:      ${ratio(pageTlsBr, pagePlain)}`);
-    const failures = rows.filter((row) => row.result.failures > 0);
-    if (failures.length > 0) console.log(`\nSuspect runs (failures): ${failures.map((row) => row.label).join('; ')}`);
+    // The machine is shared (wrk, forwarder, backend, and whatever else runs): each comparison
+    // alternates its two cases for several rounds and reports the median ratio, which drifting
+    // background load disturbs far less than one long run per case would.
+    const url = (secure: boolean, port: number, path: string): string => `${secure ? 'https' : 'http'}://127.0.0.1:${port}${path}`;
+    const comparisons: { label: string; a: Case; b: Case }[] = [
+      { label: 'HTTPS (TLS 1.3, keep-alive) vs HTTP, small JSON', a: { url: url(true, securePort, '/small') }, b: { url: url(false, plainPort, '/small') } },
+      {
+        label: 'HTTPS with a new handshake per request vs HTTP with a new connection per request',
+        a: { url: url(true, securePort, '/small'), headers: ['Connection: close'] },
+        b: { url: url(false, plainPort, '/small'), headers: ['Connection: close'] },
+      },
+      { label: 'HTTPS backend (fingerprint agent) vs HTTP backend, small JSON', a: { url: url(false, toHttpsPort, '/small') }, b: { url: url(false, plainPort, '/small') } },
+      { label: 'gzip vs uncompressed, 16 KB page', a: { url: url(false, plainPort, '/page'), headers: ['Accept-Encoding: gzip', 'X-Bench-Compress: on'] }, b: { url: url(false, plainPort, '/page'), headers: ['Accept-Encoding: gzip', 'X-Bench-Compress: off'] } },
+      { label: 'brotli q4 vs uncompressed, 16 KB page', a: { url: url(false, plainPort, '/page'), headers: ['Accept-Encoding: br', 'X-Bench-Compress: on'] }, b: { url: url(false, plainPort, '/page'), headers: ['Accept-Encoding: br', 'X-Bench-Compress: off'] } },
+      { label: 'HTTPS + brotli q4 vs plain HTTP uncompressed, 16 KB page', a: { url: url(true, securePort, '/page'), headers: ['Accept-Encoding: br', 'X-Bench-Compress: on'] }, b: { url: url(false, plainPort, '/page'), headers: ['Accept-Encoding: br', 'X-Bench-Compress: off'] } },
+    ];
+    console.log(`median of ${ROUNDS} alternating rounds of ${DURATION_SEC} s each; ratio = first case's req/s ÷ second case's\n`);
+    for (const comparison of comparisons) {
+      await run(comparison.a, 1);
+      await run(comparison.b, 1);
+      const a: LoadResult[] = [];
+      const b: LoadResult[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        a.push(await run(comparison.a, DURATION_SEC));
+        b.push(await run(comparison.b, DURATION_SEC));
+      }
+      const ratio = median(a.map((result, i) => result.requestsPerSec / b[i]!.requestsPerSec));
+      const suspect = [...a, ...b].some((result) => result.failures > 0) ? '  (some requests failed: suspect)' : '';
+      console.log(
+        `${comparison.label}\n  ${median(a.map((r) => r.requestsPerSec)).toFixed(0)} vs ${median(b.map((r) => r.requestsPerSec)).toFixed(0)} req/s, ` +
+          `p99 ${median(a.map((r) => r.p99Ms)).toFixed(1)} vs ${median(b.map((r) => r.p99Ms)).toFixed(1)} ms, ratio ${ratio.toFixed(2)}${suspect}`,
+      );
+    }
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }

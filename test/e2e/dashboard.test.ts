@@ -10,6 +10,7 @@ import { launchChromium, screenshot } from './browser.js';
 import { createSessions, startGateway, type RunningGateway } from './gateway-process.js';
 
 const VIEWPORT = { width: 1366, height: 860 };
+const ACTION_TIMEOUT_MS = 8000;
 
 let gateway: RunningGateway;
 let browser: Browser;
@@ -44,6 +45,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
+  // Well under the test timeout, so that a missing element fails with its own message.
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   page = await context.newPage();
 });
 
@@ -64,6 +67,7 @@ describe('dashboard against a headless gateway', () => {
 
   it('asks for a token, and says so clearly when a wrong one is given', async () => {
     const other = await browser.newContext({ viewport: VIEWPORT });
+    other.setDefaultTimeout(ACTION_TIMEOUT_MS);
     try {
       const signIn = await other.newPage();
       await signIn.goto(gateway.adminUrl);
@@ -221,6 +225,7 @@ describe('dashboard against a headless gateway', () => {
 
   it('looks right in dark mode', async () => {
     const dark = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark' });
+    dark.setDefaultTimeout(ACTION_TIMEOUT_MS);
     try {
       const darkPage = await dark.newPage();
       await darkPage.goto(gateway.consoleUrl);

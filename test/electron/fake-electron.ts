@@ -17,24 +17,34 @@ interface LoginItem {
   name: string | undefined;
 }
 
-export const recorded = {
-  userData: mkdtempSync(join(tmpdir(), 'switchboard-fake-userdata-')),
-  loginItem: { openAtLogin: false, args: [], name: undefined } as LoginItem,
-  loginItemWrites: [] as Record<string, unknown>[],
-  ipcHandlers: new Map<string, Handler>(),
-  notifications: [] as FakeNotification[],
-  trays: [] as FakeTray[],
-  windows: [] as FakeBrowserWindow[],
-  errorBoxes: [] as { title: string; content: string }[],
-  exposedInMainWorld: new Map<string, unknown>(),
-  /** The event object a renderer's ipcRenderer.invoke arrives with in the main process. */
-  rendererInvokeEvent: {} as unknown,
-  singleInstanceLock: true,
-  appHandlers: new Map<string, ((...args: unknown[]) => void)[]>(),
-  appCalls: [] as string[],
-  messageBoxes: [] as Record<string, unknown>[],
-  webRequestHooks: new Map<string, (...args: unknown[]) => void>(),
-};
+function createRecorded() {
+  return {
+    userData: mkdtempSync(join(tmpdir(), 'switchboard-fake-userdata-')),
+    loginItem: { openAtLogin: false, args: [], name: undefined } as LoginItem,
+    loginItemWrites: [] as Record<string, unknown>[],
+    ipcHandlers: new Map<string, Handler>(),
+    notifications: [] as FakeNotification[],
+    trays: [] as FakeTray[],
+    windows: [] as FakeBrowserWindow[],
+    errorBoxes: [] as { title: string; content: string }[],
+    exposedInMainWorld: new Map<string, unknown>(),
+    /** The event object a renderer's ipcRenderer.invoke arrives with in the main process. */
+    rendererInvokeEvent: {} as unknown,
+    singleInstanceLock: true,
+    appHandlers: new Map<string, ((...args: unknown[]) => void)[]>(),
+    appCalls: [] as string[],
+    messageBoxes: [] as Record<string, unknown>[],
+    webRequestHooks: new Map<string, (...args: unknown[]) => void>(),
+  };
+}
+
+/**
+ * Kept on globalThis: a test that re-imports the app (vi.resetModules) gets a fresh copy of this
+ * module too, and both copies must record into the same place.
+ */
+const RECORDED_KEY = Symbol.for('switchboard.fake-electron.recorded');
+const globalRecord = globalThis as unknown as Record<symbol, ReturnType<typeof createRecorded> | undefined>;
+export const recorded: ReturnType<typeof createRecorded> = (globalRecord[RECORDED_KEY] ??= createRecorded());
 
 function resetApp(): void {
   recorded.singleInstanceLock = true;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../demo/free-port.js';
+import { freePort, isPortFree } from '../../demo/free-port.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
@@ -55,10 +55,13 @@ function startHeadless(configPath: string): Headless {
           clearTimeout(timer);
           resolveMatch(match);
         };
-        const timer = setTimeout(() => {
+        const giveUp = (why: string): void => {
           waiters.delete(check);
-          reject(new Error(`headless mode never printed ${pattern}; it printed:\n${output}`));
-        }, timeoutMs);
+          clearTimeout(timer);
+          reject(new Error(`headless mode ${why} without printing ${pattern}; it printed:\n${output}`));
+        };
+        const timer = setTimeout(() => giveUp(`ran ${timeoutMs} ms`), timeoutMs);
+        void exited.then((code) => giveUp(`exited with code ${code}`));
         waiters.add(check);
         check();
       }),
@@ -103,8 +106,10 @@ afterAll(async () => {
 });
 
 describe('headless mode', () => {
-  it('creates a missing config file with a fresh admin token and prints the console URL', async () => {
-    // A fresh file has the default ports: the gateway on 8080 and the admin API on 9090, which must be free.
+  it('creates a missing config file with a fresh admin token and prints the console URL', { timeout: 90_000 }, async () => {
+    // A fresh file has the default ports: the gateway on 0.0.0.0:8080 and the admin API on
+    // 127.0.0.1:9090. Other test files may hold them for a moment, so wait until they are free.
+    await expect.poll(async () => (await isPortFree(8080, '0.0.0.0')) && (await isPortFree(9090, '127.0.0.1')), { timeout: 60_000, interval: 250 }).toBe(true);
     const configPath = join(workDir, 'fresh.json');
     const headless = startHeadless(configPath);
     const [, url, token] = await headless.waitForOutput(/Web console: (http:\/\/127\.0\.0\.1:9090\/#token=([A-Za-z0-9_-]+))/);
