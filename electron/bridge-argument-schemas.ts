@@ -1,7 +1,8 @@
 /**
  * The arguments each bridge method accepts from the page, as zod tuples built from the config
  * schema's pieces. They only validate: the original arguments are forwarded untouched, so a patch
- * is never filled with defaults. The page never chooses the change source, so no tuple has room for one.
+ * is never filled with defaults. The main process marks every change as coming from the dashboard;
+ * a page may pass that source itself as the last argument, but no other.
  */
 import { z } from 'zod';
 import {
@@ -40,18 +41,37 @@ const sessionListOptions = z.strictObject({
   limit: z.int('must be a whole number').min(1, 'must be 1–100000').max(100_000, 'must be 1–100000').optional(),
 });
 
+const pageSource = z.literal('dashboard', 'must be "dashboard": the page cannot speak for another source').optional();
+
 export const bridgeArgumentSchemas = {
   getState: z.tuple([]),
   getConfig: z.tuple([]),
   listSessions: z.tuple([id, id, sessionListOptions.optional()]),
-  addCluster: z.tuple([clusterInput]),
-  updateCluster: z.tuple([id, clusterPatch]),
-  removeCluster: z.tuple([id]),
-  addServer: z.tuple([id, serverInput]),
-  updateServer: z.tuple([id, id, serverPatch]),
-  removeServer: z.tuple([id, id]),
-  drainServer: z.tuple([id, id]),
-  restoreServer: z.tuple([id, id]),
-  setRoutes: z.tuple([z.array(routeSchema)]),
-  setPaused: z.tuple([z.boolean('must be true or false')]),
+  addCluster: z.tuple([clusterInput, pageSource]),
+  updateCluster: z.tuple([id, clusterPatch, pageSource]),
+  removeCluster: z.tuple([id, pageSource]),
+  addServer: z.tuple([id, serverInput, pageSource]),
+  updateServer: z.tuple([id, id, serverPatch, pageSource]),
+  removeServer: z.tuple([id, id, pageSource]),
+  drainServer: z.tuple([id, id, pageSource]),
+  restoreServer: z.tuple([id, id, pageSource]),
+  setRoutes: z.tuple([z.array(routeSchema), pageSource]),
+  setPaused: z.tuple([z.boolean('must be true or false'), pageSource]),
 } satisfies Record<BridgeMethod, z.ZodType<unknown[]>>;
+
+/** What each argument is called, for messages about an argument as a whole (e.g. a bad id). */
+export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
+  getState: [],
+  getConfig: [],
+  listSessions: ['clusterId', 'serverId', 'options'],
+  addCluster: ['cluster', 'source'],
+  updateCluster: ['clusterId', 'patch', 'source'],
+  removeCluster: ['clusterId', 'source'],
+  addServer: ['clusterId', 'server', 'source'],
+  updateServer: ['clusterId', 'serverId', 'patch', 'source'],
+  removeServer: ['clusterId', 'serverId', 'source'],
+  drainServer: ['clusterId', 'serverId', 'source'],
+  restoreServer: ['clusterId', 'serverId', 'source'],
+  setRoutes: ['routes', 'source'],
+  setPaused: ['paused', 'source'],
+};

@@ -5,10 +5,10 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { z } from 'zod';
-import { issuesOf } from '../proxy/config-validation.js';
+import { formatPath, issuesOf, type ConfigIssue } from '../proxy/config-validation.js';
 import type { ChangeSource, ControlApi, GatewayEvent } from '../proxy/control-api.js';
 import { ControlError } from '../proxy/control-error.js';
-import { bridgeArgumentSchemas } from './bridge-argument-schemas.js';
+import { bridgeArgumentSchemas, bridgeParameterNames } from './bridge-argument-schemas.js';
 import {
   BRIDGE_METHODS,
   EVENT_CHANNEL,
@@ -82,7 +82,7 @@ export async function handleInvoke(
   if (!isBridgeMethod(method)) return failure('invalid', `unknown method ${JSON.stringify(method)}`);
   const parsed = bridgeArgumentSchemas[method].safeParse(args);
   if (!parsed.success) {
-    const issues = issuesOf(parsed.error);
+    const issues = argumentIssues(method, parsed.error);
     return failure('invalid', `invalid arguments for ${method}: ${issues.map((i) => `${i.path} ${i.message}`.trim()).join('; ')}`, issues);
   }
   const control = options.control();
@@ -99,6 +99,20 @@ export async function handleInvoke(
 export function serializeError(error: unknown): BridgeError {
   if (error instanceof ControlError) return { code: error.code, message: error.message, issues: error.issues };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error), issues: [] };
+}
+
+/**
+ * Issue paths as the admin HTTP API gives them, relative to the object sent (`capacity`, not
+ * `[2].capacity`), so the dashboard places them next to the same form fields either way; an
+ * issue with a whole argument names the argument.
+ */
+function argumentIssues(method: BridgeMethod, error: z.ZodError): ConfigIssue[] {
+  return issuesOf(error).map((issue, index) => {
+    const [position, ...inside] = error.issues[index]?.path ?? [];
+    if (typeof position !== 'number') return issue;
+    const path = inside.length > 0 ? formatPath(inside) : (bridgeParameterNames[method][position] ?? `argument ${position + 1}`);
+    return { path, message: issue.message };
+  });
 }
 
 function isBridgeMethod(method: unknown): method is BridgeMethod {

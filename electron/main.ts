@@ -30,6 +30,8 @@ const QUIT_GRACE_MS = 10_000;
 /** Must match `appId` in build/electron-builder.yml, or Windows shows no notifications. */
 const APP_USER_MODEL_ID = 'com.switchboard.desktop';
 
+/** This launch's command line: `--start-hidden` from the login item, installer options. */
+const launchArgs = [...process.argv];
 let handleSecondLaunch: (argv: string[]) => void = () => {};
 
 if (!claimSingleInstance((argv) => handleSecondLaunch(argv))) {
@@ -39,10 +41,14 @@ if (!claimSingleInstance((argv) => handleSecondLaunch(argv))) {
   // A tray app lives on after its window closes.
   app.on('window-all-closed', () => {});
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-  app.whenReady().then(startDesktop, (error: unknown) => {
-    console.error('Switchboard could not start', error);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(startDesktop)
+    .catch((error: unknown) => {
+      // Only the shell itself gets here: gateway failures are shown in the tray instead.
+      dialog.showErrorBox('Switchboard could not start', error instanceof Error ? (error.stack ?? error.message) : String(error));
+      app.exit(1);
+    });
 }
 
 async function startDesktop(): Promise<void> {
@@ -132,10 +138,22 @@ async function startDesktop(): Promise<void> {
     if (argv.includes(ENABLE_START_AT_LOGIN_ARG)) applyStartAtLogin(true);
     else window.show();
   };
-  if (process.argv.includes(ENABLE_START_AT_LOGIN_ARG)) applyStartAtLogin(true);
-  if (!process.argv.includes(START_HIDDEN_ARG) && !process.argv.includes(ENABLE_START_AT_LOGIN_ARG)) window.show();
+  if (launchArgs.includes(ENABLE_START_AT_LOGIN_ARG)) applyStartAtLogin(true);
 
-  await runner.start();
+  // The window opens once the gateway answers, so the dashboard's first call finds it running.
+  const started = await runner.start();
+  if (!started && runner.status.kind === 'failed') tellAboutFailedStart(runner.status.message, logger.path);
+  if (!launchArgs.includes(START_HIDDEN_ARG) && !launchArgs.includes(ENABLE_START_AT_LOGIN_ARG)) window.show();
+}
+
+function tellAboutFailedStart(message: string, logPath: string): void {
+  void dialog.showMessageBox({
+    type: 'error',
+    title: 'Switchboard gateway is not running',
+    message: 'The gateway could not start.',
+    detail: `${message}\n\nSwitchboard stays in the notification area; fix the cause and restart it from there (Quit, then start it again). Details are in:\n${logPath}`,
+    buttons: ['OK'],
+  });
 }
 
 function safeIsStartAtLoginEnabled(): boolean {

@@ -2,8 +2,8 @@
  * The live side of a cluster and its servers: config plus health, traffic counters and the one
  * derived state. Runtimes outlive config changes (matched by id), so counters and health carry over.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { createBackendAgent } from './backend-tls.js';
 import type { ClusterConfig, ServerConfig } from './config-schema.js';
 import type { ServerState } from './control-api.js';
 import { HealthTracker } from './server-health.js';
@@ -13,7 +13,7 @@ import { LeastSessionsBalancer, SmoothRoundRobinBalancer, type BalanceCandidate,
 export type StateListener = (server: ServerRuntime, from: ServerState | null, to: ServerState) => void;
 
 /** Connections to one backend are kept alive and reused; these bound what one backend gets. */
-const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 };
+const AGENT_OPTIONS: http.AgentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 };
 
 export class ServerRuntime {
   config: ServerConfig;
@@ -32,7 +32,7 @@ export class ServerRuntime {
   ) {
     this.config = config;
     this.target = new URL(config.url);
-    this.agent = createAgent(this.target);
+    this.agent = createBackendAgent(config, AGENT_OPTIONS);
     this.stats = new ServerStats(now);
   }
 
@@ -41,10 +41,10 @@ export class ServerRuntime {
   }
 
   update(config: ServerConfig): void {
-    if (config.url !== this.config.url) {
+    if (config.url !== this.config.url || config.tlsFingerprint !== this.config.tlsFingerprint) {
       this.agent.destroy();
       this.target = new URL(config.url);
-      this.agent = createAgent(this.target);
+      this.agent = createBackendAgent(config, AGENT_OPTIONS);
     }
     this.config = config;
   }
@@ -144,8 +144,4 @@ export class ClusterRuntime {
 
 function createBalancer(policy: ClusterConfig['balancing']): Balancer {
   return policy === 'round-robin' ? new SmoothRoundRobinBalancer() : new LeastSessionsBalancer();
-}
-
-function createAgent(target: URL): http.Agent {
-  return target.protocol === 'https:' ? new https.Agent(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS);
 }

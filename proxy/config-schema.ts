@@ -114,6 +114,9 @@ export const listenerSchema = z.strictObject({
   tls: tlsSchema.optional(),
   /** On a plain-HTTP listener: answer every request with a 308 to the same URL on this HTTPS port. */
   redirectToHttps: z.strictObject({ port }).optional(),
+}).refine((listener) => !(listener.tls && listener.redirectToHttps), {
+  message: 'must not be set on an HTTPS listener (it is for the plain-HTTP one)',
+  path: ['redirectToHttps'],
 });
 
 export const adminSchema = z.strictObject({

@@ -19,7 +19,9 @@ import type {
   SessionListOptions,
 } from './control-api.js';
 import { ControlError } from './control-error.js';
+import { SHOWN_SESSION_ID_LENGTH } from './data-path.js';
 import type { Gateway } from './gateway.js';
+import type { PreparedConfig } from './listener-tls.js';
 import { uniqueSlug } from './slug.js';
 
 const SERVER_PATCH_FIELDS = new Set(['name', 'url', 'capacity', 'enabled']);
@@ -28,7 +30,6 @@ const CLUSTER_PATCH_FIELDS = new Set([
 ]);
 const DEFAULT_SESSION_LIMIT = 1000;
 const MAX_SESSION_LIMIT = 100_000;
-const SHOWN_SESSION_ID_LENGTH = 8;
 
 type Draft = GatewayConfig & Record<string, unknown>;
 
@@ -181,17 +182,17 @@ export class ControlService implements ControlApi {
   ): Promise<T> {
     const draft = structuredClone(this.gateway.currentConfig()) as Draft;
     const { prefix, result } = edit(draft);
-    let valid: GatewayConfig;
+    let prepared: PreparedConfig;
     try {
-      valid = validateConfig(draft);
+      prepared = this.gateway.prepare(validateConfig(draft));
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const issues = error.issues.map((issue) => relativeTo(prefix, issue));
       throw new ControlError('invalid', issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; '), issues);
     }
-    this.gateway.configStore.write(valid);
-    this.gateway.applyConfig(valid, source, summary);
-    return structuredClone(result(valid));
+    this.gateway.configStore.write(prepared.config);
+    this.gateway.applyConfig(prepared, source, summary);
+    return structuredClone(result(prepared.config));
   }
 
   private clusterIndex(config: GatewayConfig, clusterId: string): number {

@@ -4,10 +4,14 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { refusingMatcher, refuseRequest, type AccessMatcher, type AddressList } from './access-rules.js';
+import { logWhenFinished, type AccessLog, type RequestDetails } from './access-log.js';
+import { resolveClientAddress } from './client-address.js';
 import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
 import { sendGatewayError, sendSocketError } from './error-pages.js';
+import { backendHostHeader } from './host-header.js';
 import type { ForwardFailure, Forwarder } from './forwarder.js';
-import type { RouteTable } from './route-table.js';
+import type { RouteMatch, RouteTable } from './route-table.js';
 import type { Binding, SessionBinder } from './session-binder.js';
 
 export interface TrafficContext {
@@ -15,6 +19,11 @@ export interface TrafficContext {
   readonly clusters: ReadonlyMap<string, ClusterRuntime>;
   readonly binder: SessionBinder;
   readonly forwarder: Forwarder;
+  /** Proxies whose X-Forwarded-For is believed when finding the client's address. */
+  readonly trustedProxies: AddressList;
+  /** The server-wide access rule, checked before any route's own. */
+  readonly serverAccess: AccessMatcher | undefined;
+  readonly accessLog: AccessLog;
   /** Live traffic failed on a server: counts as a health-check failure at once. */
   passiveFailure(server: ServerRuntime, reason: string): void;
   /** Live traffic succeeded on a server that had recent failures. */
@@ -25,30 +34,49 @@ export class DataPath {
   constructor(private readonly context: TrafficContext) {}
 
   handleRequest(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean): void {
-    const cluster = this.routeOf(req, (status, text) => sendGatewayError(res, status, text));
-    if (!cluster) return;
-    const client = req.socket.remoteAddress ?? '';
+    const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);
+    const logged: RequestDetails | undefined = this.context.accessLog.enabled ? { clientIp: client, cluster: null, server: null, sessionId: null } : undefined;
+    if (logged) logWhenFinished(this.context.accessLog, req, res, () => logged);
+
+    const refused = refusingMatcher(client, this.context.serverAccess);
+    if (refused) return refuseRequest(refused.action, req, res);
+    const route = this.routeOf(req, (status, text) => sendGatewayError(res, status, text));
+    if (!route) return;
+    const routeRefused = refusingMatcher(client, route.access);
+    if (routeRefused) return refuseRequest(routeRefused.action, req, res);
+    const { cluster } = route;
+    if (logged) logged.cluster = cluster.id;
+
     const now = Date.now();
     const binding = this.context.binder.bind(cluster, req, client, secure, now);
     if (!binding) {
       sendGatewayError(res, 503, `No server of "${cluster.config.name}" is available right now. Please try again in a moment.`);
       return;
     }
-    setForwardedHeaders(req, client, secure);
-    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false });
+    prepareForBackend(req, cluster, secure);
+    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged });
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
     socket.on('error', () => socket.destroy());
-    const cluster = this.routeOf(req, (status, text) => sendSocketError(socket, status, text));
-    if (!cluster) return;
-    const client = req.socket.remoteAddress ?? '';
+    const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);
+    const refuse = (matcher: AccessMatcher): void => {
+      if (matcher.action === 'close') socket.destroy();
+      else sendSocketError(socket, 403, 'Access to this address is not allowed from your network.');
+    };
+    const refused = refusingMatcher(client, this.context.serverAccess);
+    if (refused) return refuse(refused);
+    const route = this.routeOf(req, (status, text) => sendSocketError(socket, status, text));
+    if (!route) return;
+    const routeRefused = refusingMatcher(client, route.access);
+    if (routeRefused) return refuse(routeRefused);
+    const { cluster } = route;
     const binding = this.context.binder.bind(cluster, req, client, secure, Date.now());
     if (!binding) {
       sendSocketError(socket, 503, `No server of "${cluster.config.name}" is available right now.`);
       return;
     }
-    setForwardedHeaders(req, client, secure);
+    prepareForBackend(req, cluster, secure);
     const { server } = binding;
     const stats = server.stats;
     stats.requests++;
@@ -70,10 +98,10 @@ export class DataPath {
     });
   }
 
-  private routeOf(req: http.IncomingMessage, fail: (status: number, text: string) => void): ClusterRuntime | undefined {
-    const clusterId = this.context.routes.match(req.headers.host, req.url ?? '/');
-    const cluster = clusterId === undefined ? undefined : this.context.clusters.get(clusterId);
-    if (!cluster) {
+  private routeOf(req: http.IncomingMessage, fail: (status: number, text: string) => void): (RouteMatch & { cluster: ClusterRuntime }) | undefined {
+    const route = this.context.routes.match(req.headers.host, req.url ?? '/');
+    const cluster = route === undefined ? undefined : this.context.clusters.get(route.clusterId);
+    if (!route || !cluster) {
       fail(404, `This gateway has no application for host "${req.headers.host ?? ''}" and path "${(req.url ?? '/').split('?')[0]}".`);
       return undefined;
     }
@@ -81,7 +109,7 @@ export class DataPath {
       fail(503, `"${cluster.config.name}" is switched off on this gateway for now. Please try again later.`);
       return undefined;
     }
-    return cluster;
+    return { clusterId: route.clusterId, access: route.access, cluster };
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
@@ -99,11 +127,16 @@ export class DataPath {
       if (stats.inflight === 0) server.refreshState();
     };
     res.once('close', end);
+    if (attempt.logged) {
+      attempt.logged.server = server.id;
+      attempt.logged.sessionId = binding.session.key.slice(0, SHOWN_SESSION_ID_LENGTH);
+    }
 
     this.context.forwarder.web(req, res, {
       target: server.target,
       agent: server.agent,
       timeoutMs: cluster.config.requestTimeoutSec * 1000,
+      compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
       onResponse: (proxyRes) => {
         if (binding.setCookie) appendSetCookie(proxyRes, binding.setCookie);
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
@@ -147,19 +180,28 @@ interface Attempt {
   secure: boolean;
   startedAt: number;
   retried: boolean;
+  /** What the access log will say of this request, while it is on. */
+  logged: RequestDetails | undefined;
 }
+
+/** Enough of a session id to tell sessions apart in logs and lists, too little to use one. */
+export const SHOWN_SESSION_ID_LENGTH = 8;
 
 function hasNoBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
-function setForwardedHeaders(req: http.IncomingMessage, client: string, secure: boolean): void {
+/** X-Forwarded-For gets the peer this gateway saw; Host becomes the cluster's fixed name when it has one. */
+function prepareForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, secure: boolean): void {
   const headers = req.headers;
+  const peer = req.socket.remoteAddress ?? '';
   const previous = headers['x-forwarded-for'];
-  headers['x-forwarded-for'] = previous ? `${previous}, ${client}` : client;
+  headers['x-forwarded-for'] = previous ? `${previous}, ${peer}` : peer;
   headers['x-forwarded-proto'] = secure ? 'https' : 'http';
   headers['x-forwarded-host'] = headers.host ?? '';
+  const hostHeader = backendHostHeader(cluster.config.hostHeader, headers.host);
+  if (hostHeader !== undefined) headers.host = hostHeader;
 }
 
 function appendSetCookie(proxyRes: http.IncomingMessage, cookie: string): void {

@@ -9,11 +9,15 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
+import { sendProxyResponse } from './compression.js';
+import type { CompressionConfig } from './config-schema.js';
 
 export interface ForwardRequest {
   target: URL;
   agent: http.Agent;
   timeoutMs: number;
+  /** The cluster's compression settings when compression is on. */
+  compression?: CompressionConfig | undefined;
   /** Called with the backend's response before its headers are copied to the client. */
   onResponse?: (proxyRes: http.IncomingMessage) => void;
   onError: (failure: ForwardFailure) => void;
@@ -90,7 +94,13 @@ export class Forwarder {
         proxyRes.destroy();
         return;
       }
-      res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, withoutHopByHop(proxyRes.headers));
+      if (request.compression) {
+        sendProxyResponse(req, proxyRes, res, request.compression);
+        return;
+      }
+      // HTTP/2 has no reason phrases.
+      const reason = req.httpVersionMajor === 1 ? proxyRes.statusMessage : undefined;
+      res.writeHead(proxyRes.statusCode ?? 502, reason, withoutHopByHop(proxyRes.headers));
       proxyRes.pipe(res);
     });
     req.pipe(proxyReq);

@@ -4,7 +4,13 @@
  * the control API in `control-service.ts`.
  */
 import http from 'node:http';
+import type http2 from 'node:http2';
+import type https from 'node:https';
+import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { AccessLog } from './access-log.js';
+import { compileAccessRule, compileAddressList, type AccessMatcher, type AddressList } from './access-rules.js';
+import { watchListenerCertificates, type CertificateWatcher } from './certificate-watcher.js';
 import { ClusterRuntime, type ServerRuntime } from './cluster-runtime.js';
 import type { ClusterConfig, GatewayConfig, ListenerConfig } from './config-schema.js';
 import { loadOrCreateConfig, type ConfigStore } from './config-store.js';
@@ -13,19 +19,25 @@ import { ControlService } from './control-service.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './error-pages.js';
 import { Forwarder } from './forwarder.js';
+import { EventLog } from './event-log.js';
 import { EventHub } from './gateway-events.js';
-import { silentLogger, type GatewayLogger } from './gateway-logger.js';
+import type { GatewayLogger } from './gateway-logger.js';
 import { HealthChecker } from './health-checker.js';
+import { createHttpsListenerServer } from './https-listener.js';
+import { createHttpsRedirectHandler } from './https-redirect.js';
+import { prepareConfig, reloadListenerTls, type PreparedConfig } from './listener-tls.js';
 import { RouteTable } from './route-table.js';
 import { SessionBinder } from './session-binder.js';
 import { SessionCookieCodec } from './session-cookie.js';
 import { SessionTable } from './session-table.js';
 import { buildSnapshot } from './snapshot.js';
 import type { StateStore } from './state-store.js';
+import { listenerCertificates, type LoadedListenerTls } from './tls-certificates.js';
 
 export interface GatewayOptions {
   configStore: ConfigStore;
   stateStore: StateStore;
+  /** Where gateway events are reported besides the event log file, e.g. the console. */
   logger?: GatewayLogger;
 }
 
@@ -35,8 +47,9 @@ const DEFAULT_GRACE_MS = 10_000;
 
 interface RunningListener {
   config: ListenerConfig;
-  server: http.Server;
+  server: http.Server | https.Server | http2.Http2SecureServer;
   status: ListenerStatus;
+  certificateWatcher: CertificateWatcher | null;
   /** Every open connection, WebSockets included, so that a stop can end them after the grace time. */
   sockets: Set<Duplex>;
 }
@@ -45,6 +58,10 @@ export class Gateway implements TrafficContext {
   readonly control: ControlApi;
   readonly configStore: ConfigStore;
   readonly logger: GatewayLogger;
+  readonly eventLog: EventLog;
+  readonly accessLog: AccessLog;
+  trustedProxies: AddressList = compileAddressList([]);
+  serverAccess: AccessMatcher | undefined = undefined;
   readonly forwarder = new Forwarder();
   readonly clusters = new Map<string, ClusterRuntime>();
   routes = new RouteTable([]);
@@ -55,7 +72,7 @@ export class Gateway implements TrafficContext {
   private readonly events = new EventHub();
   private readonly dataPath = new DataPath(this);
   private readonly health: HealthChecker;
-  private config: GatewayConfig | null = null;
+  private prepared: PreparedConfig | null = null;
   private listeners: RunningListener[] = [];
   private paused = false;
   private running = false;
@@ -69,7 +86,9 @@ export class Gateway implements TrafficContext {
   constructor(options: GatewayOptions) {
     this.configStore = options.configStore;
     this.stateStore = options.stateStore;
-    this.logger = options.logger ?? silentLogger;
+    this.eventLog = new EventLog();
+    this.logger = teeLogger(this.eventLog, options.logger);
+    this.accessLog = new AccessLog({ logger: this.logger });
     this.sessions = this.newSessionTable();
     this.health = new HealthChecker((server, result) => {
       server.health.lastCheckAt = Date.now();
@@ -81,9 +100,10 @@ export class Gateway implements TrafficContext {
 
   /** Loads the configuration (throws ConfigError), restores sessions and starts accepting traffic. */
   async start(): Promise<void> {
-    const config = loadOrCreateConfig(this.configStore);
+    const prepared = this.prepare(loadOrCreateConfig(this.configStore));
     this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()));
-    this.applyConfig(config);
+    this.applyConfig(prepared);
+    await this.configureLogs(prepared.config);
     await this.restoreSessions();
     this.running = true;
     await this.syncListeners();
@@ -105,11 +125,17 @@ export class Gateway implements TrafficContext {
     this.listeners = [];
     await this.saveSessions(true);
     for (const cluster of this.clusters.values()) cluster.close();
+    await Promise.all([this.accessLog.close(), this.eventLog.close()]);
   }
 
   currentConfig(): GatewayConfig {
-    if (!this.config) throw new Error('The gateway has not been started');
-    return this.config;
+    if (!this.prepared) throw new Error('The gateway has not been started');
+    return this.prepared.config;
+  }
+
+  /** Reads what a valid configuration needs from disk (certificates); throws ConfigError if it cannot be used. */
+  prepare(config: GatewayConfig): PreparedConfig {
+    return prepareConfig(config, this.configStore.location);
   }
 
   get isPaused(): boolean {
@@ -136,7 +162,8 @@ export class Gateway implements TrafficContext {
    * Makes `config` the running configuration: callers have validated and stored it already.
    * Sessions of removed servers and clusters end here; every other session carries over.
    */
-  applyConfig(config: GatewayConfig, source?: ChangeSource, summary?: string): void {
+  applyConfig(prepared: PreparedConfig, source?: ChangeSource, summary?: string): void {
+    const { config } = prepared;
     const now = Date.now();
     const wanted = new Set(config.clusters.map((c) => c.id));
     for (const [id, cluster] of this.clusters) {
@@ -148,12 +175,24 @@ export class Gateway implements TrafficContext {
     }
     for (const clusterConfig of config.clusters) this.applyCluster(clusterConfig, now);
     this.routes = new RouteTable(config.routes);
-    this.config = config;
+    this.trustedProxies = compileAddressList(config.trustedProxies);
+    this.serverAccess = config.access ? compileAccessRule(config.access) : undefined;
+    this.prepared = prepared;
+    for (const warning of prepared.listenerTls.flatMap((tls) => tls?.warnings ?? [])) this.logger.warn(warning);
     if (source) {
       this.logger.info(`Configuration changed by ${source}: ${summary ?? 'update'}`, { source });
       this.events.emit({ type: 'config', at: now, source, summary: summary ?? 'update' });
+      void this.configureLogs(config);
     }
     if (this.running) void this.syncListeners();
+  }
+
+  private async configureLogs(config: GatewayConfig): Promise<void> {
+    const directory = config.logs.directory ?? join(dirname(this.configStore.location), 'logs');
+    await Promise.all([
+      this.eventLog.configure({ ...config.logs.eventLog, directory }),
+      this.accessLog.configure({ ...config.logs.accessLog, directory }),
+    ]);
   }
 
   async setPaused(paused: boolean, source: ChangeSource): Promise<void> {
@@ -272,7 +311,7 @@ export class Gateway implements TrafficContext {
 
   private listenerStatuses(): ListenerStatus[] {
     const running = new Map(this.listeners.map((l) => [l.config.port, l.status]));
-    return (this.config?.listeners ?? []).map(
+    return (this.prepared?.config.listeners ?? []).map(
       (config) =>
         running.get(config.port) ?? {
           port: config.port,
@@ -291,7 +330,8 @@ export class Gateway implements TrafficContext {
   }
 
   private async syncListenersNow(): Promise<void> {
-    const wanted = this.running && !this.paused ? (this.config?.listeners ?? []) : [];
+    const prepared = this.prepared;
+    const wanted = this.running && !this.paused && prepared ? prepared.config.listeners : [];
     const keep: RunningListener[] = [];
     const closing: Promise<void>[] = [];
     for (const listener of this.listeners) {
@@ -301,16 +341,25 @@ export class Gateway implements TrafficContext {
     }
     await Promise.all(closing);
     const opening = wanted
-      .filter((config) => !keep.some((listener) => JSON.stringify(listener.config) === JSON.stringify(config)))
-      .map((config) => this.openListener(config));
+      .map((config, index) => ({ config, index }))
+      .filter(({ config }) => !keep.some((listener) => JSON.stringify(listener.config) === JSON.stringify(config)))
+      .map(({ config, index }) => this.openListener(config, prepared!, index));
     this.listeners = [...keep, ...(await Promise.all(opening))];
   }
 
-  private openListener(config: ListenerConfig): Promise<RunningListener> {
+  private openListener(config: ListenerConfig, prepared: PreparedConfig, index: number): Promise<RunningListener> {
     const secure = Boolean(config.tls);
-    const server = http.createServer({ keepAliveTimeout: 5000, headersTimeout: 30_000 }, (req, res) =>
-      this.dataPath.handleRequest(req, res, secure),
-    );
+    const handler = config.redirectToHttps
+      ? createHttpsRedirectHandler(config.redirectToHttps.port)
+      : (req: http.IncomingMessage, res: http.ServerResponse): void => this.dataPath.handleRequest(req, res, secure);
+    const tls = prepared.listenerTls[index] ?? null;
+    const { server, certificateWatcher } = tls
+      ? this.createHttpsServer(config, tls, prepared, index, handler)
+      : { server: http.createServer(handler), certificateWatcher: null };
+    if ('keepAliveTimeout' in server) {
+      server.keepAliveTimeout = 5000;
+      server.headersTimeout = 30_000;
+    }
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.dataPath.handleUpgrade(req, socket, head, secure));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
       if (error.code === 'HPE_HEADER_OVERFLOW') sendSocketError(socket, 431, 'The request headers are too large.');
@@ -323,37 +372,84 @@ export class Gateway implements TrafficContext {
       socket.once('close', () => sockets.delete(socket));
     });
     const status: ListenerStatus = { port: config.port, host: config.host, protocol: secure ? 'https' : 'http', listening: false, error: null };
+    if (tls) {
+      status.certificates = listenerCertificates(tls);
+      status.warnings = tls.warnings;
+    }
+    const running: RunningListener = { config, server, status, certificateWatcher, sockets };
     return new Promise((resolve) => {
       const failed = (error: Error): void => {
         status.error = error.message;
         this.logger.error(`Listener ${config.host}:${config.port} could not start: ${error.message}`);
-        resolve({ config, server, status, sockets });
+        certificateWatcher?.close();
+        resolve(running);
       };
       server.once('error', failed);
       server.listen(config.port, config.host, () => {
         server.removeListener('error', failed);
         server.on('error', (error) => this.logger.error(`Listener ${config.host}:${config.port} failed: ${error.message}`));
         status.listening = true;
-        resolve({ config, server, status, sockets });
+        resolve(running);
       });
     });
   }
+
+  private createHttpsServer(
+    config: ListenerConfig,
+    tls: LoadedListenerTls,
+    prepared: PreparedConfig,
+    index: number,
+    handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  ): { server: https.Server | http2.Http2SecureServer; certificateWatcher: CertificateWatcher } {
+    const { server, certificates } = createHttpsListenerServer(tls, handler, { http2: config.tls?.http2 ?? false });
+    const certificateWatcher = watchListenerCertificates({
+      certificates,
+      reload: () => {
+        const next = reloadListenerTls(prepared, index, this.configStore.location);
+        const status = this.listeners.find((l) => l.server === server)?.status;
+        if (status) {
+          status.certificates = listenerCertificates(next);
+          status.warnings = next.warnings;
+        }
+        return next;
+      },
+      logger: this.logger,
+      label: `listener :${config.port}`,
+    });
+    return { server, certificateWatcher };
+  }
+}
+
+/** Writes each line to the event log and, when given, to a second logger such as the console. */
+function teeLogger(first: GatewayLogger, second: GatewayLogger | undefined): GatewayLogger {
+  if (!second) return first;
+  return {
+    info: (message, fields) => (first.info(message, fields), second.info(message, fields)),
+    warn: (message, fields) => (first.warn(message, fields), second.warn(message, fields)),
+    error: (message, fields) => (first.error(message, fields), second.error(message, fields)),
+  };
 }
 
 function closeListener(listener: RunningListener, graceMs: number): Promise<void> {
   listener.status.listening = false;
-  if (!listener.server.listening) return Promise.resolve();
+  listener.certificateWatcher?.close();
+  const server = listener.server;
+  if (!server.listening) return Promise.resolve();
+  const closeIdle = (): void => {
+    // An HTTP/2 server has no idle HTTP/1 connections to close: its sessions end on close().
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  };
   return new Promise((resolve) => {
     const force = setTimeout(() => {
       for (const socket of listener.sockets) socket.destroy();
     }, graceMs);
     // Keep-alive connections turn idle as their last response ends; close each as soon as it does.
-    const idle = setInterval(() => listener.server.closeIdleConnections(), 50);
-    listener.server.close(() => {
+    const idle = setInterval(closeIdle, 50);
+    server.close(() => {
       clearTimeout(force);
       clearInterval(idle);
       resolve();
     });
-    listener.server.closeIdleConnections();
+    closeIdle();
   });
 }

@@ -36,7 +36,7 @@ export class HealthChecker {
       .filter((server) => server.config.enabled)
       .map(async (server) => {
         const target = server.target;
-        const result = await probe(target, check);
+        const result = await probe(target, check, server.agent);
         // A server removed or re-pointed meanwhile is not judged by a check of its old address.
         if (cluster.servers.get(server.id) === server && server.target === target) this.onResult(server, result);
       });

@@ -6,8 +6,9 @@ import type { HealthCheckConfig } from './config-schema.js';
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
-export function probe(target: URL, check: HealthCheckConfig, tlsOptions: https.RequestOptions = {}): Promise<ProbeResult> {
-  return check.type === 'tcp' ? probeTcp(target, check.timeoutMs) : probeHttp(target, check, tlsOptions);
+/** `agent` is the server's own, so that an https backend is trusted exactly as for traffic. */
+export function probe(target: URL, check: HealthCheckConfig, agent: http.Agent): Promise<ProbeResult> {
+  return check.type === 'tcp' ? probeTcp(target, check.timeoutMs) : probeHttp(target, check, agent);
 }
 
 function portOf(target: URL): number {
@@ -33,18 +34,17 @@ function probeTcp(target: URL, timeoutMs: number): Promise<ProbeResult> {
   });
 }
 
-function probeHttp(target: URL, check: HealthCheckConfig, tlsOptions: https.RequestOptions): Promise<ProbeResult> {
+function probeHttp(target: URL, check: HealthCheckConfig, agent: http.Agent): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const client = target.protocol === 'https:' ? https : http;
     let settled = false;
     const request = client.request({
-      ...tlsOptions,
       host: hostnameOf(target),
       port: portOf(target),
       method: 'GET',
       path: check.path,
       headers: { host: check.host ?? target.host, 'user-agent': 'Switchboard-HealthCheck', connection: 'close' },
-      agent: false,
+      agent,
     });
     const timer = setTimeout(() => finish({ ok: false, reason: `no answer within ${check.timeoutMs} ms` }), check.timeoutMs);
     function finish(result: ProbeResult): void {

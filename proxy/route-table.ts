@@ -2,11 +2,18 @@
  * Host + path → cluster. Host: exact name, then `*.example.com` (longest suffix first), then `*`;
  * case-insensitive, port stripped. Path: longest matching prefix, case-insensitive.
  */
+import { compileAccessRule, type AccessMatcher } from './access-rules.js';
 import type { RouteConfig } from './config-schema.js';
 
-interface PathEntry {
+/** What a request matched: built once per config change, so matching allocates nothing. */
+export interface RouteMatch {
+  readonly clusterId: string;
+  /** The route's own access rule; undefined when it has none. */
+  readonly access: AccessMatcher | undefined;
+}
+
+interface PathEntry extends RouteMatch {
   prefix: string;
-  clusterId: string;
 }
 
 export class RouteTable {
@@ -19,7 +26,7 @@ export class RouteTable {
     const wildcards = new Map<string, PathEntry[]>();
     for (const route of routes) {
       const host = route.host.toLowerCase();
-      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster };
+      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access: route.access ? compileAccessRule(route.access) : undefined };
       if (host === '*') this.anyHost.push(entry);
       else if (host.startsWith('*.')) pushTo(wildcards, host.slice(1), entry);
       else pushTo(this.exactHosts, host, entry);
@@ -31,8 +38,8 @@ export class RouteTable {
     }
   }
 
-  /** The cluster id for a request, or undefined when no route matches. */
-  match(hostHeader: string | undefined, url: string): string | undefined {
+  /** The route a request takes, or undefined when none matches. */
+  match(hostHeader: string | undefined, url: string): RouteMatch | undefined {
     const host = normalizeHost(hostHeader);
     const path = pathOf(url).toLowerCase();
     const exact = this.exactHosts.get(host);
@@ -68,9 +75,9 @@ function pathOf(url: string): string {
   return end >= 0 ? url.slice(0, end) : url;
 }
 
-function longestPrefix(entries: readonly PathEntry[], path: string): string | undefined {
+function longestPrefix(entries: readonly PathEntry[], path: string): RouteMatch | undefined {
   for (const entry of entries) {
-    if (path.startsWith(entry.prefix)) return entry.clusterId;
+    if (path.startsWith(entry.prefix)) return entry;
   }
   return undefined;
 }

@@ -56,6 +56,17 @@ export function App() {
     };
   }, [access]);
 
+  // A console link pasted into a tab that is already open only changes the fragment.
+  useEffect(() => {
+    if (window.switchboard) return undefined;
+    const onHashChange = () => {
+      const token = takeTokenFromAddress();
+      if (token) setAccess({ phase: 'checking', token });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
   const signOut = useCallback(() => {
     forgetToken();
     setAccess({ phase: 'signed-out', problem: null });

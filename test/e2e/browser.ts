@@ -1,11 +1,12 @@
 /** Debian's Chromium, headless, driven by playwright-core; screenshots go to test-results/screenshots. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT } from './gateway-process.js';
+import { REPO_ROOT, type RunningGateway } from './gateway-process.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results/screenshots');
+const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+const SCREENSHOT_DIR = join(RESULTS_DIR, 'screenshots');
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -25,4 +26,11 @@ export function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** The gateway's own output, kept next to the screenshots for when a test fails. */
+export function saveGatewayLog(name: string, gateway: RunningGateway | undefined): void {
+  if (!gateway) return;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, `${name}-gateway.log`), gateway.output());
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import type { ServerSnapshot } from '../../proxy/control-api.js';
-import { launchChromium, screenshot } from './browser.js';
+import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
 import { createSessions, startGateway, type RunningGateway } from './gateway-process.js';
 
 const VIEWPORT = { width: 1366, height: 860 };
@@ -53,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await gateway?.stop();
+  saveGatewayLog('dashboard', gateway);
 });
 
 describe('dashboard against a headless gateway', () => {
@@ -147,11 +148,12 @@ describe('dashboard against a headless gateway', () => {
     await dialog.getByRole('button', { name: 'Add server' }).click();
 
     const urlInput = dialog.getByRole('textbox', { name: /^URL/ });
-    const urlField = dialog.locator('.fui-Field', { has: urlInput });
-    await expect.poll(() => urlField.textContent()).toContain('must be an http:// or https:// URL');
+    // `has` locators are resolved inside each candidate field, so they start from the page.
+    const urlField = dialog.locator('.fui-Field', { has: page.getByRole('textbox', { name: /^URL/ }) });
+    await expect.poll(() => urlField.textContent()).toMatch(/must be an http:\/\/ or https:\/\/ URL/i);
     expect(await urlInput.getAttribute('aria-invalid')).toBe('true');
-    const nameField = dialog.locator('.fui-Field', { has: dialog.getByRole('textbox', { name: /^Name/ }) });
-    expect(await nameField.textContent()).not.toContain('must');
+    const nameField = dialog.locator('.fui-Field', { has: page.getByRole('textbox', { name: /^Name/ }) });
+    expect(await nameField.textContent()).not.toMatch(/must/i);
     expect(await server('web', 'App 2.0')).toBeUndefined();
     await screenshot(page, 'add-server-invalid-url');
 

@@ -63,9 +63,8 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
     const running = child;
     if (!running || running.exitCode !== null || running.pid === undefined) return;
     const exited = new Promise<void>((done) => running.once('exit', () => done()));
-    // npx and tsx pass SIGTERM on to the gateway, which then stops gracefully.
-    signal(running.pid, 'SIGTERM');
-    const timer = setTimeout(() => signal(-running.pid!, 'SIGKILL'), 5000);
+    running.kill('SIGTERM');
+    const timer = setTimeout(() => running.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
   };
@@ -113,10 +112,10 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
     writeFileSync(configPath, JSON.stringify(config, null, 2));
 
     const spawnGateway = () => {
-      child = spawn('npx', ['tsx', 'proxy/headless.ts', '--config', configPath, '--dashboard', DASHBOARD_DIR], {
+      // `tsx proxy/headless.ts` as one node process (no npx or tsx launcher in between), so that
+      // SIGTERM reaches the gateway itself and it stops the way it does in production.
+      child = spawn(process.execPath, ['--import', 'tsx', 'proxy/headless.ts', '--config', configPath, '--dashboard', DASHBOARD_DIR], {
         cwd: REPO_ROOT,
-        // Its own process group, so that a stuck gateway can be killed with npx and tsx together.
-        detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -219,14 +218,5 @@ async function waitUntilAnswering(
       if (Date.now() > deadline) throw new Error(`the headless gateway did not answer within ${START_TIMEOUT_MS / 1000} s: ${(error as Error).message}\n${output()}`);
     }
     await new Promise((done) => setTimeout(done, 200));
-  }
-}
-
-/** A negative pid names the whole process group. */
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // Already gone.
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ICON_ICO_PATH, ICON_PNG_PATH, ICO_SIZES, renderAppIconFiles } from '../../build/make-icons.js';
-import { HEALTH_COLORS, drawHealthDot } from '../../electron/icon-artwork.js';
+import { HEALTH_COLORS, drawAppIcon, drawHealthDot } from '../../electron/icon-artwork.js';
 import { trayIconImages } from '../../electron/icon-images.js';
 import { encodePng, pngSize } from '../../electron/png-encoder.js';
 import { resetFakeElectron, type FakeImage } from './fake-electron.js';
@@ -28,11 +28,26 @@ function decodePixels(png: Buffer): { width: number; pixels: Buffer } {
   return { width, pixels };
 }
 
+function icoEntries(ico: Buffer): { size: number; payload: Buffer }[] {
+  return Array.from({ length: ico.readUInt16LE(4) }, (_, index) => {
+    const entry = 6 + index * 16;
+    const offset = ico.readUInt32LE(entry + 12);
+    return { size: ico[entry] || 256, payload: ico.subarray(offset, offset + ico.readUInt32LE(entry + 8)) };
+  });
+}
+
 describe('icons', () => {
   it('keeps the committed app icons identical to what the artwork renders', () => {
-    const { png, ico } = renderAppIconFiles();
-    expect(readFileSync(ICON_PNG_PATH).equals(png)).toBe(true);
-    expect(readFileSync(ICON_ICO_PATH).equals(ico)).toBe(true);
+    // Pixels, not compressed bytes: another zlib may compress the same pixels differently.
+    expect(decodePixels(readFileSync(ICON_PNG_PATH)).pixels.equals(Buffer.from(drawAppIcon(256)))).toBe(true);
+    const committed = icoEntries(readFileSync(ICON_ICO_PATH));
+    const rendered = icoEntries(renderAppIconFiles().ico);
+    expect(committed.map((entry) => entry.size)).toEqual(rendered.map((entry) => entry.size));
+    committed.forEach((entry, index) => {
+      const expected = rendered[index]!;
+      if (entry.size === 256) expect(decodePixels(entry.payload).pixels.equals(decodePixels(expected.payload).pixels)).toBe(true);
+      else expect(entry.payload.equals(expected.payload), `${entry.size} px`).toBe(true);
+    });
   });
 
   it('writes an .ico with every size Windows asks for, 256 px among them', () => {

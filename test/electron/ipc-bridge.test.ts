@@ -99,6 +99,12 @@ describe('preload bridge', () => {
     expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
   });
 
+  it('accepts the dashboard naming itself as the source, as the web console client does', async () => {
+    await page.invoke('setPaused', true, 'dashboard');
+    expect((await harness.gateway.control.getState()).paused).toBe(true);
+    expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
+  });
+
   it('forwards a partial patch untouched: renaming keeps the capacity', async () => {
     await page.invoke('updateServer', 'web', 'v2', { name: 'App 1.1 (new)' });
     const server = (await harness.gateway.control.getConfig()).clusters[0]!.servers[1]!;
@@ -118,23 +124,26 @@ describe('preload bridge', () => {
 
     const capacity = await rejection(page.invoke('updateServer', 'web', 'v1', { capacity: 150 }));
     expect(capacity.code).toBe('invalid');
-    expect(capacity.issues).toEqual([{ path: '[2].capacity', message: 'must be 0–100' }]);
+    expect(capacity.issues).toEqual([{ path: 'capacity', message: 'must be 0–100' }]);
+    expect(capacity.message).toBe('invalid arguments for updateServer: capacity must be 0–100');
 
     const unknownField = await rejection(page.invoke('updateServer', 'web', 'v1', { capacity: 10, weight: 3 }));
     expect(unknownField.issues[0]!.message).toBe('has unknown field "weight"');
 
     const badUrl = await rejection(page.invoke('addServer', 'web', { name: 'x', url: 'ftp://example' }));
-    expect(badUrl.issues[0]).toMatchObject({ path: '[1].url' });
+    expect(badUrl.issues[0]).toMatchObject({ path: 'url' });
 
     const badId = await rejection(page.invoke('drainServer', 'web', '../v1'));
-    expect(badId.issues[0]!.path).toBe('[1]');
+    expect(badId.issues[0]!.path).toBe('serverId');
 
-    // The page may not choose the change source.
-    const extra = await rejection(page.invoke('drainServer', 'web', 'v1', 'tray'));
-    expect(extra.code).toBe('invalid');
+    // The page may not speak for another source.
+    const otherSource = await rejection(page.invoke('drainServer', 'web', 'v1', 'tray'));
+    expect(otherSource.issues).toEqual([{ path: 'source', message: 'must be "dashboard": the page cannot speak for another source' }]);
+    const tooMany = await rejection(page.invoke('removeServer', 'web', 'v1', 'dashboard', 'extra'));
+    expect(tooMany.code).toBe('invalid');
 
     const notBoolean = await rejection(page.invoke('setPaused', 'yes'));
-    expect(notBoolean.issues[0]).toEqual({ path: '[0]', message: 'must be true or false' });
+    expect(notBoolean.issues[0]).toEqual({ path: 'paused', message: 'must be true or false' });
 
     expect(await harness.gateway.control.getConfig()).toEqual(before);
     expect(configEvents).toEqual([]);

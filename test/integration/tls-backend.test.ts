@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type tls from 'node:tls';
 import { createProxyServer } from 'http-proxy-3';
+import { WebSocket, WebSocketServer } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBackendAgent } from '../../proxy/backend-tls.js';
 import { backendHostHeader } from '../../proxy/host-header.js';
@@ -19,6 +20,8 @@ let dir: string;
 let backendCert: TestCertificate;
 let impostorCert: TestCertificate;
 const cleanups: (() => Promise<void> | void)[] = [];
+/** Backends started by the current test, for tests that add a WebSocket server to them. */
+const openHttpsServers: https.Server[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'switchboard-tls-backend-'));
@@ -27,6 +30,7 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
+  openHttpsServers.length = 0;
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
@@ -49,6 +53,7 @@ async function startHttpsBackend(cert: TestCertificate): Promise<{ port: number;
     sockets.add(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  openHttpsServers.push(server);
   cleanups.push(
     () =>
       new Promise<void>((resolve) => {
@@ -146,6 +151,60 @@ describe('HTTPS backend trusted by fingerprint', () => {
 
     expect((await get(forwarder.port, '/')).status).toBe(200);
     expect(backend.seen.requests[0]).toMatchObject({ host: 'app01.corp.local', servername: 'localhost' });
+  });
+});
+
+describe('WebSocket to an HTTPS backend trusted by fingerprint', () => {
+  it('upgrades through the fingerprint agent and refuses an impostor', async () => {
+    const goodPort = (await startHttpsBackend(backendCert)).port;
+    const badPort = (await startHttpsBackend(impostorCert)).port;
+    // startHttpsBackend servers answer plain requests; give them a WebSocket echo as well.
+    for (const server of openHttpsServers.splice(0)) {
+      const wss = new WebSocketServer({ server });
+      wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo ${data.toString()}`)));
+      cleanups.push(() => wss.close());
+    }
+
+    const proxy = createProxyServer({ ws: true });
+    const errors: string[] = [];
+    proxy.on('error', (error) => errors.push((error as NodeJS.ErrnoException).code ?? error.message));
+    const agents = new Map<string, http.Agent>([
+      ['/good', createBackendAgent({ url: `https://localhost:${goodPort}`, tlsFingerprint: backendCert.fingerprint256 })],
+      ['/bad', createBackendAgent({ url: `https://localhost:${badPort}`, tlsFingerprint: backendCert.fingerprint256 })],
+    ]);
+    const front = http.createServer();
+    front.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => socket.destroy());
+      const port = req.url === '/good' ? goodPort : badPort;
+      proxy.ws(req, socket, head, { target: `https://localhost:${port}`, agent: agents.get(req.url ?? '') }, (error) => {
+        errors.push((error as NodeJS.ErrnoException).code ?? error.message);
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      for (const agent of agents.values()) agent.destroy();
+      front.closeAllConnections();
+      return new Promise<void>((resolve) => front.close(() => resolve()));
+    });
+    const frontPort = (front.address() as net.AddressInfo).port;
+
+    const good = new WebSocket(`ws://127.0.0.1:${frontPort}/good`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      good.once('open', () => good.send('hello'));
+      good.once('message', (data) => resolve(data.toString()));
+      good.once('error', reject);
+    });
+    good.close();
+    expect(reply).toBe('echo hello');
+
+    const bad = new WebSocket(`ws://127.0.0.1:${frontPort}/bad`);
+    const outcome = await new Promise<string>((resolve) => {
+      bad.once('open', () => resolve('opened'));
+      bad.once('error', () => resolve('refused'));
+    });
+    expect(outcome).toBe('refused');
+    expect(errors).toContain('ERR_TLS_FINGERPRINT_MISMATCH');
   });
 });
 

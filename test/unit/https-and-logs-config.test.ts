@@ -15,6 +15,12 @@ function issuesOf(raw: object): { path: string; message: string }[] {
 }
 
 describe('config fields for HTTPS and logs', () => {
+  it('refuses a redirect on the HTTPS listener itself', () => {
+    expect(issuesOf({ listeners: [{ port: 443, tls: { pfxPath: 'a.pfx' }, redirectToHttps: { port: 443 } }] })).toEqual([
+      { path: 'listeners[0].redirectToHttps', message: 'must not be set on an HTTPS listener (it is for the plain-HTTP one)' },
+    ]);
+  });
+
   it('fills defaults: logs off except the event log, no access rule, no trusted proxies', () => {
     const config = validateConfig({ ...base, clusters: [{ name: 'Web' }] });
     expect(config.logs).toEqual({ accessLog: { enabled: false, retentionDays: 30 }, eventLog: { enabled: true, retentionDays: 30 } });
@@ -60,7 +66,7 @@ describe('config fields for HTTPS and logs', () => {
   it('names each bad field in plain words', () => {
     expect(
       issuesOf({
-        listeners: [{ port: 443, tls: { pfxPath: 'a.pfx', sni: [{ hostnames: [], pfxPath: 'b.pfx' }, { hostnames: ['bad host'], certPath: 'c.crt' }] }, redirectToHttps: { port: 70000 } }],
+        listeners: [{ port: 443, tls: { pfxPath: 'a.pfx', sni: [{ hostnames: [], pfxPath: 'b.pfx' }, { hostnames: ['bad host'], certPath: 'c.crt' }] } }, { port: 80, redirectToHttps: { port: 70000 } }],
         access: { mode: 'maybe', addresses: ['10.0.0.0/33'] },
         trustedProxies: ['proxy.corp.local'],
         clusters: [{ name: 'Web', hostHeader: { mode: 'fixed' }, compression: { minBytes: -1, types: ['html'] }, servers: [{ name: 's', url: 'https://x', tlsFingerprint: 'AB:CD' }] }],
@@ -70,7 +76,7 @@ describe('config fields for HTTPS and logs', () => {
       { path: 'listeners[0].tls.sni[0].hostnames', message: 'must list at least one host name' },
       { path: 'listeners[0].tls.sni[1].hostnames[0]', message: 'must be a host name or *.domain' },
       { path: 'listeners[0].tls.sni[1]', message: 'needs either pfxPath (with passphrase) or both certPath and keyPath' },
-      { path: 'listeners[0].redirectToHttps.port', message: 'must be 1–65535' },
+      { path: 'listeners[1].redirectToHttps.port', message: 'must be 1–65535' },
       { path: 'clusters[0].hostHeader.value', message: 'needs a value when mode is "fixed"' },
       { path: 'clusters[0].compression.minBytes', message: 'must be 0 or more' },
       { path: 'clusters[0].compression.types[0]', message: 'must be a media type such as text/html or text/*' },

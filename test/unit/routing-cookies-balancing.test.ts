@@ -14,12 +14,12 @@ describe('RouteTable', () => {
   ]);
 
   it('prefers exact hosts, then the longest wildcard, then *', () => {
-    expect(table.match('www.example.com', '/')).toBe('www');
-    expect(table.match('WWW.Example.COM:8443', '/shop/cart?x=1')).toBe('shop');
-    expect(table.match('paris.eu.example.com', '/')).toBe('eu');
-    expect(table.match('mail.example.com', '/')).toBe('wild');
-    expect(table.match('example.org', '/')).toBe('any');
-    expect(table.match(undefined, '/')).toBe('any');
+    expect(table.match('www.example.com', '/')?.clusterId).toBe('www');
+    expect(table.match('WWW.Example.COM:8443', '/shop/cart?x=1')?.clusterId).toBe('shop');
+    expect(table.match('paris.eu.example.com', '/')?.clusterId).toBe('eu');
+    expect(table.match('mail.example.com', '/')?.clusterId).toBe('wild');
+    expect(table.match('example.org', '/')?.clusterId).toBe('any');
+    expect(table.match(undefined, '/')?.clusterId).toBe('any');
   });
 
   it('falls through to a less specific host when the path does not match', () => {
@@ -27,7 +27,7 @@ describe('RouteTable', () => {
       { host: 'a.local', path: '/api/', cluster: 'api' },
       { host: '*', path: '/', cluster: 'web' },
     ]);
-    expect(narrow.match('a.local', '/home')).toBe('web');
+    expect(narrow.match('a.local', '/home')?.clusterId).toBe('web');
     expect(new RouteTable([{ host: 'a.local', path: '/', cluster: 'x' }]).match('b.local', '/')).toBeUndefined();
   });
 
