@@ -7,17 +7,27 @@
 import { z } from 'zod';
 import {
   SLUG_PATTERN,
+  accessRuleSchema,
   clusterSchema,
+  compressionSchema,
+  configSchema,
   healthCheckSchema,
+  hostHeaderSchema,
+  listenerSchema,
+  logsSchema,
   routeSchema,
   serverSchema,
 } from '../proxy/config-schema.js';
+import type { ClusterInput, ServerInput, SettingsPatch } from '../proxy/control-api.js';
 import type { BridgeMethod } from './ipc-channels.js';
 
 const id = z.string().regex(SLUG_PATTERN, 'must be an id of 1–40 characters of a–z, 0–9 and "-"');
 
-const serverInput = serverSchema.pick({ name: true, url: true, capacity: true, enabled: true }).extend({ id: id.optional() });
-const serverPatch = serverSchema.pick({ name: true, url: true, capacity: true, enabled: true }).partial();
+const serverFields = serverSchema
+  .pick({ name: true, url: true, capacity: true, enabled: true })
+  .extend({ tlsFingerprint: serverSchema.shape.tlsFingerprint.unwrap().nullable().optional() });
+const serverInput = serverFields.extend({ id: id.optional() });
+const serverPatch = serverFields.partial();
 
 const clusterFields = clusterSchema
   .pick({
@@ -32,10 +42,24 @@ const clusterFields = clusterSchema
   .extend({
     sessionMaxLifetimeSec: clusterSchema.shape.sessionMaxLifetimeSec.nullable(),
     healthCheck: healthCheckSchema.partial().optional(),
+    hostHeader: hostHeaderSchema.optional(),
+    compression: compressionSchema.partial().optional(),
   });
-
 const clusterInput = clusterFields.extend({ id: id.optional(), servers: z.array(serverInput).optional() });
 const clusterPatch = clusterFields.partial();
+
+const settingsPatch = z.strictObject({
+  listeners: z.array(listenerSchema).optional(),
+  access: accessRuleSchema.nullable().optional(),
+  trustedProxies: configSchema.shape.trustedProxies.unwrap().optional(),
+  logs: z
+    .strictObject({
+      directory: z.string().min(1, 'must name a folder').nullable().optional(),
+      accessLog: logsSchema.shape.accessLog.unwrap().partial().optional(),
+      eventLog: logsSchema.shape.eventLog.unwrap().partial().optional(),
+    })
+    .optional(),
+});
 
 const sessionListOptions = z.strictObject({
   limit: z.int('must be a whole number').min(1, 'must be 1–100000').max(100_000, 'must be 1–100000').optional(),
@@ -56,6 +80,7 @@ export const bridgeArgumentSchemas = {
   drainServer: z.tuple([id, id, pageSource]),
   restoreServer: z.tuple([id, id, pageSource]),
   setRoutes: z.tuple([z.array(routeSchema), pageSource]),
+  updateSettings: z.tuple([settingsPatch, pageSource]),
   setPaused: z.tuple([z.boolean('must be true or false'), pageSource]),
 } satisfies Record<BridgeMethod, z.ZodType<unknown[]>>;
 
@@ -73,5 +98,19 @@ export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
   drainServer: ['clusterId', 'serverId', 'source'],
   restoreServer: ['clusterId', 'serverId', 'source'],
   setRoutes: ['routes', 'source'],
+  updateSettings: ['settings', 'source'],
   setPaused: ['paused', 'source'],
 };
+
+/**
+ * The control API's input types and these schemas must name the same fields: a field added to
+ * one and not the other stops the type check here instead of being refused at run time.
+ */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const fieldsMatch: [
+  SameKeys<ServerInput, z.input<typeof serverInput>>,
+  SameKeys<ClusterInput, z.input<typeof clusterInput>>,
+  SameKeys<SettingsPatch, z.input<typeof settingsPatch>>,
+  SameKeys<NonNullable<SettingsPatch['logs']>, NonNullable<z.input<typeof settingsPatch>['logs']>>,
+] = [true, true, true, true];
+void fieldsMatch;

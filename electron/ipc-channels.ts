@@ -21,6 +21,7 @@ export const BRIDGE_METHODS = [
   'drainServer',
   'restoreServer',
   'setRoutes',
+  'updateSettings',
   'setPaused',
 ] as const satisfies readonly BridgeMethod[];
 

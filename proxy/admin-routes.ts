@@ -4,7 +4,7 @@
  * object at all, which PATCH fields are allowed); everything else is validated by the control API
  * against the config schema.
  */
-import type { ChangeSource, ClusterInput, ClusterPatch, ControlApi, RouteInput, ServerInput, ServerPatch } from './control-api.js';
+import type { ChangeSource, ClusterInput, ClusterPatch, ControlApi, RouteInput, ServerInput, ServerPatch, SettingsPatch } from './control-api.js';
 import { HttpError } from './admin-http.js';
 
 export interface AdminRequest {
@@ -29,7 +29,7 @@ interface AdminRoute {
   handle: (request: AdminRequest, control: ControlApi) => Promise<AdminReply>;
 }
 
-const SERVER_PATCH_FIELDS = ['capacity', 'enabled', 'name', 'url'] as const;
+const SERVER_PATCH_FIELDS = ['capacity', 'enabled', 'name', 'url', 'tlsFingerprint'] as const;
 const MAX_SESSION_LIST_LIMIT = 100_000;
 
 const ok = (body: unknown): AdminReply => ({ status: 200, body });
@@ -101,6 +101,11 @@ const routes: AdminRoute[] = [
     method: 'PUT',
     pattern: 'routes',
     handle: async (req, control) => ok(await control.setRoutes(routesOf(await req.body()), req.source)),
+  },
+  {
+    method: 'PATCH',
+    pattern: 'settings',
+    handle: async (req, control) => ok(await control.updateSettings((await objectBody(req)) as SettingsPatch, req.source)),
   },
   {
     method: 'POST',

@@ -4,14 +4,30 @@
  * renderer imports only these *types*.
  */
 import type {
+  AccessRuleConfig,
   ClusterConfig,
+  CompressionConfig,
   GatewayConfig,
   HealthCheckConfig,
+  HostHeaderConfig,
+  ListenerConfig,
+  LogsConfig,
   RouteConfig,
   ServerConfig,
 } from './config-schema.js';
 
-export type { ClusterConfig, GatewayConfig, HealthCheckConfig, RouteConfig, ServerConfig };
+export type {
+  AccessRuleConfig,
+  ClusterConfig,
+  CompressionConfig,
+  GatewayConfig,
+  HealthCheckConfig,
+  HostHeaderConfig,
+  ListenerConfig,
+  LogsConfig,
+  RouteConfig,
+  ServerConfig,
+};
 
 /** Exactly one at a time; derived from config, health and live traffic. */
 export type ServerState = 'active' | 'draining' | 'drained' | 'offline' | 'disabled';
@@ -146,6 +162,8 @@ export interface ClusterInput {
   balancing?: ClusterConfig['balancing'];
   requestTimeoutSec?: number;
   healthCheck?: Partial<HealthCheckConfig>;
+  hostHeader?: HostHeaderConfig;
+  compression?: Partial<CompressionConfig>;
   servers?: ServerInput[];
 }
 export type ClusterPatch = Partial<Omit<ClusterInput, 'id' | 'servers'>>;
@@ -156,13 +174,27 @@ export interface ServerInput {
   url: string;
   capacity?: number;
   enabled?: boolean;
+  /** SHA-256 fingerprint (`AA:BB:…`) of a self-signed certificate to trust on an https:// server. */
+  tlsFingerprint?: string | null;
 }
-export type ServerPatch = Partial<Pick<ServerInput, 'name' | 'url' | 'capacity' | 'enabled'>>;
+export type ServerPatch = Partial<Pick<ServerInput, 'name' | 'url' | 'capacity' | 'enabled' | 'tlsFingerprint'>>;
 
 export interface RouteInput {
   host?: string;
   path?: string;
   cluster: string;
+}
+
+/** Gateway-wide settings; each given field replaces the current one (`logs` is merged, `access: null` removes the rule). */
+export interface SettingsPatch {
+  listeners?: ListenerConfig[];
+  access?: AccessRuleConfig | null;
+  trustedProxies?: string[];
+  logs?: {
+    directory?: string | null;
+    accessLog?: Partial<LogsConfig['accessLog']>;
+    eventLog?: Partial<LogsConfig['eventLog']>;
+  };
 }
 
 export interface SessionListOptions {
@@ -191,6 +223,8 @@ export interface ControlApi {
   restoreServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig>;
 
   setRoutes(routes: RouteInput[], source?: ChangeSource): Promise<RouteConfig[]>;
+  /** Listeners (HTTPS certificates included), access rule, trusted proxies and logs. */
+  updateSettings(patch: SettingsPatch, source?: ChangeSource): Promise<GatewayConfig>;
   setPaused(paused: boolean, source?: ChangeSource): Promise<void>;
 
   /** Events as they happen; `stats` at most once a second. Returns the unsubscribe function. */

@@ -17,6 +17,7 @@ import type {
   ServerPatch,
   SessionList,
   SessionListOptions,
+  SettingsPatch,
 } from './control-api.js';
 import { ControlError } from './control-error.js';
 import { SHOWN_SESSION_ID_LENGTH } from './data-path.js';
@@ -24,10 +25,12 @@ import type { Gateway } from './gateway.js';
 import type { PreparedConfig } from './listener-tls.js';
 import { uniqueSlug } from './slug.js';
 
-const SERVER_PATCH_FIELDS = new Set(['name', 'url', 'capacity', 'enabled']);
+const SERVER_PATCH_FIELDS = new Set(['name', 'url', 'capacity', 'enabled', 'tlsFingerprint']);
 const CLUSTER_PATCH_FIELDS = new Set([
   'name', 'enabled', 'sessionMethod', 'cookieName', 'sessionTimeoutSec', 'sessionMaxLifetimeSec', 'balancing', 'requestTimeoutSec', 'healthCheck',
+  'hostHeader', 'compression',
 ]);
+const SETTINGS_FIELDS = new Set(['listeners', 'access', 'trustedProxies', 'logs']);
 const DEFAULT_SESSION_LIMIT = 1000;
 const MAX_SESSION_LIMIT = 100_000;
 
@@ -82,6 +85,7 @@ export class ControlService implements ControlApi {
       const current = draft.clusters[index]!;
       const next: Record<string, unknown> = { ...current, ...patch };
       if (isRecord(patch.healthCheck)) next.healthCheck = { ...current.healthCheck, ...patch.healthCheck };
+      if (isRecord(patch.compression)) next.compression = { ...current.compression, ...patch.compression };
       if (patch.sessionMaxLifetimeSec === null) delete next.sessionMaxLifetimeSec;
       draft.clusters[index] = next as unknown as ClusterConfig;
       return { prefix: `clusters[${index}]`, result: (valid) => valid.clusters[index]! };
@@ -104,6 +108,7 @@ export class ControlService implements ControlApi {
       const ci = this.clusterIndex(draft, clusterId);
       const servers = draft.clusters[ci]!.servers;
       const server: Record<string, unknown> = { ...input };
+      if (server.tlsFingerprint === null) delete server.tlsFingerprint;
       if (server.id === undefined) server.id = uniqueSlug(String(input.name ?? ''), new Set(servers.map((s) => s.id)), 'server');
       servers.push(server as unknown as ServerConfig);
       const si = servers.length - 1;
@@ -118,7 +123,8 @@ export class ControlService implements ControlApi {
     return this.change(source, summary, (draft) => {
       const { ci, si } = this.serverIndex(draft, clusterId, serverId);
       const current = draft.clusters[ci]!.servers[si]!;
-      const next: ServerConfig = { ...current, ...patch };
+      const next: ServerConfig = { ...current, ...(patch as Partial<ServerConfig>) };
+      if (patch.tlsFingerprint === null) delete next.tlsFingerprint;
       rememberDrain(current, next);
       draft.clusters[ci]!.servers[si] = next;
       return { prefix: `clusters[${ci}].servers[${si}]`, result: (valid) => valid.clusters[ci]!.servers[si]! };
@@ -159,6 +165,31 @@ export class ControlService implements ControlApi {
     return this.change(source, `routes replaced (${routes.length})`, (draft) => {
       draft.routes = routes as RouteConfig[];
       return { prefix: '', result: (valid) => valid.routes };
+    });
+  }
+
+  async updateSettings(patch: SettingsPatch, source: ChangeSource = 'api'): Promise<GatewayConfig> {
+    requireRecord(patch as unknown, 'change');
+    rejectUnknownFields(patch as Record<string, unknown>, SETTINGS_FIELDS);
+    return this.change(source, `settings changed: ${Object.keys(patch).join(', ')}`, (draft) => {
+      if (patch.listeners !== undefined) draft.listeners = patch.listeners;
+      if (patch.trustedProxies !== undefined) draft.trustedProxies = patch.trustedProxies;
+      if (patch.access === null) delete draft.access;
+      else if (patch.access !== undefined) draft.access = patch.access;
+      if (isRecord(patch.logs)) {
+        const { directory, accessLog, eventLog } = patch.logs;
+        const logs: Record<string, unknown> = {
+          ...draft.logs,
+          accessLog: { ...draft.logs.accessLog, ...(isRecord(accessLog) ? accessLog : {}) },
+          eventLog: { ...draft.logs.eventLog, ...(isRecord(eventLog) ? eventLog : {}) },
+        };
+        if (directory === null) delete logs.directory;
+        else if (directory !== undefined) logs.directory = directory;
+        draft.logs = logs as GatewayConfig['logs'];
+      } else if (patch.logs !== undefined) {
+        draft.logs = patch.logs as GatewayConfig['logs'];
+      }
+      return { prefix: '', result: (valid) => valid };
     });
   }
 

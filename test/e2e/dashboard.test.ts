@@ -196,9 +196,8 @@ describe('dashboard against a headless gateway', () => {
     await dialog.getByRole('button', { name: 'Replace' }).click();
 
     await expect.poll(async () => (await server('web', 'App 1.2'))?.capacity).toBe(100);
-    const replaced = await server('web', 'App 1.1');
-    expect(replaced?.capacity).toBe(0);
-    expect(replaced?.state).toBe('draining');
+    await expect.poll(async () => (await server('web', 'App 1.1'))?.capacity).toBe(0);
+    expect((await server('web', 'App 1.1'))?.state).toBe('draining');
     await expect.poll(() => serverRow('App 1.1').getByTestId('server-notice').textContent()).toContain('Draining');
     await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('active');
   });

@@ -5,7 +5,7 @@
  * `vi.mock('electron', () => import('./fake-electron.js'))` and reset it with `resetFakeElectron()`.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,7 +19,8 @@ interface LoginItem {
 
 function createRecorded() {
   return {
-    userData: mkdtempSync(join(tmpdir(), 'switchboard-fake-userdata-')),
+    /** Not created here: a test that starts the whole app creates it and removes it. */
+    userData: join(tmpdir(), `switchboard-fake-userdata-${randomUUID()}`),
     loginItem: { openAtLogin: false, args: [], name: undefined } as LoginItem,
     loginItemWrites: [] as Record<string, unknown>[],
     ipcHandlers: new Map<string, Handler>(),

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../proxy/config-validation.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
 import { freePort } from '../support/free-port.js';
@@ -33,6 +33,8 @@ afterEach(async () => {
     await vi.waitFor(() => expect(recorded.appCalls.some((call) => call.startsWith('exit'))).toBe(true), { timeout: 15_000 });
   }
 });
+
+afterAll(() => rmSync(recorded.userData, { recursive: true, force: true }));
 
 function writeSettings(text: string): void {
   writeFileSync(join(recorded.userData, 'switchboard.json'), text);

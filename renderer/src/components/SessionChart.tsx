@@ -25,7 +25,7 @@ export function SessionChart({ series, dark, label, width = 140, height = 36 }: 
     const element = host.current;
     if (!element) return undefined;
     const stroke = resolveColor(element, tokens.colorBrandForeground1, dark ? '#479ef5' : '#0f6cbd');
-    const fill = resolveColor(element, tokens.colorBrandBackground2, dark ? '#082338' : '#ebf3fc');
+    const fill = translucent(stroke);
     const options: uPlot.Options = {
       width,
       height,
@@ -53,6 +53,11 @@ export function SessionChart({ series, dark, label, width = 140, height = 36 }: 
   }, [series, dark]);
 
   return <div ref={host} role="img" aria-label={label} style={{ width, height, lineHeight: 0 }} />;
+}
+
+/** The line's colour, faint, for the area under it; works on both light and dark backgrounds. */
+function translucent(color: string): string {
+  return /^#[0-9a-f]{6}$/i.test(color) ? `${color}2e` : color.replace(/^rgb\((.+)\)$/, 'rgba($1, 0.18)');
 }
 
 function resolveColor(element: HTMLElement, token: string, fallback: string): string {
