@@ -9,5 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // electron-store must resolve `electron` through the tests' mock, not the real package (which
+    // throws in plain Node), so it is run through Vite instead of being loaded as is.
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

@@ -8,23 +8,6 @@ export const EVENT_CHANNEL = 'switchboard:event';
 /** The control methods the dashboard may call over IPC: all of ControlApi except `subscribe`. */
 export type BridgeMethod = Exclude<keyof ControlApi, 'subscribe'>;
 
-export const BRIDGE_METHODS = [
-  'getState',
-  'getConfig',
-  'listSessions',
-  'addCluster',
-  'updateCluster',
-  'removeCluster',
-  'addServer',
-  'updateServer',
-  'removeServer',
-  'drainServer',
-  'restoreServer',
-  'setRoutes',
-  'updateSettings',
-  'setPaused',
-] as const satisfies readonly BridgeMethod[];
-
 /**
  * `invalid` and `not-found` come from the control API; `unavailable` while the gateway is not
  * running; `forbidden` for a caller that is not the dashboard page; `internal` for anything else.

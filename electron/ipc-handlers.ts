@@ -10,7 +10,6 @@ import type { ChangeSource, ControlApi, GatewayEvent } from '../proxy/control-ap
 import { ControlError } from '../proxy/control-error.js';
 import { bridgeArgumentSchemas, bridgeParameterNames } from './bridge-argument-schemas.js';
 import {
-  BRIDGE_METHODS,
   EVENT_CHANNEL,
   INVOKE_CHANNEL,
   type BridgeError,
@@ -117,7 +116,7 @@ function argumentIssues(method: BridgeMethod, error: z.ZodError): ConfigIssue[] 
 }
 
 function isBridgeMethod(method: unknown): method is BridgeMethod {
-  return typeof method === 'string' && (BRIDGE_METHODS as readonly string[]).includes(method);
+  return typeof method === 'string' && Object.hasOwn(bridgeArgumentSchemas, method);
 }
 
 function failure(code: BridgeError['code'], message: string, issues: BridgeError['issues'] = []): InvokeResult {

@@ -105,6 +105,13 @@ describe('preload bridge', () => {
     expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
   });
 
+  it('changes gateway-wide settings, and names the bad field of a bad one', async () => {
+    await page.invoke('updateSettings', { trustedProxies: ['10.0.0.0/8'] });
+    expect((await harness.gateway.control.getConfig()).trustedProxies).toEqual(['10.0.0.0/8']);
+    const error = await rejection(page.invoke('updateSettings', { trustedProxies: ['not-an-address'] }));
+    expect(error.issues).toEqual([{ path: 'trustedProxies[0]', message: 'must be an IP address or CIDR range such as 10.0.0.0/8 or fd00::/8' }]);
+  });
+
   it('forwards a partial patch untouched: renaming keeps the capacity', async () => {
     await page.invoke('updateServer', 'web', 'v2', { name: 'App 1.1 (new)' });
     const server = (await harness.gateway.control.getConfig()).clusters[0]!.servers[1]!;

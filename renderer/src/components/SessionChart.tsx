@@ -17,7 +17,7 @@ interface SessionChartProps {
   height?: number;
 }
 
-export function SessionChart({ series, dark, label, width = 140, height = 36 }: SessionChartProps) {
+export function SessionChart({ series, dark, label, width = 120, height = 36 }: SessionChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
 

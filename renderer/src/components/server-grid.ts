@@ -4,7 +4,7 @@ import { makeStyles, tokens } from '@fluentui/react-components';
 export const useServerGridStyles = makeStyles({
   grid: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(200px, 1.5fr) minmax(200px, 1.2fr) minmax(96px, 0.6fr) minmax(180px, 1.3fr) 92px 152px',
+    gridTemplateColumns: 'minmax(200px, 1.5fr) minmax(236px, 1.2fr) minmax(96px, 0.6fr) minmax(180px, 1.3fr) 92px 152px',
     columnGap: tokens.spacingHorizontalL,
     alignItems: 'center',
     paddingInline: tokens.spacingHorizontalL,
