@@ -4,8 +4,15 @@
  */
 import type http from 'node:http';
 import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
-import { readCookie, serializeSessionCookie, type SessionCookieCodec } from './session-cookie.js';
+import { readCookie, serializeSessionCookie, type CookieSession, type SessionCookieCodec } from './session-cookie.js';
 import type { Session, SessionTable } from './session-table.js';
+
+/**
+ * The last cookie verified on a connection. A browser sends the same cookie with every request on
+ * a kept-alive connection, so its HMAC is checked once per connection instead of once per request.
+ */
+const VERIFIED_COOKIE = Symbol('switchboard.verifiedCookie');
+type CookieCheckedSocket = { [VERIFIED_COOKIE]?: { clusterId: string; value: string; decoded: CookieSession } };
 
 export interface Binding {
   server: ServerRuntime;
@@ -26,7 +33,7 @@ export class SessionBinder {
     let session: Session | undefined;
     if (byCookie) {
       const value = readCookie(req.headers.cookie, cluster.cookieName);
-      const decoded = value === undefined ? undefined : this.cookies.decode(cluster.id, value);
+      const decoded = value === undefined ? undefined : this.verifiedCookie(req, cluster.id, value);
       if (decoded) {
         cookieServerId = decoded.serverId;
         session = this.table.lookup(cluster.id, decoded.sessionId, now);
@@ -46,6 +53,15 @@ export class SessionBinder {
       this.table.remove(session);
     }
     return this.start(cluster, client, secure, now);
+  }
+
+  private verifiedCookie(req: http.IncomingMessage, clusterId: string, value: string): CookieSession | undefined {
+    const socket = req.socket as unknown as CookieCheckedSocket;
+    const cached = socket[VERIFIED_COOKIE];
+    if (cached && cached.value === value && cached.clusterId === clusterId) return cached.decoded;
+    const decoded = this.cookies.decode(clusterId, value);
+    if (decoded) socket[VERIFIED_COOKIE] = { clusterId, value, decoded };
+    return decoded;
   }
 
   /** Moves a binding whose server failed to another server, with a fresh session. */
