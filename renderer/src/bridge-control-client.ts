@@ -7,8 +7,14 @@ import type { ControlClient, ControlMethods, EventStreamHandlers } from './contr
 
 type MethodName = keyof ControlMethods;
 
-/** Changes take an optional `source` after these many arguments; the dashboard names itself there. */
-const ARGUMENTS_BEFORE_SOURCE: Partial<Record<MethodName, number>> = {
+/**
+ * Where each method takes its optional `source`, which the dashboard fills in with its own name;
+ * null for reads. A Record, so that a method added to the control API cannot be forgotten here.
+ */
+const SOURCE_POSITION: Record<MethodName, number | null> = {
+  getState: null,
+  getConfig: null,
+  listSessions: null,
   addCluster: 1,
   updateCluster: 2,
   removeCluster: 1,
@@ -18,35 +24,18 @@ const ARGUMENTS_BEFORE_SOURCE: Partial<Record<MethodName, number>> = {
   drainServer: 2,
   restoreServer: 2,
   setRoutes: 1,
+  updateSettings: 1,
   setPaused: 1,
 };
 
 export function createBridgeControlClient(bridge: SwitchboardBridge): ControlClient {
-  const invoke = (method: MethodName, args: unknown[]): Promise<unknown> => {
-    const fixed = ARGUMENTS_BEFORE_SOURCE[method];
-    const withSource = fixed !== undefined ? [...padTo(args, fixed), 'dashboard'] : args;
-    return (bridge.invoke as (name: MethodName, ...rest: unknown[]) => Promise<unknown>)(method, ...withSource);
-  };
-  const forward =
-    <M extends MethodName>(method: M) =>
-    (...args: unknown[]) =>
-      invoke(method, args);
-
-  const methods = {
-    getState: forward('getState'),
-    getConfig: forward('getConfig'),
-    listSessions: forward('listSessions'),
-    addCluster: forward('addCluster'),
-    updateCluster: forward('updateCluster'),
-    removeCluster: forward('removeCluster'),
-    addServer: forward('addServer'),
-    updateServer: forward('updateServer'),
-    removeServer: forward('removeServer'),
-    drainServer: forward('drainServer'),
-    restoreServer: forward('restoreServer'),
-    setRoutes: forward('setRoutes'),
-    setPaused: forward('setPaused'),
-  } as unknown as ControlMethods;
+  const invoke = bridge.invoke as (method: MethodName, ...args: unknown[]) => Promise<unknown>;
+  const methods = Object.fromEntries(
+    (Object.entries(SOURCE_POSITION) as [MethodName, number | null][]).map(([method, position]) => [
+      method,
+      (...args: unknown[]) => invoke(method, ...(position === null ? args : [...padTo(args, position), 'dashboard'])),
+    ]),
+  ) as unknown as ControlMethods;
 
   return {
     ...methods,

@@ -15,6 +15,7 @@ import type {
   ServerInput,
   ServerPatch,
   SessionList,
+  SettingsPatch,
   SessionListOptions,
 } from '../../proxy/control-api.js';
 import type { ControlClient, EventStreamHandlers } from './control-client.js';
@@ -79,6 +80,10 @@ export class HttpControlClient implements ControlClient {
 
   setRoutes(routes: RouteInput[]): Promise<RouteConfig[]> {
     return this.request('PUT', '/api/routes', routes);
+  }
+
+  updateSettings(patch: SettingsPatch): Promise<GatewayConfig> {
+    return this.request('PATCH', '/api/settings', patch);
   }
 
   async setPaused(paused: boolean): Promise<void> {

@@ -31,6 +31,7 @@ export function useGateway(client: ControlClient): GatewayView {
   const redrawTimer = useRef<number | undefined>(undefined);
   const refreshTimer = useRef<number | undefined>(undefined);
   const newest = useRef(0);
+  const drawnOnce = useRef(false);
 
   const accept = useCallback(
     (next: GatewaySnapshot) => {
@@ -38,6 +39,12 @@ export function useGateway(client: ControlClient): GatewayView {
       newest.current = next.at;
       history.record(next);
       pending.current = next;
+      if (!drawnOnce.current) {
+        // The first picture is not held back: the admin is waiting for it.
+        drawnOnce.current = true;
+        setSnapshot(next);
+        return;
+      }
       if (redrawTimer.current !== undefined) return;
       redrawTimer.current = window.setTimeout(() => {
         redrawTimer.current = undefined;

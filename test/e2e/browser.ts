@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT, type RunningGateway } from './gateway-process.js';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.SWITCHBOARD_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const SCREENSHOT_DIR = join(RESULTS_DIR, 'screenshots');
 

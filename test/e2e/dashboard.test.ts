@@ -202,6 +202,74 @@ describe('dashboard against a headless gateway', () => {
     await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('active');
   });
 
+  it('does no work while the page is hidden and catches up when it is shown again', async () => {
+    const before = (await server('web', 'App 1.2'))!.sessions;
+    await expect.poll(() => serverRow('App 1.2').getByTestId('live-sessions').textContent()).toBe(String(before));
+    const apiRequests: string[] = [];
+    const onRequest = (request: Request) => {
+      if (request.url().includes('/api/')) apiRequests.push(request.url());
+    };
+    await setPageVisibility(page, 'hidden');
+    page.on('request', onRequest);
+    await createSessions(gateway.listenerUrl, '/', 3);
+    await expect.poll(async () => (await server('web', 'App 1.2'))?.sessions).toBe(before + 3);
+    await page.waitForTimeout(2500);
+    expect(await serverRow('App 1.2').getByTestId('live-sessions').textContent()).toBe(String(before));
+    expect(apiRequests).toEqual([]);
+    page.off('request', onRequest);
+
+    await setPageVisibility(page, 'visible');
+    await expect.poll(() => serverRow('App 1.2').getByTestId('live-sessions').textContent(), { timeout: 5000 }).toBe(String(before + 3));
+  });
+
+  it('edits a cluster’s settings, showing the API’s message next to the field', async () => {
+    await page.getByRole('button', { name: 'More actions for cluster Timesheets' }).click();
+    await page.getByRole('menuitem', { name: 'Cluster settings…' }).click();
+    const dialog = page.getByRole('dialog');
+    const timeout = dialog.getByRole('spinbutton', { name: 'Session timeout (seconds)' });
+    await timeout.fill('0');
+    await dialog.getByRole('combobox', { name: 'New sessions go to' }).selectOption('round-robin');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const timeoutField = dialog.locator('.fui-Field', { has: page.getByRole('spinbutton', { name: 'Session timeout (seconds)' }) });
+    await expect.poll(() => timeoutField.textContent()).toMatch(/must be at least 1 second/i);
+    expect((await gateway.state()).clusters.find((c) => c.id === 'quick')?.balancing).toBe('least-sessions');
+    await screenshot(page, 'cluster-settings-invalid');
+
+    await timeout.fill('2');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await gateway.state()).clusters.find((c) => c.id === 'quick')?.balancing).toBe('round-robin');
+    expect((await gateway.state()).clusters.find((c) => c.id === 'quick')?.sessionTimeoutSec).toBe(2);
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  it('adds a cluster, and removes it after confirming', async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Add cluster' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: /^Name/ }).fill('Wiki');
+    await dialog.getByRole('textbox', { name: /^Id/ }).fill('wiki');
+    await dialog.getByRole('button', { name: 'Add cluster' }).click();
+    await expect.poll(async () => (await gateway.state()).clusters.find((c) => c.id === 'wiki')?.name).toBe('Wiki');
+    const card = page.getByRole('region', { name: 'Cluster Wiki' });
+    await expect.poll(() => card.textContent()).toContain('No servers yet');
+
+    await page.getByRole('button', { name: 'More actions for cluster Wiki' }).click();
+    await page.getByRole('menuitem', { name: 'Remove cluster…' }).click();
+    await expect.poll(() => dialog.textContent()).toContain('Remove cluster Wiki?');
+    await dialog.getByRole('button', { name: 'Remove cluster' }).click();
+    await expect.poll(async () => (await gateway.state()).clusters.some((c) => c.id === 'wiki')).toBe(false);
+    await expect.poll(() => card.count()).toBe(0);
+  });
+
+  it('switches a server off and on again', async () => {
+    const power = page.getByRole('switch', { name: 'App 1.2 switched on' });
+    await power.click();
+    await expect.poll(async () => (await server('web', 'App 1.2'))?.enabled).toBe(false);
+    expect((await server('web', 'App 1.2'))?.state).toBe('disabled');
+    await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('disabled');
+    await power.click();
+    await expect.poll(async () => (await server('web', 'App 1.2'))?.state).toBe('active');
+  });
+
   it('lists a server’s live sessions', async () => {
     const { sessions } = (await server('web', 'App 1.0'))!;
     await serverRow('App 1.0').getByRole('button', { name: 'Live sessions of App 1.0' }).click();
@@ -209,7 +277,7 @@ describe('dashboard against a headless gateway', () => {
     await expect.poll(() => page.getByTestId('session-total').textContent()).toBe(`${sessions} live ${sessions === 1 ? 'session' : 'sessions'}`);
     expect(await table.getByRole('row').count()).toBe(sessions + 1);
     expect(await table.getByRole('cell').first().textContent()).toMatch(/127\.0\.0\.1/);
-    await screenshot(page, 'sessions');
+    await screenshot(page, 'sessions', { fullPage: false });
     await page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => table.count()).toBe(0);
   });
@@ -252,6 +320,14 @@ describe('dashboard against a headless gateway', () => {
     await serverRow('App 1.2').waitFor();
   });
 });
+
+/** Headless Chromium is always "visible"; this makes the page believe it was minimised or restored. */
+async function setPageVisibility(target: Page, state: 'hidden' | 'visible'): Promise<void> {
+  await target.evaluate(
+    `Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });` +
+      `document.dispatchEvent(new Event('visibilitychange'));`,
+  );
+}
 
 function brightness(cssColor: string): number {
   const [r = 255, g = 255, b = 255] = (cssColor.match(/\d+/g) ?? []).map(Number);

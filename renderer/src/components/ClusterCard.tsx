@@ -126,13 +126,13 @@ export function ClusterCard({ cluster, history, dark, now }: ClusterCardProps) {
         <div className={styles.empty}>No servers yet. Add the first one to start sending traffic to this cluster.</div>
       ) : (
         <>
-          <div className={mergeClasses(grid.grid, styles.columns)} aria-hidden="true">
-            <span>Server</span>
-            <span>Live sessions (last 5 min)</span>
-            <span>Traffic</span>
-            <span>Capacity</span>
-            <span>On/off</span>
-            <span />
+          <div className={mergeClasses(grid.grid, grid.header, styles.columns)} aria-hidden="true">
+            <span className={grid.identity}>Server</span>
+            <span className={grid.sessions}>Live sessions (last 5 min)</span>
+            <span className={grid.traffic}>Traffic</span>
+            <span className={grid.capacity}>Capacity</span>
+            <span className={grid.power}>On/off</span>
+            <span className={grid.actions} />
           </div>
           {cluster.servers.map((server) => (
             <ServerRow

@@ -21,7 +21,7 @@ const FIELDS = [
 ] as const;
 
 const useStyles = makeStyles({
-  pair: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalM },
+  pair: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalM, alignItems: 'start' },
   section: { fontWeight: tokens.fontWeightSemibold, marginTop: tokens.spacingVerticalS },
 });
 

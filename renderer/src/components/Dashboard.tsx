@@ -1,5 +1,5 @@
 /** The signed-in dashboard: header, link status, one card per cluster, and the dialogs. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import {
   Badge,
   Button,
@@ -12,13 +12,16 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { AddRegular, DismissRegular, PauseRegular, PlayRegular, ServerRegular, SignOutRegular } from '@fluentui/react-icons';
+import { AddRegular, DismissRegular, PauseRegular, PlayRegular, SignOutRegular } from '@fluentui/react-icons';
 import type { ControlClient } from '../control-client.js';
 import { messageOf } from '../control-client-error.js';
 import { DashboardContext, type DashboardContextValue, type DialogRequest } from '../dashboard-context.js';
 import { useGateway } from '../use-gateway.js';
+import { AppLogo } from './AppLogo.js';
 import { ClusterCard } from './ClusterCard.js';
-import { DialogHost } from './DialogHost.js';
+
+// The dialogs and the session list are needed only on demand; the first paint does without them.
+const DialogHost = lazy(() => import('./DialogHost.js').then((module) => ({ default: module.DialogHost })));
 
 const useStyles = makeStyles({
   page: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground1 },
@@ -32,17 +35,6 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXXL}`,
     backgroundColor: tokens.colorNeutralBackground1,
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-  },
-  logo: {
-    display: 'flex',
-    alignItems: 'center',
-    justifyContent: 'center',
-    width: '32px',
-    height: '32px',
-    fontSize: '20px',
-    borderRadius: tokens.borderRadiusLarge,
-    color: tokens.colorNeutralForegroundOnBrand,
-    backgroundColor: tokens.colorBrandBackground,
   },
   heading: { display: 'flex', flexDirection: 'column', marginInlineEnd: 'auto' },
   listeners: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
@@ -105,9 +97,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
   return (
     <div className={styles.page}>
       <header className={styles.header}>
-        <span className={styles.logo}>
-          <ServerRegular />
-        </span>
+        <AppLogo />
         <div className={styles.heading}>
           <Text as="h1" size={500} weight="semibold">
             Switchboard
@@ -183,7 +173,11 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
                 <ClusterCard key={cluster.id} cluster={cluster} history={history} dark={dark} now={snapshot.at} />
               ))
             )}
-            <DialogHost request={dialog} onClose={() => setDialog(null)} />
+            {dialog && (
+              <Suspense fallback={null}>
+                <DialogHost request={dialog} onClose={() => setDialog(null)} />
+              </Suspense>
+            )}
           </DashboardContext.Provider>
         )}
       </main>

@@ -25,7 +25,8 @@ export function RemoveServerDialog({ cluster, server, onClose }: RemoveServerDia
         <MessageBar intent="warning">
           <MessageBarBody>
             {server.name} still has {plural(server.sessions, 'live session', 'live sessions')}. Those users will be moved to another
-            server on their next request and may lose what they were doing. To avoid that, drain it and remove it once it is drained.
+            server on their next request and may lose what they were doing. To avoid that,{' '}
+            {server.state === 'draining' ? 'wait until it is drained' : 'drain it and remove it once it is drained'}.
           </MessageBarBody>
         </MessageBar>
       ) : null}

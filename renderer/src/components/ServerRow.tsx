@@ -1,5 +1,5 @@
 /** One server of a cluster: who it is, how it is doing, and the controls an admin needs. */
-import { memo, useState } from 'react';
+import { useState } from 'react';
 import {
   Button,
   Menu,
@@ -40,9 +40,9 @@ const useStyles = makeStyles({
     paddingBlock: tokens.spacingVerticalM,
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
   },
-  identity: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, minWidth: 0 },
+  identity: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
   names: { display: 'flex', flexDirection: 'column', minWidth: 0, gap: '2px' },
-  nameLine: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: 0 },
+  nameLine: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, minWidth: 0, '& > .fui-Badge': { flexShrink: 0 } },
   name: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   url: {
     color: tokens.colorNeutralForeground3,
@@ -90,7 +90,7 @@ interface ServerRowProps {
   now: number;
 }
 
-export const ServerRow = memo(function ServerRow({ cluster, server, series, share, dark, now }: ServerRowProps) {
+export function ServerRow({ cluster, server, series, share, dark, now }: ServerRowProps) {
   const styles = useStyles();
   const grid = useServerGridStyles();
   const { client, change, openDialog } = useDashboard();
@@ -111,7 +111,7 @@ export const ServerRow = memo(function ServerRow({ cluster, server, series, shar
 
   return (
     <div role="group" aria-label={`Server ${server.name}`} className={mergeClasses(grid.grid, styles.row)} data-server-id={server.id}>
-      <div className={styles.identity}>
+      <div className={mergeClasses(grid.identity, styles.identity)}>
         <HealthLight server={server} />
         <div className={styles.names}>
           <div className={styles.nameLine}>
@@ -126,19 +126,19 @@ export const ServerRow = memo(function ServerRow({ cluster, server, series, shar
         </div>
       </div>
 
-      <div className={styles.sessions}>
+      <div className={mergeClasses(grid.sessions, styles.sessions)}>
         <span className={styles.bigNumber} data-testid="live-sessions" aria-label={`Live sessions on ${server.name}: ${server.sessions}`}>
           {formatCount(server.sessions)}
         </span>
         <SessionChart series={series} dark={dark} label={`Live sessions on ${server.name} over the last minutes`} />
       </div>
 
-      <div className={styles.traffic}>
+      <div className={mergeClasses(grid.traffic, styles.traffic)}>
         <Text>{formatRate(server.requestsPerSec)} req/s</Text>
         <span className={server.errors > 0 ? styles.errors : styles.muted}>{plural(server.errors, 'error', 'errors')}</span>
       </div>
 
-      <div>
+      <div className={grid.capacity}>
         <CapacitySlider serverName={server.name} capacity={server.capacity} onCommit={setCapacity} />
         <span className={styles.muted}>
           {server.state === 'active' ? `${Math.round(share * 100)}% of new sessions` : 'No new sessions'}
@@ -146,13 +146,14 @@ export const ServerRow = memo(function ServerRow({ cluster, server, series, shar
       </div>
 
       <Switch
+        className={grid.power}
         checked={enabled}
         label={enabled ? 'On' : 'Off'}
         aria-label={`${server.name} switched on`}
         onChange={(_event, data) => setEnabled(data.checked)}
       />
 
-      <div className={styles.actions}>
+      <div className={mergeClasses(grid.actions, styles.actions)}>
         <Tooltip content={`Live sessions of ${server.name}`} relationship="label">
           <Button appearance="subtle" icon={<PeopleRegular />} onClick={() => openDialog({ kind: 'sessions', cluster, server })} />
         </Tooltip>
@@ -198,7 +199,7 @@ export const ServerRow = memo(function ServerRow({ cluster, server, series, shar
       <ServerNotice server={server} now={now} />
     </div>
   );
-});
+}
 
 function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) {
   const styles = useStyles();

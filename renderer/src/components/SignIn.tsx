@@ -12,7 +12,8 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { KeyRegular, ServerRegular } from '@fluentui/react-icons';
+import { KeyRegular } from '@fluentui/react-icons';
+import { AppLogo } from './AppLogo.js';
 
 const useStyles = makeStyles({
   page: {
@@ -25,7 +26,6 @@ const useStyles = makeStyles({
   },
   card: { width: '440px', maxWidth: '100%', padding: tokens.spacingHorizontalXXL, gap: tokens.spacingVerticalL },
   title: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
-  logo: { fontSize: '28px', color: tokens.colorBrandForeground1, display: 'flex' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
 });
 
@@ -47,9 +47,7 @@ export function SignIn({ problem, busy, onSubmit }: SignInProps) {
     <div className={styles.page}>
       <Card className={styles.card}>
         <div className={styles.title}>
-          <span className={styles.logo}>
-            <ServerRegular />
-          </span>
+          <AppLogo />
           <Text as="h1" size={600} weight="semibold">
             Switchboard
           </Text>
