@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startGateway, type Harness } from '../support/gateway-harness.js';
+import { describe, expect, it } from 'vitest';
+import { startGateway } from '../support/gateway-harness.js';
 import { User } from '../support/http-client.js';
-import { startBackends, type TestBackend } from '../support/test-backend.js';
+import { startBackends } from '../support/test-backend.js';
+import { stopAfterEach } from '../support/fixtures.js';
 
-let harness: Harness | undefined;
-let backends: TestBackend[] = [];
+const t = stopAfterEach();
 
-afterEach(async () => {
-  await harness?.stop();
-  await Promise.all(backends.map((b) => b.stop()));
-  harness = undefined;
-  backends = [];
-});
 
 async function countNewSessions(users: number, baseUrl: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
@@ -26,22 +20,22 @@ async function countNewSessions(users: number, baseUrl: string): Promise<Map<str
 describe('balancing new sessions by capacity', () => {
   for (const balancing of ['least-sessions', 'round-robin'] as const) {
     it(`gives each server its capacity share (${balancing})`, async () => {
-      backends = await startBackends('a', 'b', 'c');
-      harness = await startGateway([
+      t.backends = await startBackends('a', 'b', 'c');
+      t.harness = await startGateway([
         {
           id: 'web', name: 'Web', balancing,
           servers: [
-            { id: 'a', name: 'A', url: backends[0]!.url, capacity: 60 },
-            { id: 'b', name: 'B', url: backends[1]!.url, capacity: 30 },
-            { id: 'c', name: 'C', url: backends[2]!.url, capacity: 10 },
+            { id: 'a', name: 'A', url: t.backends[0]!.url, capacity: 60 },
+            { id: 'b', name: 'B', url: t.backends[1]!.url, capacity: 30 },
+            { id: 'c', name: 'C', url: t.backends[2]!.url, capacity: 10 },
           ],
         },
       ]);
-      const counts = await countNewSessions(300, harness.url);
+      const counts = await countNewSessions(300, t.harness.url);
       expect(counts.get('a')).toBe(180);
       expect(counts.get('b')).toBe(90);
       expect(counts.get('c')).toBe(30);
-      const state = await harness.gateway.control.getState();
+      const state = await t.harness.gateway.control.getState();
       expect(state.clusters[0]!.servers.map((s) => s.sessions)).toEqual([180, 90, 30]);
     });
   }
@@ -49,11 +43,11 @@ describe('balancing new sessions by capacity', () => {
 
 describe('stickiness', () => {
   it('keeps every user on one server across hundreds of requests', async () => {
-    backends = await startBackends('a', 'b');
-    harness = await startGateway([
-      { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }, { id: 'b', name: 'B', url: backends[1]!.url }] },
+    t.backends = await startBackends('a', 'b');
+    t.harness = await startGateway([
+      { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }, { id: 'b', name: 'B', url: t.backends[1]!.url }] },
     ]);
-    const users = Array.from({ length: 10 }, () => new User(harness!.url));
+    const users = Array.from({ length: 10 }, () => new User(t.harness!.url));
     const first = await Promise.all(users.map((u) => u.get('/')));
     for (let round = 0; round < 30; round++) {
       const replies = await Promise.all(users.map((u) => u.get(`/page/${round}`)));
@@ -64,32 +58,32 @@ describe('stickiness', () => {
         expect(reply.headers['set-cookie']?.some((c) => c.startsWith('sb-web='))).toBeFalsy();
       });
     }
-    const state = await harness.gateway.control.getState();
+    const state = await t.harness.gateway.control.getState();
     expect(state.clusters[0]!.sessions).toBe(10);
-    const sessions = await harness.gateway.control.listSessions('web', 'a');
+    const sessions = await t.harness.gateway.control.listSessions('web', 'a');
     expect(sessions.sessions.every((s) => s.requests === 31)).toBe(true);
   });
 
   it('sticks by client address when the cluster uses client-ip sessions', async () => {
-    backends = await startBackends('a', 'b');
-    harness = await startGateway([
-      { id: 'web', name: 'Web', sessionMethod: 'client-ip', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }, { id: 'b', name: 'B', url: backends[1]!.url }] },
+    t.backends = await startBackends('a', 'b');
+    t.harness = await startGateway([
+      { id: 'web', name: 'Web', sessionMethod: 'client-ip', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }, { id: 'b', name: 'B', url: t.backends[1]!.url }] },
     ]);
-    const replies = await Promise.all(Array.from({ length: 20 }, () => new User(harness!.url).get('/')));
+    const replies = await Promise.all(Array.from({ length: 20 }, () => new User(t.harness!.url).get('/')));
     expect(new Set(replies.map((r) => r.backend)).size).toBe(1);
     expect(replies.every((r) => r.headers['set-cookie']?.every((c) => !c.startsWith('sb-')) ?? true)).toBe(true);
-    const state = await harness.gateway.control.getState();
+    const state = await t.harness.gateway.control.getState();
     expect(state.clusters[0]!.sessions).toBe(1);
   });
 });
 
 describe('forged and garbage cookies', () => {
   it('treats a forged, malformed or foreign cookie as no cookie', async () => {
-    backends = await startBackends('a', 'b');
-    harness = await startGateway([
-      { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url, capacity: 100 }, { id: 'b', name: 'B', url: backends[1]!.url, capacity: 0 }] },
+    t.backends = await startBackends('a', 'b');
+    t.harness = await startGateway([
+      { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url, capacity: 100 }, { id: 'b', name: 'B', url: t.backends[1]!.url, capacity: 0 }] },
     ]);
-    const user = new User(harness.url);
+    const user = new User(t.harness.url);
     await user.get('/');
     const genuine = user.cookies.get('sb-web')!;
     const [, sessionId, mac] = genuine.split('.');
@@ -104,21 +98,21 @@ describe('forged and garbage cookies', () => {
       'x'.repeat(5000),
     ];
     for (const forged of forgeries) {
-      const reply = await new User(harness.url).get('/', { cookie: `sb-web=${forged}` });
+      const reply = await new User(t.harness.url).get('/', { cookie: `sb-web=${forged}` });
       expect(reply.status).toBe(200);
       expect(reply.backend).toBe('a');
       expect(reply.headers['set-cookie']?.some((c) => c.startsWith('sb-web='))).toBe(true);
     }
     // Nobody reached the capacity-0 server, and every forgery got a session of its own.
-    expect(backends[1]!.served).toBe(0);
-    const state = await harness.gateway.control.getState();
+    expect(t.backends[1]!.served).toBe(0);
+    const state = await t.harness.gateway.control.getState();
     expect(state.clusters[0]!.servers[0]!.sessions).toBe(1 + forgeries.length);
   });
 
   it('sets the cookie HttpOnly, SameSite=Lax and Path=/', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }] }]);
-    const reply = await new User(harness.url).get('/');
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }]);
+    const reply = await new User(t.harness.url).get('/');
     const cookie = reply.headers['set-cookie']!.find((c) => c.startsWith('sb-web='))!;
     expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/);
     // The backend's own cookie passes through untouched.

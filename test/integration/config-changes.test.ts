@@ -1,24 +1,18 @@
 import { mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileConfigStore, loadOrCreateConfig } from '../../proxy/config-store.js';
 import { ConfigError } from '../../proxy/config-validation.js';
 import { ControlError } from '../../proxy/control-error.js';
 import { Gateway } from '../../proxy/gateway.js';
 import { FileStateStore } from '../../proxy/state-store.js';
-import { startGateway, type Harness } from '../support/gateway-harness.js';
-import { startBackends, type TestBackend } from '../support/test-backend.js';
+import { startGateway } from '../support/gateway-harness.js';
+import { startBackends } from '../support/test-backend.js';
+import { stopAfterEach } from '../support/fixtures.js';
 
-let harness: Harness | undefined;
-let backends: TestBackend[] = [];
+const t = stopAfterEach();
 
-afterEach(async () => {
-  await harness?.stop();
-  await Promise.all(backends.map((b) => b.stop()));
-  harness = undefined;
-  backends = [];
-});
 
 async function rejection(promise: Promise<unknown>): Promise<ControlError> {
   try {
@@ -89,10 +83,10 @@ describe('config file', () => {
 
 describe('control API changes', () => {
   it('rejects an invalid change whole: clear issues, nothing applied, nothing written', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }] }]);
-    const control = harness.gateway.control;
-    const fileBefore = readFileSync(harness.configPath, 'utf8');
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }]);
+    const control = t.harness.gateway.control;
+    const fileBefore = readFileSync(t.harness.configPath, 'utf8');
     const stateBefore = await control.getConfig();
 
     const badServer = await rejection(control.addServer('web', { name: 'B', url: 'not a url', capacity: 101 }));
@@ -118,16 +112,16 @@ describe('control API changes', () => {
     expect(missing.code).toBe('not-found');
     expect(await rejection(control.removeCluster('nope'))).toMatchObject({ code: 'not-found' });
 
-    expect(readFileSync(harness.configPath, 'utf8')).toBe(fileBefore);
+    expect(readFileSync(t.harness.configPath, 'utf8')).toBe(fileBefore);
     expect(await control.getConfig()).toEqual(stateBefore);
-    expect(harness.events.filter((e) => e.type === 'config')).toEqual([]);
+    expect(t.harness.events.filter((e) => e.type === 'config')).toEqual([]);
   });
 
   it('adds a first cluster with a catch-all route, and removes a cluster with its routes', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([]);
-    const control = harness.gateway.control;
-    const cluster = await control.addCluster({ name: 'Intranet', servers: [{ name: 'App', url: backends[0]!.url }] });
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([]);
+    const control = t.harness.gateway.control;
+    const cluster = await control.addCluster({ name: 'Intranet', servers: [{ name: 'App', url: t.backends[0]!.url }] });
     expect(cluster).toMatchObject({ id: 'intranet', sessionTimeoutSec: 1800, balancing: 'least-sessions', healthCheck: { type: 'tcp', intervalSec: 10 } });
     expect((await control.getConfig()).routes).toEqual([{ host: '*', path: '/', cluster: 'intranet' }]);
     const updated = await control.updateCluster('intranet', { sessionTimeoutSec: 600, healthCheck: { type: 'http', path: '/health' } });
@@ -136,6 +130,6 @@ describe('control API changes', () => {
     const config = await control.getConfig();
     expect(config.clusters).toEqual([]);
     expect(config.routes).toEqual([]);
-    expect(JSON.parse(readFileSync(harness.configPath, 'utf8')).clusters).toEqual([]);
+    expect(JSON.parse(readFileSync(t.harness.configPath, 'utf8')).clusters).toEqual([]);
   });
 });

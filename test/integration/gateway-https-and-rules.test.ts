@@ -4,19 +4,19 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileConfigStore } from '../../proxy/config-store.js';
 import { ConfigError } from '../../proxy/config-validation.js';
 import { Gateway } from '../../proxy/gateway.js';
 import { FileStateStore } from '../../proxy/state-store.js';
 import { freePort } from '../support/free-port.js';
-import { eventually, startGateway, TEST_TOKEN, type Harness } from '../support/gateway-harness.js';
+import { eventually, startGateway, TEST_TOKEN } from '../support/gateway-harness.js';
 import { request, User } from '../support/http-client.js';
 import { startBackends, type TestBackend } from '../support/test-backend.js';
+import { stopAfterEach } from '../support/fixtures.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
 
-let harness: Harness | undefined;
-let backends: TestBackend[] = [];
+const t = stopAfterEach();
 const certDir = mkdtempSync(join(tmpdir(), 'sb-gw-certs-'));
 let certificate: TestCertificate | undefined;
 
@@ -25,12 +25,6 @@ function siteCertificate(): TestCertificate {
   return certificate;
 }
 
-afterEach(async () => {
-  await harness?.stop();
-  await Promise.all(backends.map((b) => b.stop()));
-  harness = undefined;
-  backends = [];
-});
 
 function httpsGet(port: number, path: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -52,12 +46,12 @@ const webCluster = (backend: TestBackend, extra: Record<string, unknown> = {}) =
 
 describe('HTTPS listeners through the gateway', () => {
   it('serves a PFX certificate, marks the session cookie Secure and tells the backend it was https', async () => {
-    backends = await startBackends('a');
+    t.backends = await startBackends('a');
     const cert = siteCertificate();
     const httpsPort = await freePort();
-    harness = await startGateway([webCluster(backends[0]!)]);
-    await harness.stop();
-    harness = await startGateway([webCluster(backends[0]!)], {
+    t.harness = await startGateway([webCluster(t.backends[0]!)]);
+    await t.harness.stop();
+    t.harness = await startGateway([webCluster(t.backends[0]!)], {
       listeners: [{ port: httpsPort, host: '127.0.0.1', tls: { pfxPath: cert.pfxPath, passphrase: cert.passphrase } }],
     });
     const ca = readFileSync(cert.certPath, 'utf8');
@@ -66,7 +60,7 @@ describe('HTTPS listeners through the gateway', () => {
     expect(JSON.parse(reply.body).headers['x-forwarded-proto']).toBe('https');
     const cookie = (reply.headers['set-cookie'] as string[]).find((c) => c.startsWith('sb-web='))!;
     expect(cookie).toMatch(/; Secure$/);
-    const state = await harness.gateway.control.getState();
+    const state = await t.harness.gateway.control.getState();
     expect(state.listeners[0]).toMatchObject({ protocol: 'https', listening: true, certificates: [expect.objectContaining({ subject: 'CN=intranet.test' })] });
   });
 
@@ -85,11 +79,11 @@ describe('HTTPS listeners through the gateway', () => {
   });
 
   it('redirects a plain listener to HTTPS when asked to', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([webCluster(backends[0]!)]);
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([webCluster(t.backends[0]!)]);
     const port = await freePort();
-    await harness.stop();
-    harness = await startGateway([webCluster(backends[0]!)], { listeners: [{ port, host: '127.0.0.1', redirectToHttps: { port: 8443 } }] });
+    await t.harness.stop();
+    t.harness = await startGateway([webCluster(t.backends[0]!)], { listeners: [{ port, host: '127.0.0.1', redirectToHttps: { port: 8443 } }] });
     const reply = await request(`http://127.0.0.1:${port}/login?next=%2F`, { headers: { host: 'intranet.test' } });
     expect(reply.status).toBe(308);
     expect(reply.headers.location).toBe('https://intranet.test:8443/login?next=%2F');
@@ -98,50 +92,50 @@ describe('HTTPS listeners through the gateway', () => {
 
 describe('access rules through the gateway', () => {
   it('applies the server-wide rule before routing and the route rule after', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([webCluster(backends[0]!)], {
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([webCluster(t.backends[0]!)], {
       routes: [
         { host: '*', path: '/', cluster: 'web' },
         { host: '*', path: '/admin/', cluster: 'web', access: { mode: 'allow', addresses: ['10.0.0.0/8'], action: '403' } },
       ],
     });
-    expect((await request(`${harness.url}/`)).status).toBe(200);
-    const refused = await request(`${harness.url}/admin/users`);
+    expect((await request(`${t.harness.url}/`)).status).toBe(200);
+    const refused = await request(`${t.harness.url}/admin/users`);
     expect(refused.status).toBe(403);
-    await harness.stop();
-    harness = await startGateway([webCluster(backends[0]!)], { access: { mode: 'deny', addresses: ['127.0.0.0/8', '::1'], action: 'close' } });
-    await expect(request(`${harness.url}/`, { freshConnection: true })).rejects.toThrow();
-    expect(backends[0]!.served).toBe(1);
+    await t.harness.stop();
+    t.harness = await startGateway([webCluster(t.backends[0]!)], { access: { mode: 'deny', addresses: ['127.0.0.0/8', '::1'], action: 'close' } });
+    await expect(request(`${t.harness.url}/`, { freshConnection: true })).rejects.toThrow();
+    expect(t.backends[0]!.served).toBe(1);
   });
 
   it('believes X-Forwarded-For only from trusted proxies, for rules and client-ip sessions', async () => {
-    backends = await startBackends('a');
+    t.backends = await startBackends('a');
     const allowOffice = { mode: 'allow' as const, addresses: ['10.0.0.0/8'], action: '403' as const };
-    harness = await startGateway([webCluster(backends[0]!, { sessionMethod: 'client-ip' })], { access: allowOffice, trustedProxies: ['127.0.0.1'] });
-    const viaProxy = await request(`${harness.url}/`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.1.2.3' } });
+    t.harness = await startGateway([webCluster(t.backends[0]!, { sessionMethod: 'client-ip' })], { access: allowOffice, trustedProxies: ['127.0.0.1'] });
+    const viaProxy = await request(`${t.harness.url}/`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.1.2.3' } });
     expect(viaProxy.status).toBe(200);
-    const sessions = await harness.gateway.control.listSessions('web', 'a');
+    const sessions = await t.harness.gateway.control.listSessions('web', 'a');
     expect(sessions.sessions.map((s) => s.client)).toEqual(['10.1.2.3']);
     // The backend still learns the whole chain, with this gateway's peer appended.
     expect(JSON.parse(viaProxy.body).headers['x-forwarded-for']).toBe('203.0.113.9, 10.1.2.3, 127.0.0.1');
-    expect((await request(`${harness.url}/`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(403);
-    await harness.stop();
-    harness = await startGateway([webCluster(backends[0]!)], { access: allowOffice });
-    expect((await request(`${harness.url}/`, { headers: { 'x-forwarded-for': '10.1.2.3' } })).status).toBe(403);
+    expect((await request(`${t.harness.url}/`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(403);
+    await t.harness.stop();
+    t.harness = await startGateway([webCluster(t.backends[0]!)], { access: allowOffice });
+    expect((await request(`${t.harness.url}/`, { headers: { 'x-forwarded-for': '10.1.2.3' } })).status).toBe(403);
   });
 });
 
 describe('per-cluster forwarding options', () => {
   it('compresses compressible answers when the cluster says so, and sends a fixed Host', async () => {
-    backends = await startBackends('a');
+    t.backends = await startBackends('a');
     const page = '<p>hello</p>'.repeat(400);
-    backends[0]!.handlers.set('/page', (req, res) => {
+    t.backends[0]!.handlers.set('/page', (req, res) => {
       res.writeHead(200, { 'content-type': 'text/html', 'x-seen-host': req.headers.host ?? '' });
       res.end(page);
     });
-    harness = await startGateway([webCluster(backends[0]!, { compression: { enabled: true }, hostHeader: { mode: 'fixed', value: 'app.internal' } })]);
+    t.harness = await startGateway([webCluster(t.backends[0]!, { compression: { enabled: true }, hostHeader: { mode: 'fixed', value: 'app.internal' } })]);
     const raw = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-      http.get(`${harness!.url}/page`, { headers: { 'accept-encoding': 'gzip', host: 'portal.test' } }, (res) => {
+      http.get(`${t.harness!.url}/page`, { headers: { 'accept-encoding': 'gzip', host: 'portal.test' } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
@@ -152,8 +146,8 @@ describe('per-cluster forwarding options', () => {
     expect(raw.headers['x-seen-host']).toBe('app.internal');
     expect(zlib.gunzipSync(raw.body).toString()).toBe(page);
     // Without compression configured, the same answer goes out as it came.
-    await harness.gateway.control.updateCluster('web', { compression: { enabled: false } });
-    const plain = await request(`${harness.url}/page`, { headers: { 'accept-encoding': 'gzip' } });
+    await t.harness.gateway.control.updateCluster('web', { compression: { enabled: false } });
+    const plain = await request(`${t.harness.url}/page`, { headers: { 'accept-encoding': 'gzip' } });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body).toBe(page);
   });
@@ -161,15 +155,15 @@ describe('per-cluster forwarding options', () => {
 
 describe('logs', () => {
   it('writes the access log while it is switched on, and gateway events to the event log', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([webCluster(backends[0]!)]);
-    const user = new User(harness.url);
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([webCluster(t.backends[0]!)]);
+    const user = new User(t.harness.url);
     await user.get('/before');
-    await harness.gateway.control.updateSettings({ logs: { accessLog: { enabled: true, retentionDays: 7 } } }, 'dashboard');
+    await t.harness.gateway.control.updateSettings({ logs: { accessLog: { enabled: true, retentionDays: 7 } } }, 'dashboard');
     await user.get('/after?q=1');
-    const logDir = join(harness.directory, 'logs');
+    const logDir = join(t.harness.directory, 'logs');
     await eventually(async () => {
-      await harness!.gateway.accessLog.flush();
+      await t.harness!.gateway.accessLog.flush();
       const file = readdirSync(logDir).find((name) => /^switchboard_\d{8}\.log$/.test(name));
       expect(file).toBeDefined();
       const lines = readFileSync(join(logDir, file!), 'utf8').split('\n');
@@ -188,17 +182,17 @@ describe('logs', () => {
 
 describe('settings through the control API', () => {
   it('adds an HTTPS listener at runtime, and rejects a bad certificate whole', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([webCluster(backends[0]!)]);
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([webCluster(t.backends[0]!)]);
     const cert = siteCertificate();
-    const control = harness.gateway.control;
+    const control = t.harness.gateway.control;
     const plain = (await control.getConfig()).listeners[0]!;
-    const fileBefore = readFileSync(harness.configPath, 'utf8');
+    const fileBefore = readFileSync(t.harness.configPath, 'utf8');
     const bad = await control
       .updateSettings({ listeners: [plain, { port: await freePort(), host: '127.0.0.1', tls: { pfxPath: join(certDir, 'missing.pfx'), passphrase: 'x' } }] })
       .then(() => null, (e: { issues?: { path: string }[] }) => e);
     expect(bad?.issues?.[0]?.path).toBe('listeners[1].tls.pfxPath');
-    expect(readFileSync(harness.configPath, 'utf8')).toBe(fileBefore);
+    expect(readFileSync(t.harness.configPath, 'utf8')).toBe(fileBefore);
 
     const httpsPort = await freePort();
     await control.updateSettings({ listeners: [plain, { port: httpsPort, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath } }] }, 'dashboard');
@@ -207,7 +201,7 @@ describe('settings through the control API', () => {
       expect(reply.status).toBe(200);
     });
     // The plain listener was kept as it was.
-    expect((await request(`${harness.url}/`)).status).toBe(200);
+    expect((await request(`${t.harness.url}/`)).status).toBe(200);
   });
 
   it('forwards to an https backend trusted by its fingerprint, and health-checks it the same way', async () => {
@@ -218,21 +212,21 @@ describe('settings through the control API', () => {
     await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
     const port = (backend.address() as { port: number }).port;
     try {
-      harness = await startGateway([
+      t.harness = await startGateway([
         {
           id: 'web', name: 'Web', healthCheck: { type: 'http', path: '/health', intervalSec: 1 },
           servers: [{ id: 'secure', name: 'Secure', url: `https://127.0.0.1:${port}`, tlsFingerprint: cert.fingerprint256 }],
         },
       ]);
-      const reply = await request(`${harness.url}/hello`);
+      const reply = await request(`${t.harness.url}/hello`);
       expect(reply.body).toBe('secure backend saw /hello');
       await new Promise((resolve) => setTimeout(resolve, 1300));
-      const server = (await harness.gateway.control.getState()).clusters[0]!.servers[0]!;
+      const server = (await t.harness.gateway.control.getState()).clusters[0]!.servers[0]!;
       expect(server.health.lastCheckAt).not.toBeNull();
       expect(server.state).toBe('active');
       // A wrong fingerprint is a server that cannot be trusted: nothing reaches it.
-      await harness.gateway.control.updateServer('web', 'secure', { tlsFingerprint: cert.fingerprint256.replace(/^../, '00') });
-      expect((await request(`${harness.url}/hello`)).status).toBe(502);
+      await t.harness.gateway.control.updateServer('web', 'secure', { tlsFingerprint: cert.fingerprint256.replace(/^../, '00') });
+      expect((await request(`${t.harness.url}/hello`)).status).toBe(502);
     } finally {
       backend.closeAllConnections();
       await new Promise<void>((resolve) => backend.close(() => resolve()));

@@ -1,11 +1,11 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startGateway, type Harness } from '../support/gateway-harness.js';
+import { describe, expect, it } from 'vitest';
+import { startGateway } from '../support/gateway-harness.js';
 import { User } from '../support/http-client.js';
-import { startBackends, type TestBackend } from '../support/test-backend.js';
+import { startBackends } from '../support/test-backend.js';
+import { stopAfterEach } from '../support/fixtures.js';
 
-let harness: Harness | undefined;
-let backends: TestBackend[] = [];
+const t = stopAfterEach();
 
 /** Resolves with the error code of a fresh connection attempt, or 'connected'. */
 function tryConnect(port: number): Promise<string> {
@@ -18,56 +18,50 @@ function tryConnect(port: number): Promise<string> {
   });
 }
 
-afterEach(async () => {
-  await harness?.stop();
-  await Promise.all(backends.map((b) => b.stop()));
-  harness = undefined;
-  backends = [];
-});
 
 describe('pause and stop', () => {
   it('pausing closes the listeners and keeps sessions; resuming serves them again', async () => {
-    backends = await startBackends('a', 'b');
-    harness = await startGateway([
-      { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }, { id: 'b', name: 'B', url: backends[1]!.url }] },
+    t.backends = await startBackends('a', 'b');
+    t.harness = await startGateway([
+      { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }, { id: 'b', name: 'B', url: t.backends[1]!.url }] },
     ]);
     // A connection per request, as pausing cuts kept-alive ones.
-    const user = new User(harness.url, true);
+    const user = new User(t.harness.url, true);
     const home = (await user.get('/')).backend;
-    await harness.gateway.control.setPaused(true, 'tray');
-    expect(await tryConnect(harness.port)).toBe('ECONNREFUSED');
-    const paused = await harness.gateway.control.getState();
+    await t.harness.gateway.control.setPaused(true, 'tray');
+    expect(await tryConnect(t.harness.port)).toBe('ECONNREFUSED');
+    const paused = await t.harness.gateway.control.getState();
     expect(paused.paused).toBe(true);
     expect(paused.listeners[0]).toMatchObject({ listening: false });
     expect(paused.clusters[0]!.sessions).toBe(1);
-    await harness.gateway.control.setPaused(false, 'tray');
+    await t.harness.gateway.control.setPaused(false, 'tray');
     expect((await user.get('/')).backend).toBe(home);
-    expect((await harness.gateway.control.getState()).listeners[0]).toMatchObject({ listening: true, error: null });
+    expect((await t.harness.gateway.control.getState()).listeners[0]).toMatchObject({ listening: true, error: null });
   });
 
   it('a stop lets the request in flight finish before it closes', async () => {
-    backends = await startBackends('a');
-    backends[0]!.handlers.set('/slow', (_req, res) => setTimeout(() => res.end('finished'), 400));
-    harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }] }]);
-    const slow = new User(harness.url).get('/slow');
+    t.backends = await startBackends('a');
+    t.backends[0]!.handlers.set('/slow', (_req, res) => setTimeout(() => res.end('finished'), 400));
+    t.harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }]);
+    const slow = new User(t.harness.url).get('/slow');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const stopped = harness.gateway.stop({ graceMs: 5000 });
+    const stopped = t.harness.gateway.stop({ graceMs: 5000 });
     const reply = await slow;
     await stopped;
     expect(reply.status).toBe(200);
     expect(reply.body).toBe('finished');
-    expect(await tryConnect(harness.port)).toBe('ECONNREFUSED');
+    expect(await tryConnect(t.harness.port)).toBe('ECONNREFUSED');
   });
 
   it('reports a listener that cannot bind instead of failing', async () => {
-    backends = await startBackends('a');
-    harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }] }]);
-    const other = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: backends[0]!.url }] }], {
-      listeners: [{ port: harness.port, host: '127.0.0.1' }],
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }]);
+    const other = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }], {
+      listeners: [{ port: t.harness.port, host: '127.0.0.1' }],
     });
     try {
       const state = await other.gateway.control.getState();
-      expect(state.listeners[0]).toMatchObject({ port: harness.port, listening: false, error: expect.stringContaining('EADDRINUSE') });
+      expect(state.listeners[0]).toMatchObject({ port: t.harness.port, listening: false, error: expect.stringContaining('EADDRINUSE') });
     } finally {
       await other.stop();
     }
