@@ -8,7 +8,13 @@ export function takeTokenFromAddress(): string | null {
   const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
   if (!match?.[1]) return null;
   const token = safeDecode(match[1]).trim();
-  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+  // Other requests in the fragment (`server=…`) stay for whoever reads them.
+  const rest = window.location.hash
+    .replace(/^#/, '')
+    .split('&')
+    .filter((part) => part !== '' && !part.startsWith('token='));
+  const hash = rest.length > 0 ? `#${rest.join('&')}` : '';
+  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search + hash);
   if (!token) return null;
   saveToken(token);
   return token;

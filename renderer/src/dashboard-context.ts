@@ -7,6 +7,7 @@ import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot } from '../../pro
 import type { ControlClient } from './control-client.js';
 
 export type DialogRequest =
+  | { kind: 'settings' }
   | { kind: 'add-cluster' }
   | { kind: 'edit-cluster'; cluster: ClusterSnapshot }
   | { kind: 'remove-cluster'; cluster: ClusterSnapshot }

@@ -41,6 +41,8 @@ export interface RunningGateway {
   backendUrls: Map<string, string>;
   /** A spare backend that no configured server points at. */
   spareBackendUrl: string;
+  /** The temporary folder holding the config file (and, by default, the `logs` folder). */
+  configDirectory: string;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   state(): Promise<GatewaySnapshot>;
   output(): string;
@@ -143,6 +145,7 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
       consoleUrl: `${adminUrl}/#token=${encodeURIComponent(token)}`,
       backendUrls,
       spareBackendUrl: spare.url,
+      configDirectory: directory,
       api,
       state: async () => (await api<GatewaySnapshot>('GET', '/api/state')).body,
       output: () => output,

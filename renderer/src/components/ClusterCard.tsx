@@ -17,6 +17,7 @@ import type { ClusterSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatCount, formatDuration, formatRate } from '../format.js';
 import type { SessionHistory } from '../session-history.js';
+import type { HighlightRequest } from '../use-server-target.js';
 import { ServerRow } from './ServerRow.js';
 import { useServerGridStyles } from './server-grid.js';
 
@@ -57,9 +58,11 @@ interface ClusterCardProps {
   history: SessionHistory;
   dark: boolean;
   now: number;
+  /** A server of this cluster the admin asked to see. */
+  highlight: HighlightRequest | null;
 }
 
-export function ClusterCard({ cluster, history, dark, now }: ClusterCardProps) {
+export function ClusterCard({ cluster, history, dark, now, highlight }: ClusterCardProps) {
   const styles = useStyles();
   const grid = useServerGridStyles();
   const { openDialog } = useDashboard();
@@ -143,6 +146,7 @@ export function ClusterCard({ cluster, history, dark, now }: ClusterCardProps) {
               share={activeCapacity > 0 && server.state === 'active' ? server.capacity / activeCapacity : 0}
               dark={dark}
               now={now}
+              highlightedAt={highlight?.serverId === server.id ? highlight.requestedAt : null}
             />
           ))}
         </>

@@ -1,10 +1,11 @@
-/** Create a cluster, or change its session, balancing and health check settings. */
-import { useState } from 'react';
+/** Create a cluster, or change its session, balancing, health check, Host header and compression settings. */
+import { useEffect, useState } from 'react';
 import { Checkbox, Field, Input, Select, Switch, makeStyles, tokens } from '@fluentui/react-components';
 import type { ClusterInput, ClusterPatch, ClusterSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { FormDialog } from './FormDialog.js';
 import { numberOrText } from './number-field.js';
+import { useClusterConfig } from './use-cluster-config.js';
 import { useFormSubmit } from './use-form-submit.js';
 
 const FIELDS = [
@@ -18,7 +19,14 @@ const FIELDS = [
   'healthCheck.path',
   'healthCheck.intervalSec',
   'healthCheck.timeoutMs',
+  'hostHeader',
+  'hostHeader.mode',
+  'hostHeader.value',
+  'compression.enabled',
+  'compression.minBytes',
 ] as const;
+
+const DEFAULT_MIN_BYTES = 1024;
 
 const useStyles = makeStyles({
   pair: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalM, alignItems: 'start' },
@@ -44,7 +52,22 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
   const [interval, setIntervalText] = useState(String(cluster?.healthCheck.intervalSec ?? 10));
   const [checkTimeout, setCheckTimeout] = useState(String(cluster?.healthCheck.timeoutMs ?? 2000));
   const [routeAll, setRouteAll] = useState(!cluster && snapshot.routes.length === 0);
+  const [hostMode, setHostMode] = useState<'keep' | 'fixed'>('keep');
+  const [hostValue, setHostValue] = useState('');
+  const [compress, setCompress] = useState(false);
+  const [minBytes, setMinBytes] = useState(String(DEFAULT_MIN_BYTES));
+  const stored = useClusterConfig(cluster?.id);
+  // An existing cluster's Host header and compression are not in the snapshot: wait for its config.
+  const loaded = !cluster || stored.cluster !== undefined;
   const { busy, issues, submit } = useFormSubmit(FIELDS);
+
+  useEffect(() => {
+    if (!stored.cluster) return;
+    setHostMode(stored.cluster.hostHeader.mode);
+    setHostValue(stored.cluster.hostHeader.value ?? '');
+    setCompress(stored.cluster.compression.enabled);
+    setMinBytes(String(stored.cluster.compression.minBytes));
+  }, [stored.cluster]);
 
   const settings = (): ClusterPatch => ({
     name,
@@ -58,6 +81,12 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
       intervalSec: numberOrText(interval) as number,
       timeoutMs: numberOrText(checkTimeout) as number,
     },
+    ...(loaded
+      ? {
+          hostHeader: hostMode === 'fixed' ? { mode: 'fixed', value: hostValue.trim() } : { mode: 'keep' },
+          compression: { enabled: compress, minBytes: numberOrText(minBytes) as number },
+        }
+      : {}),
   });
 
   const save = async () => {
@@ -81,7 +110,7 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
       title={cluster ? `Settings of ${cluster.name}` : 'Add a cluster'}
       submitLabel={cluster ? 'Save' : 'Add cluster'}
       busy={busy}
-      problems={issues.general}
+      problems={stored.error ? [`The Host header and compression settings could not be loaded: ${stored.error}`, ...issues.general] : issues.general}
       onSubmit={save}
       onClose={onClose}
     >
@@ -130,6 +159,31 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
         </Field>
         <Field label="Timeout (ms)" validationMessage={issues.byField['healthCheck.timeoutMs']}>
           <Input type="number" min={100} value={checkTimeout} onChange={(_e, d) => setCheckTimeout(d.value)} />
+        </Field>
+      </div>
+
+      <div className={styles.section}>Forwarding</div>
+      <div className={styles.pair}>
+        <Field
+          label="Host header sent to the servers"
+          validationMessage={issues.byField['hostHeader.mode'] ?? issues.byField.hostHeader}
+          hint="A fixed name suits a backend that answers only to its own name (an IIS site binding)"
+        >
+          <Select value={hostMode} disabled={!loaded} onChange={(_e, d) => setHostMode(d.value as 'keep' | 'fixed')}>
+            <option value="keep">The one the browser sent</option>
+            <option value="fixed">A fixed name</option>
+          </Select>
+        </Field>
+        <Field label="Fixed host name" validationMessage={issues.byField['hostHeader.value']}>
+          <Input value={hostValue} disabled={!loaded || hostMode !== 'fixed'} placeholder="app01.corp.local" onChange={(_e, d) => setHostValue(d.value)} />
+        </Field>
+      </div>
+      <div className={styles.pair}>
+        <Field validationMessage={issues.byField['compression.enabled']} hint="Brotli or gzip for text, JSON, scripts and SVG">
+          <Switch checked={compress} disabled={!loaded} onChange={(_e, d) => setCompress(d.checked)} label="Compress responses" />
+        </Field>
+        <Field label="Only responses of at least (bytes)" validationMessage={issues.byField['compression.minBytes']}>
+          <Input type="number" min={0} value={minBytes} disabled={!loaded || !compress} onChange={(_e, d) => setMinBytes(d.value)} />
         </Field>
       </div>
       {!cluster && (

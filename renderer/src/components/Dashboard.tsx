@@ -12,11 +12,12 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { AddRegular, DismissRegular, PauseRegular, PlayRegular, SignOutRegular } from '@fluentui/react-icons';
+import { AddRegular, DismissRegular, PauseRegular, PlayRegular, SettingsRegular, SignOutRegular } from '@fluentui/react-icons';
 import type { ControlClient } from '../control-client.js';
 import { messageOf } from '../control-client-error.js';
 import { DashboardContext, type DashboardContextValue, type DialogRequest } from '../dashboard-context.js';
 import { useGateway } from '../use-gateway.js';
+import { useServerTarget } from '../use-server-target.js';
 import { AppLogo } from './AppLogo.js';
 import { ClusterCard } from './ClusterCard.js';
 
@@ -63,6 +64,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
   const { snapshot, history, status, refresh } = useGateway(client);
   const [dialog, setDialog] = useState<DialogRequest | null>(null);
   const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
+  const highlight = useServerTarget(snapshot !== null);
 
   useEffect(() => {
     if (status === 'unauthorized') onUnauthorized();
@@ -121,6 +123,9 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
             {snapshot.paused ? 'Resume gateway' : 'Pause gateway'}
           </Button>
         )}
+        <Button appearance="subtle" icon={<SettingsRegular />} disabled={!snapshot} onClick={() => setDialog({ kind: 'settings' })}>
+          Settings
+        </Button>
         <Button appearance="primary" icon={<AddRegular />} disabled={!snapshot} onClick={() => setDialog({ kind: 'add-cluster' })}>
           Add cluster
         </Button>
@@ -170,7 +175,14 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
               </div>
             ) : (
               snapshot.clusters.map((cluster) => (
-                <ClusterCard key={cluster.id} cluster={cluster} history={history} dark={dark} now={snapshot.at} />
+                <ClusterCard
+                  key={cluster.id}
+                  cluster={cluster}
+                  history={history}
+                  dark={dark}
+                  now={snapshot.at}
+                  highlight={highlight?.clusterId === cluster.id ? highlight : null}
+                />
               ))
             )}
             {dialog && (

@@ -4,11 +4,14 @@ import { ClusterDialog } from './ClusterDialog.js';
 import { RemoveClusterDialog, RemoveServerDialog } from './RemoveDialogs.js';
 import { ReplaceServerDialog } from './ReplaceServerDialog.js';
 import { ServerDialog } from './ServerDialog.js';
+import { SettingsDialog } from './SettingsDialog.js';
 import { SessionsDrawer } from './SessionsDrawer.js';
 
 export function DialogHost({ request, onClose }: { request: DialogRequest | null; onClose(): void }) {
   if (!request) return null;
   switch (request.kind) {
+    case 'settings':
+      return <SettingsDialog onClose={onClose} />;
     case 'add-cluster':
       return <ClusterDialog onClose={onClose} />;
     case 'edit-cluster':

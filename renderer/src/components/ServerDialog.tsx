@@ -1,13 +1,17 @@
-/** Add a server to a cluster, or change one's name, URL, capacity and on/off. */
-import { useState } from 'react';
+/**
+ * Add a server to a cluster, or change one's name, URL, capacity and on/off, and for an https://
+ * server with a self-signed certificate, the fingerprint of the certificate to trust.
+ */
+import { useEffect, useState } from 'react';
 import { Field, Input, Switch } from '@fluentui/react-components';
 import type { ClusterSnapshot, ServerPatch, ServerSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { FormDialog } from './FormDialog.js';
 import { numberOrText } from './number-field.js';
+import { useClusterConfig } from './use-cluster-config.js';
 import { useFormSubmit } from './use-form-submit.js';
 
-const FIELDS = ['name', 'url', 'capacity', 'enabled'] as const;
+const FIELDS = ['name', 'url', 'capacity', 'enabled', 'tlsFingerprint'] as const;
 
 interface ServerDialogProps {
   cluster: ClusterSnapshot;
@@ -21,7 +25,15 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   const [url, setUrl] = useState(server?.url ?? 'http://');
   const [capacity, setCapacity] = useState(String(server?.capacity ?? 100));
   const [enabled, setEnabled] = useState(server?.enabled ?? true);
+  const [fingerprint, setFingerprint] = useState('');
+  // The fingerprint is not in the snapshot; an existing server's comes from the stored config.
+  const stored = useClusterConfig(server ? cluster.id : undefined);
+  const storedFingerprint = stored.cluster?.servers.find((s) => s.id === server?.id)?.tlsFingerprint ?? '';
+  const fingerprintLoaded = !server || stored.cluster !== undefined;
+  const https = url.trim().toLowerCase().startsWith('https://');
   const { busy, issues, submit } = useFormSubmit(FIELDS);
+
+  useEffect(() => setFingerprint(storedFingerprint), [storedFingerprint]);
 
   const save = async () => {
     const done = await submit(async () => {
@@ -31,10 +43,18 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
         if (url !== server.url) patch.url = url;
         if (capacity !== String(server.capacity)) patch.capacity = numberOrText(capacity) as number;
         if (enabled !== server.enabled) patch.enabled = enabled;
+        const wantedFingerprint = https ? fingerprint.trim() : '';
+        if (fingerprintLoaded && wantedFingerprint !== storedFingerprint) patch.tlsFingerprint = wantedFingerprint === '' ? null : wantedFingerprint;
         if (Object.keys(patch).length === 0) return;
         await change(`Change ${server.name}`, () => client.updateServer(cluster.id, server.id, patch), { quiet: true });
       } else {
-        const input = { name, url, capacity: numberOrText(capacity) as number, enabled };
+        const input = {
+          name,
+          url,
+          capacity: numberOrText(capacity) as number,
+          enabled,
+          ...(https && fingerprint.trim() !== '' ? { tlsFingerprint: fingerprint.trim() } : {}),
+        };
         await change(`Add ${name}`, () => client.addServer(cluster.id, input), { quiet: true });
       }
     });
@@ -56,6 +76,15 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
       <Field label="URL" required validationMessage={issues.byField.url} hint="Where the gateway forwards requests, e.g. http://10.0.0.5:8080">
         <Input value={url} onChange={(_e, d) => setUrl(d.value)} />
       </Field>
+      {https && (
+        <Field
+          label="Trust self-signed certificate (SHA-256 fingerprint)"
+          validationMessage={issues.byField.tlsFingerprint}
+          hint="Only for a certificate no trusted authority issued: copy it from the certificate's Details tab, AA:BB:… (32 pairs)"
+        >
+          <Input value={fingerprint} disabled={!fingerprintLoaded} onChange={(_e, d) => setFingerprint(d.value)} placeholder="Leave empty for a certificate from a trusted authority" />
+        </Field>
+      )}
       <Field label="Capacity (0–100)" validationMessage={issues.byField.capacity} hint="Share of new sessions relative to the other servers">
         <Input type="number" min={0} max={100} value={capacity} onChange={(_e, d) => setCapacity(d.value)} />
       </Field>

@@ -1,5 +1,5 @@
 /** One server of a cluster: who it is, how it is doing, and the controls an admin needs. */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   Button,
   Menu,
@@ -78,6 +78,12 @@ const useStyles = makeStyles({
   draining: { backgroundColor: tokens.colorPaletteYellowBackground1, color: tokens.colorNeutralForeground1 },
   drained: { backgroundColor: tokens.colorPaletteGreenBackground1, color: tokens.colorPaletteGreenForeground1 },
   offline: { backgroundColor: tokens.colorPaletteRedBackground1, color: tokens.colorPaletteRedForeground1 },
+  highlighted: {
+    backgroundColor: tokens.colorBrandBackground2,
+    boxShadow: `inset 4px 0 0 ${tokens.colorBrandStroke1}`,
+    transitionProperty: 'background-color, box-shadow',
+    transitionDuration: tokens.durationSlow,
+  },
 });
 
 interface ServerRowProps {
@@ -88,15 +94,22 @@ interface ServerRowProps {
   share: number;
   dark: boolean;
   now: number;
+  /** When the admin asked to see this server (`#server=…`), while it is highlighted. */
+  highlightedAt: number | null;
 }
 
-export function ServerRow({ cluster, server, series, share, dark, now }: ServerRowProps) {
+export function ServerRow({ cluster, server, series, share, dark, now, highlightedAt }: ServerRowProps) {
   const styles = useStyles();
   const grid = useServerGridStyles();
   const { client, change, openDialog } = useDashboard();
   const [switching, setSwitching] = useState<boolean | null>(null);
   const enabled = switching ?? server.enabled;
   const drained = server.capacity === 0;
+  const rowRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (highlightedAt !== null) rowRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }, [highlightedAt]);
 
   const setCapacity = async (capacity: number) => {
     await change(`Set the capacity of ${server.name}`, () => client.updateServer(cluster.id, server.id, { capacity }));
@@ -110,7 +123,15 @@ export function ServerRow({ cluster, server, series, share, dark, now }: ServerR
   };
 
   return (
-    <div role="group" aria-label={`Server ${server.name}`} className={mergeClasses(grid.grid, styles.row)} data-server-id={server.id}>
+    <div
+      ref={rowRef}
+      role="group"
+      aria-label={`Server ${server.name}`}
+      className={mergeClasses(grid.grid, styles.row, highlightedAt !== null && styles.highlighted)}
+      data-cluster-id={cluster.id}
+      data-server-id={server.id}
+      data-highlighted={highlightedAt !== null ? 'true' : undefined}
+    >
       <div className={mergeClasses(grid.identity, styles.identity)}>
         <HealthLight server={server} />
         <div className={styles.names}>

@@ -1,11 +1,13 @@
 /** Runs a form's change and turns a refusal into messages placed next to the form's fields. */
 import { useState } from 'react';
+import type { FieldIssue } from '../control-client-error.js';
 import { issuesOf, messageOf } from '../control-client-error.js';
 import { placeIssues, type PlacedIssues } from '../field-issues.js';
 
 const NO_ISSUES: PlacedIssues = { byField: {}, general: [] };
 
-export function useFormSubmit(fields: readonly string[]) {
+/** `place` decides which field an issue belongs to; by default a cluster or server form's way. */
+export function useFormSubmit(fields: readonly string[], place: (issues: FieldIssue[]) => PlacedIssues = (issues) => placeIssues(issues, fields)) {
   const [busy, setBusy] = useState(false);
   const [issues, setIssues] = useState<PlacedIssues>(NO_ISSUES);
 
@@ -16,7 +18,7 @@ export function useFormSubmit(fields: readonly string[]) {
       await send();
       return true;
     } catch (error) {
-      const placed = placeIssues(issuesOf(error), fields);
+      const placed = place(issuesOf(error));
       const general = placed.general.length > 0 || Object.keys(placed.byField).length > 0 ? placed.general : [messageOf(error)];
       setIssues({ byField: placed.byField, general });
       return false;

@@ -1,0 +1,130 @@
+/**
+ * Add or change one listener: port and address, plain HTTP (optionally redirecting to HTTPS) or
+ * HTTPS with a PFX file or a PEM certificate and key. The whole list of listeners is sent, and the
+ * gateway checks the certificate before anything changes.
+ */
+import { useState } from 'react';
+import { Checkbox, Field, Input, Radio, RadioGroup, makeStyles, tokens } from '@fluentui/react-components';
+import type { GatewayConfig, ListenerConfig } from '../../../proxy/control-api.js';
+import { useDashboard } from '../dashboard-context.js';
+import { listenerOfDraft, type ListenerDraft, type ListenerSecurity } from '../listener-draft.js';
+import { placeSettingsIssues } from '../settings-issues.js';
+import { SettingsForm } from './SettingsForm.js';
+import { useFormSubmit } from './use-form-submit.js';
+
+const FIELDS = [
+  'port',
+  'host',
+  'tls',
+  'tls.pfxPath',
+  'tls.passphrase',
+  'tls.certPath',
+  'tls.keyPath',
+  'redirectToHttps',
+  'redirectToHttps.port',
+] as const;
+
+const useStyles = makeStyles({
+  pair: { display: 'grid', gridTemplateColumns: '1fr 2fr', gap: tokens.spacingHorizontalM, alignItems: 'start' },
+  group: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    paddingInlineStart: tokens.spacingHorizontalL,
+    borderLeft: `2px solid ${tokens.colorNeutralStroke2}`,
+  },
+});
+
+interface ListenerEditorProps {
+  config: GatewayConfig;
+  /** The listener's place in the list; `config.listeners.length` for a new one. */
+  index: number;
+  initial: ListenerDraft;
+  onSaved(config: GatewayConfig): void;
+  onCancel(): void;
+}
+
+export function ListenerEditor({ config, index, initial, onSaved, onCancel }: ListenerEditorProps) {
+  const styles = useStyles();
+  const { client, change } = useDashboard();
+  const [draft, setDraft] = useState(initial);
+  const isNew = index >= config.listeners.length;
+  const { busy, issues, submit } = useFormSubmit(FIELDS, (found) => placeSettingsIssues(found, `listeners[${index}]`, FIELDS));
+  const set = <K extends keyof ListenerDraft>(key: K, value: ListenerDraft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+
+  const save = () =>
+    submit(async () => {
+      const listeners: ListenerConfig[] = [...config.listeners];
+      listeners[index] = listenerOfDraft(draft);
+      const description = isNew ? `Add the listener on port ${draft.port}` : `Change the listener on port ${config.listeners[index]?.port}`;
+      const saved = await change(description, () => client.updateSettings({ listeners }), { quiet: true });
+      onSaved(saved);
+    });
+
+  return (
+    <SettingsForm
+      label={isNew ? 'New listener' : `Listener on port ${config.listeners[index]?.port}`}
+      submitLabel={isNew ? 'Add listener' : 'Save listener'}
+      busy={busy}
+      problems={issues.general}
+      onSubmit={() => void save()}
+      onCancel={onCancel}
+    >
+      <div className={styles.pair}>
+        <Field label="Port" required validationMessage={issues.byField.port}>
+          <Input type="number" min={1} max={65535} value={draft.port} onChange={(_e, d) => set('port', d.value)} autoFocus />
+        </Field>
+        <Field label="Address" validationMessage={issues.byField.host} hint="0.0.0.0 listens on every network interface; 127.0.0.1 only on this machine">
+          <Input value={draft.host} onChange={(_e, d) => set('host', d.value)} />
+        </Field>
+      </div>
+      <Field label="Protocol" validationMessage={issues.byField.tls}>
+        <RadioGroup value={draft.security} onChange={(_e, d) => set('security', d.value as ListenerSecurity)}>
+          <Radio value="http" label="HTTP" />
+          <Radio value="pfx" label="HTTPS with a .pfx file (as Windows exports it)" />
+          <Radio value="pem" label="HTTPS with a PEM certificate and key" />
+        </RadioGroup>
+      </Field>
+
+      {draft.security === 'pfx' && (
+        <div className={styles.group}>
+          <Field label="PFX file" required validationMessage={issues.byField['tls.pfxPath']} hint="Relative paths start at the configuration file's folder">
+            <Input value={draft.pfxPath} onChange={(_e, d) => set('pfxPath', d.value)} placeholder="certs\intranet.pfx" />
+          </Field>
+          <Field label="Passphrase" validationMessage={issues.byField['tls.passphrase']}>
+            <Input type="password" value={draft.passphrase} onChange={(_e, d) => set('passphrase', d.value)} />
+          </Field>
+        </div>
+      )}
+      {draft.security === 'pem' && (
+        <div className={styles.group}>
+          <Field label="Certificate file (PEM)" required validationMessage={issues.byField['tls.certPath']} hint="Relative paths start at the configuration file's folder">
+            <Input value={draft.certPath} onChange={(_e, d) => set('certPath', d.value)} placeholder="certs\intranet.crt" />
+          </Field>
+          <Field label="Private key file (PEM)" required validationMessage={issues.byField['tls.keyPath']}>
+            <Input value={draft.keyPath} onChange={(_e, d) => set('keyPath', d.value)} placeholder="certs\intranet.key" />
+          </Field>
+          <Field label="Key passphrase (only for an encrypted key)" validationMessage={issues.byField['tls.passphrase']}>
+            <Input type="password" value={draft.passphrase} onChange={(_e, d) => set('passphrase', d.value)} />
+          </Field>
+        </div>
+      )}
+      {draft.security === 'http' && (
+        <div className={styles.group}>
+          <Field validationMessage={issues.byField.redirectToHttps}>
+            <Checkbox
+              checked={draft.redirect}
+              onChange={(_e, d) => set('redirect', d.checked === true)}
+              label="Redirect every request to HTTPS (308, keeps the host and path)"
+            />
+          </Field>
+          {draft.redirect && (
+            <Field label="HTTPS port" validationMessage={issues.byField['redirectToHttps.port']}>
+              <Input type="number" min={1} max={65535} value={draft.redirectPort} onChange={(_e, d) => set('redirectPort', d.value)} />
+            </Field>
+          )}
+        </div>
+      )}
+    </SettingsForm>
+  );
+}
