@@ -11,7 +11,7 @@ import { validateConfig } from '../../proxy/config-validation.js';
 import { Gateway } from '../../proxy/gateway.js';
 import { FileStateStore } from '../../proxy/state-store.js';
 import { ElectronConfigStore, type ConfigRecovery } from '../../electron/electron-config-store.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../demo/free-port.js';
 import { resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));

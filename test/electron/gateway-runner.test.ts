@@ -11,7 +11,7 @@ import { startSwitchboard } from '../../proxy/switchboard.js';
 import { ElectronConfigStore } from '../../electron/electron-config-store.js';
 import type { GatewayStatus } from '../../electron/gateway-status.js';
 import { GatewayRunner } from '../../electron/gateway-runner.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../demo/free-port.js';
 import { resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));

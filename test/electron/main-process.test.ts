@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../proxy/config-validation.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../demo/free-port.js';
 import { emitAppEvent, recorded, resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));

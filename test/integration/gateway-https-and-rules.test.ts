@@ -9,7 +9,7 @@ import { FileConfigStore } from '../../proxy/config-store.js';
 import { ConfigError } from '../../proxy/config-validation.js';
 import { Gateway } from '../../proxy/gateway.js';
 import { FileStateStore } from '../../proxy/state-store.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../demo/free-port.js';
 import { eventually, startGateway, TEST_TOKEN } from '../support/gateway-harness.js';
 import { request, User } from '../support/http-client.js';
 import { startBackends, type TestBackend } from '../support/test-backend.js';

@@ -7,7 +7,7 @@ import type { GatewayConfigInput } from '../../proxy/config-schema.js';
 import type { GatewayEvent } from '../../proxy/control-api.js';
 import { Gateway } from '../../proxy/gateway.js';
 import { FileStateStore } from '../../proxy/state-store.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../demo/free-port.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
