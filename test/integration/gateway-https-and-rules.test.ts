@@ -225,7 +225,9 @@ describe('settings through the control API', () => {
       expect(server.health.lastCheckAt).not.toBeNull();
       expect(server.state).toBe('active');
       // A wrong fingerprint is a server that cannot be trusted: nothing reaches it.
-      await t.harness.gateway.control.updateServer('web', 'secure', { tlsFingerprint: cert.fingerprint256.replace(/^../, '00') });
+      const firstByte = parseInt(cert.fingerprint256.slice(0, 2), 16);
+      const wrong = ((firstByte ^ 0xff).toString(16).padStart(2, '0') + cert.fingerprint256.slice(2)).toUpperCase();
+      await t.harness.gateway.control.updateServer('web', 'secure', { tlsFingerprint: wrong });
       expect((await request(`${t.harness.url}/hello`)).status).toBe(502);
     } finally {
       backend.closeAllConnections();
