@@ -23,6 +23,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * quality 11 is meant for build-time compression and is far too slow per request.
  */
 const BROTLI_QUALITY = 4;
+/** Bodies up to this size, when their length is known, are compressed whole rather than streamed. */
+const WHOLE_BODY_LIMIT = 64 * 1024;
 
 /**
  * The encoding to use from an Accept-Encoding header: br when the client accepts it at least as
@@ -147,8 +149,39 @@ export function maybeCompress(
   res.setHeader('content-encoding', encoding);
   weakenEtag(res);
   const length = Number(proxyRes.headers['content-length']);
-  streamBody(proxyRes, createCompressor(encoding, Number.isFinite(length) ? length : undefined), res, onError);
+  if (Number.isFinite(length) && length <= WHOLE_BODY_LIMIT) compressWhole(proxyRes, encoding, res, onError);
+  else streamBody(proxyRes, createCompressor(encoding, Number.isFinite(length) ? length : undefined), res, onError);
   return true;
+}
+
+/**
+ * Compresses a small body of known length in one go and sends it with its length: for a typical
+ * page, a zlib stream's hand-offs to the thread pool cost several times the compression itself.
+ */
+function compressWhole(proxyRes: http.IncomingMessage, encoding: ContentEncoding, res: http.ServerResponse, onError?: (error: Error) => void): void {
+  const chunks: Buffer[] = [];
+  proxyRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+  proxyRes.on('error', () => undefined);
+  proxyRes.once('close', () => {
+    if (proxyRes.complete || res.destroyed) return;
+    res.destroy();
+    onError?.(new Error('the backend broke off its response'));
+  });
+  res.once('close', () => {
+    if (!res.writableFinished) proxyRes.destroy();
+  });
+  proxyRes.once('end', () => {
+    if (res.destroyed) return;
+    const body = Buffer.concat(chunks);
+    const compressed =
+      encoding === 'br'
+        ? zlib.brotliCompressSync(body, {
+            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+          })
+        : zlib.gzipSync(body);
+    res.setHeader('content-length', compressed.length);
+    res.end(compressed);
+  });
 }
 
 function createCompressor(encoding: ContentEncoding, sizeHint: number | undefined): Transform {

@@ -8,9 +8,16 @@ export interface BenchBackend {
 }
 
 const BODY = 'hello from the backend\n';
+/** A 16 KB HTML page at /page, for what compression costs and saves. */
+const PAGE = `<!doctype html><html><body>${'<p class="row">Quarterly report, line item, amount and remarks</p>\n'.repeat(240)}</body></html>`.slice(0, 16_384);
 
 export async function startBenchBackend(): Promise<BenchBackend> {
-  const server = createServer((_req, res) => {
+  const server = createServer((req, res) => {
+    if (req.url === '/page') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(PAGE) });
+      res.end(PAGE);
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(BODY) });
     res.end(BODY);
   });

@@ -16,14 +16,17 @@ export async function startGatewayProcess(options: {
   listenPort: number;
   adminPort: number;
   backendUrl: string;
+  /** Replaces the default one-cluster configuration; `admin` is filled in. */
+  config?: Record<string, unknown>;
 }): Promise<GatewayProcess> {
   const token = 'bench-token-0123456789abcdef';
   const configPath = join(options.workDir, 'switchboard.json');
+  const admin = { host: '127.0.0.1', port: options.adminPort, token };
   writeFileSync(
     configPath,
-    JSON.stringify({
+    JSON.stringify(options.config ? { ...options.config, admin } : {
       listeners: [{ port: options.listenPort, host: '127.0.0.1' }],
-      admin: { host: '127.0.0.1', port: options.adminPort, token },
+      admin,
       routes: [{ host: '*', path: '/', cluster: 'bench' }],
       clusters: [
         {

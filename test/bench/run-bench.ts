@@ -2,6 +2,7 @@
  * `npm run bench`: throughput and p99 latency of one small backend measured directly, through the
  * Switchboard gateway (sticky steady state) and through nginx, in the same run.
  * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
+ * `npm run bench -- tls`: what HTTPS and compression cost through the gateway, against plain HTTP.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -119,9 +120,12 @@ const mode = process.argv[2];
 if (mode === 'sessions') {
   const { runSessionBench } = await import('./session-bench.js');
   await runSessionBench();
+} else if (mode === 'tls') {
+  const { runGatewayTlsBench } = await import('./gateway-tls-bench.js');
+  await runGatewayTlsBench();
 } else if (mode === undefined || mode === 'http') {
   await runHttpBench();
 } else {
-  console.error(`Unknown bench "${mode}". Use: npm run bench  |  npm run bench -- sessions`);
+  console.error(`Unknown bench "${mode}". Use: npm run bench  |  npm run bench -- sessions  |  npm run bench -- tls`);
   process.exitCode = 1;
 }

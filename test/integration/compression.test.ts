@@ -12,6 +12,8 @@ import type { CompressionConfig } from '../../proxy/config-schema.js';
 import { DEFAULT_COMPRESSIBLE_TYPES } from '../../proxy/config-schema.js';
 
 const PAGE = '<html><body>' + 'Switchboard soft rollout. '.repeat(400) + '</body></html>';
+/** Larger than what is compressed whole: streamed through zlib. */
+const BIG_PAGE = '<html><body>' + 'Switchboard soft rollout, streamed. '.repeat(4000) + '</body></html>';
 const enabled: CompressionConfig = { enabled: true, minBytes: 1024, types: [...DEFAULT_COMPRESSIBLE_TYPES] };
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -74,8 +76,17 @@ const routes: Record<string, Handler> = {
       endlessClosed();
     });
   },
+  '/big-page': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(BIG_PAGE) });
+    res.end(BIG_PAGE);
+  },
   '/dies': (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(PAGE.length * 4) });
+    res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(BIG_PAGE.length * 4) });
+    res.write(BIG_PAGE);
+    setTimeout(() => res.socket?.destroy(), 50);
+  },
+  '/dies-small': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html', 'content-length': String(PAGE.length * 2) });
     res.write(PAGE);
     setTimeout(() => res.socket?.destroy(), 50);
   },
@@ -155,12 +166,21 @@ describe('compression through the forwarder', () => {
   it('compresses a compressible page with brotli when the client accepts it', async () => {
     const reply = await fetchRaw('/page', { 'accept-encoding': 'gzip, deflate, br' });
     expect(reply.headers['content-encoding']).toBe('br');
-    expect(reply.headers['content-length']).toBeUndefined();
+    // A small page is compressed whole, so its compressed length is known.
+    expect(Number(reply.headers['content-length'])).toBe(reply.body.length);
     expect(reply.headers['accept-ranges']).toBeUndefined();
     expect(reply.headers.vary).toBe('Accept-Encoding');
     expect(reply.headers.etag).toBe('W/"v1"');
     expect(zlib.brotliDecompressSync(reply.body).toString()).toBe(PAGE);
     expect(reply.body.length).toBeLessThan(PAGE.length / 5);
+  });
+
+  it('streams a large page through the compressor, without a length', async () => {
+    const reply = await fetchRaw('/big-page', { 'accept-encoding': 'gzip' });
+    expect(reply.headers['content-encoding']).toBe('gzip');
+    expect(reply.headers['content-length']).toBeUndefined();
+    expect(reply.headers['transfer-encoding']).toBe('chunked');
+    expect(zlib.gunzipSync(reply.body).toString()).toBe(BIG_PAGE);
   });
 
   it('uses gzip when the client does not take brotli', async () => {
@@ -269,6 +289,14 @@ describe('compression through the forwarder', () => {
     expect(reply.aborted).toBe(true);
     expect(responseErrors.length).toBeGreaterThan(0);
     // The forwarder is still serving.
+    expect((await fetchRaw('/small')).body.toString()).toBe('small');
+  });
+
+  it('closes the connection, and reports it, when the backend dies in a page compressed whole', async () => {
+    responseErrors.length = 0;
+    // Nothing was sent yet: the client sees its connection closed instead of an answer.
+    await expect(fetchRaw('/dies-small', { 'accept-encoding': 'gzip' })).rejects.toThrow(/socket hang up/);
+    expect(responseErrors.length).toBeGreaterThan(0);
     expect((await fetchRaw('/small')).body.toString()).toBe('small');
   });
 });
