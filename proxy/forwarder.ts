@@ -1,7 +1,7 @@
 /**
  * Forwards a request to one backend through the server's keep-alive agent, and tells the caller
  * how it ended. Plain requests go through `http.request` directly: on this hot path http-proxy-3's
- * per-request option copying and passes cost about a quarter of the throughput (see the README's
+ * per-request option copying and passes cost about a third of the throughput (see the README's
  * benchmark notes). WebSocket upgrades, where that cost is paid once per connection, go through
  * http-proxy-3. Every socket error ends up in `onError`; nothing here throws or leaves a socket open.
  */
