@@ -99,10 +99,11 @@ export class DataPath {
   }
 
   private routeOf(req: http.IncomingMessage, fail: (status: number, text: string) => void): (RouteMatch & { cluster: ClusterRuntime }) | undefined {
-    const route = this.context.routes.match(req.headers.host, req.url ?? '/');
+    const host = hostOf(req);
+    const route = this.context.routes.match(host, req.url ?? '/');
     const cluster = route === undefined ? undefined : this.context.clusters.get(route.clusterId);
     if (!route || !cluster) {
-      fail(404, `This gateway has no application for host "${req.headers.host ?? ''}" and path "${(req.url ?? '/').split('?')[0]}".`);
+      fail(404, `This gateway has no application for host "${host ?? ''}" and path "${(req.url ?? '/').split('?')[0]}".`);
       return undefined;
     }
     if (!cluster.config.enabled) {
@@ -146,6 +147,7 @@ export class DataPath {
         stats.errors++;
         this.context.passiveFailure(server, 'the connection broke off in the middle of a response');
       },
+      onInvalidRequest: () => sendGatewayError(res, 400, 'The request could not be forwarded as it was sent.'),
     });
   }
 
@@ -199,9 +201,15 @@ function prepareForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, s
   const previous = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = previous ? `${previous}, ${peer}` : peer;
   headers['x-forwarded-proto'] = secure ? 'https' : 'http';
-  headers['x-forwarded-host'] = headers.host ?? '';
-  const hostHeader = backendHostHeader(cluster.config.hostHeader, headers.host);
+  const host = hostOf(req);
+  headers['x-forwarded-host'] = host ?? '';
+  const hostHeader = backendHostHeader(cluster.config.hostHeader, host);
   if (hostHeader !== undefined) headers.host = hostHeader;
+}
+
+/** HTTP/2 clients name the host in the `:authority` pseudo-header instead of Host. */
+function hostOf(req: http.IncomingMessage): string | undefined {
+  return req.headers.host ?? (req.headers[':authority'] as string | undefined);
 }
 
 function appendSetCookie(proxyRes: http.IncomingMessage, cookie: string): void {

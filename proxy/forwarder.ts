@@ -23,6 +23,8 @@ export interface ForwardRequest {
   onError: (failure: ForwardFailure) => void;
   /** The backend broke off its answer after it had begun; the client connection has been closed. */
   onBrokenResponse?: () => void;
+  /** The request cannot be forwarded as it is (a header HTTP/1.1 cannot carry); nothing was sent. */
+  onInvalidRequest?: (reason: string) => void;
 }
 
 export interface ForwardFailure {
@@ -35,7 +37,7 @@ export interface ForwardFailure {
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNABORTED']);
 
 /** Headers that describe one connection, not the message: never passed on (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings']);
 
 export class Forwarder {
   private readonly wsProxy = createProxyServer({ xfwd: false });
@@ -47,15 +49,23 @@ export class Forwarder {
   web(req: http.IncomingMessage, res: http.ServerResponse, request: ForwardRequest): void {
     const { target } = request;
     const client = target.protocol === 'https:' ? https : http;
-    const proxyReq = client.request({
-      protocol: target.protocol,
-      hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
-      port: target.port,
-      method: req.method,
-      path: req.url,
-      headers: withoutHopByHop(req.headers),
-      agent: request.agent,
-    });
+    let proxyReq: http.ClientRequest;
+    try {
+      proxyReq = client.request({
+        protocol: target.protocol,
+        hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: withoutHopByHop(req.headers),
+        agent: request.agent,
+      });
+    } catch (error) {
+      // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
+      if (request.onInvalidRequest) request.onInvalidRequest((error as Error).message);
+      else res.destroy();
+      return;
+    }
     let settled = false;
     const fail = (error: Error & { code?: string }, timedOut: boolean): void => {
       if (settled) return;
@@ -82,11 +92,12 @@ export class Forwarder {
 
     proxyReq.on('response', (proxyRes) => {
       settled = true;
+      let unusable = false;
       request.onResponse?.(proxyRes);
       proxyRes.on('error', () => {});
       proxyRes.once('close', () => {
         // Also incomplete when the client left first: that is no fault of the backend.
-        if (proxyRes.complete || res.destroyed) return;
+        if (proxyRes.complete || res.destroyed || unusable) return;
         res.destroy();
         request.onBrokenResponse?.();
       });
@@ -100,7 +111,16 @@ export class Forwarder {
       }
       // HTTP/2 has no reason phrases.
       const reason = req.httpVersionMajor === 1 ? proxyRes.statusMessage : undefined;
-      res.writeHead(proxyRes.statusCode ?? 502, reason, withoutHopByHop(proxyRes.headers));
+      try {
+        res.writeHead(proxyRes.statusCode ?? 502, reason, withoutHopByHop(proxyRes.headers));
+      } catch (error) {
+        // A status or header the client's connection cannot carry: the backend's answer is unusable,
+        // and nothing has been sent yet, so the client still gets a proper error page.
+        unusable = true;
+        proxyRes.destroy();
+        request.onError({ error: error as Error, connectFailed: false, timedOut: false });
+        return;
+      }
       proxyRes.pipe(res);
     });
     req.pipe(proxyReq);
@@ -114,15 +134,18 @@ export class Forwarder {
   }
 }
 
+/** End-to-end headers only; HTTP/2 pseudo-headers (`:path`, `:authority`…) are not headers of HTTP/1.1. */
 function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const named = connectionTokens(headers.connection);
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || named?.has(name) || name.charCodeAt(0) === COLON) continue;
     out[name] = headers[name];
   }
   return out;
 }
+
+const COLON = 58;
 
 /** Headers that the Connection header names are hop-by-hop too. */
 function connectionTokens(connection: string | undefined): Set<string> | undefined {
