@@ -213,6 +213,10 @@ export class Gateway implements TrafficContext {
 
   private applyCluster(config: ClusterConfig, now: number): void {
     let cluster = this.clusters.get(config.id);
+    if (cluster && sessionsNoLongerRecognised(cluster.config, config)) {
+      // No request could ever name these sessions again: counting them would keep servers draining for nothing.
+      this.sessions.removeCluster(config.id);
+    }
     if (!cluster) {
       cluster = new ClusterRuntime(config, (server, from, to) => this.stateChanged(server, from, to), (c, s) => this.sessions.countOf(c, s));
       this.clusters.set(config.id, cluster);
@@ -418,6 +422,11 @@ export class Gateway implements TrafficContext {
     });
     return { server, certificateWatcher };
   }
+}
+
+/** A new way of telling sessions apart (cookie ↔ client address, or another cookie name) orphans the old ones. */
+function sessionsNoLongerRecognised(before: ClusterConfig, after: ClusterConfig): boolean {
+  return before.sessionMethod !== after.sessionMethod || (after.sessionMethod === 'cookie' && before.cookieName !== after.cookieName);
 }
 
 /** Writes each line to the event log and, when given, to a second logger such as the console. */

@@ -137,6 +137,20 @@ describe('soft rollout', () => {
     const state = await t.harness.gateway.control.getState();
     expect(state.clusters[0]!.servers.map((s) => [s.id, s.sessions])).toEqual([['b', 1]]);
   });
+
+  it('ends the sessions of a cluster whose way of recognising them changes', async () => {
+    t.backends = await startBackends('a', 'b');
+    t.harness = await startGateway([
+      { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }, { id: 'b', name: 'B', url: t.backends[1]!.url }] },
+    ]);
+    for (let i = 0; i < 4; i++) await new User(t.harness.url).get('/');
+    await t.harness.gateway.control.updateCluster('web', { sessionTimeoutSec: 900 });
+    expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(4);
+    await t.harness.gateway.control.updateCluster('web', { sessionMethod: 'client-ip' });
+    expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(0);
+    await new User(t.harness.url).get('/');
+    expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(1);
+  });
 });
 
 describe('restart', () => {
