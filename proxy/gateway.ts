@@ -19,7 +19,7 @@ import { ControlService } from './control-service.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './error-pages.js';
 import { Forwarder } from './forwarder.js';
-import { EventLog } from './event-log.js';
+import { EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { HealthChecker } from './health-checker.js';
@@ -89,6 +89,9 @@ export class Gateway implements TrafficContext {
     this.eventLog = new EventLog();
     this.logger = teeLogger(this.eventLog, options.logger);
     this.accessLog = new AccessLog({ logger: this.logger });
+    // Every event worth remembering (state changes, drained, offline, online, config changes and
+    // who made them) is written from the event stream, so the log and the stream never disagree.
+    logGatewayEvents(this.events, this.logger);
     this.sessions = this.newSessionTable();
     this.health = new HealthChecker((server, result) => {
       server.health.lastCheckAt = Date.now();
@@ -180,7 +183,6 @@ export class Gateway implements TrafficContext {
     this.prepared = prepared;
     for (const warning of prepared.listenerTls.flatMap((tls) => tls?.warnings ?? [])) this.logger.warn(warning);
     if (source) {
-      this.logger.info(`Configuration changed by ${source}: ${summary ?? 'update'}`, { source });
       this.events.emit({ type: 'config', at: now, source, summary: summary ?? 'update' });
       void this.configureLogs(config);
     }
@@ -198,7 +200,6 @@ export class Gateway implements TrafficContext {
   async setPaused(paused: boolean, source: ChangeSource): Promise<void> {
     if (paused === this.paused) return;
     this.paused = paused;
-    this.logger.info(`Gateway ${paused ? 'paused' : 'resumed'} by ${source}`, { source });
     this.events.emit({ type: 'config', at: Date.now(), source, summary: paused ? 'gateway paused' : 'gateway resumed' });
     await this.syncListeners();
   }
@@ -237,22 +238,17 @@ export class Gateway implements TrafficContext {
   private stateChanged(server: ServerRuntime, from: ServerState | null, to: ServerState): void {
     const base = { at: Date.now(), clusterId: server.cluster.id, serverId: server.id, serverName: server.config.name };
     this.events.emit({ type: 'state', ...base, from, to });
-    if (to === 'drained' && from !== null) {
-      this.logger.info(`${server.config.name} has no sessions left — safe to stop`, { cluster: base.clusterId, server: base.serverId });
-      this.events.emit({ type: 'drained', ...base });
-    }
+    if (to === 'drained' && from !== null) this.events.emit({ type: 'drained', ...base });
   }
 
   private healthFailed(server: ServerRuntime, reason: string): void {
     if (server.health.failure(server.cluster.config.healthCheck, reason) !== 'offline') return;
-    this.logger.warn(`${server.config.name} is offline: ${reason}`, { cluster: server.cluster.id, server: server.id });
     this.events.emit({ type: 'offline', at: Date.now(), clusterId: server.cluster.id, serverId: server.id, serverName: server.config.name, reason });
     server.refreshState();
   }
 
   private healthSucceeded(server: ServerRuntime): void {
     if (server.health.success(server.cluster.config.healthCheck) !== 'online') return;
-    this.logger.info(`${server.config.name} is back online`, { cluster: server.cluster.id, server: server.id });
     this.events.emit({ type: 'online', at: Date.now(), clusterId: server.cluster.id, serverId: server.id, serverName: server.config.name });
     server.refreshState();
   }

@@ -175,7 +175,7 @@ describe('logs', () => {
     });
     await eventually(async () => {
       const events = readdirSync(logDir).find((name) => name.startsWith('switchboard-events_'));
-      expect(readFileSync(join(logDir, events!), 'utf8')).toContain('Configuration changed by dashboard');
+      expect(readFileSync(join(logDir, events!), 'utf8')).toMatch(/configuration changed: settings changed: logs source=dashboard/);
     });
   });
 });
