@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: throughput and p99 latency of one small backend measured directly, through the
  * Switchboard gateway (sticky steady state) and through nginx, in the same run.
+ * `npm run bench -- --baseline DIR`: the same, plus the gateway of another checkout (DIR, with its
+ * own node_modules) measured alternately with this one, for an A/B comparison of a change.
  * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
  * `npm run bench -- tls`: what HTTPS and compression cost through the gateway, against plain HTTP.
  */
@@ -25,7 +27,7 @@ interface Measurement {
   result: LoadResult;
 }
 
-async function runHttpBench(): Promise<void> {
+async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
   if (!hasCommand('wrk')) {
     console.log('wrk is missing, so there is nothing to generate load with. Install it (Debian: apt-get install wrk) and run again.');
     process.exitCode = 1;
@@ -43,20 +45,30 @@ async function runHttpBench(): Promise<void> {
     const measurements: Measurement[] = [];
     measurements.push({ label: 'direct', result: await measure(`http://127.0.0.1:${backend.port}/`) });
 
-    const gateway = await startGatewayProcess({
-      repoRoot: REPO_ROOT,
-      workDir,
-      listenPort: gatewayPort,
-      adminPort,
-      backendUrl: `http://127.0.0.1:${backend.port}`,
-    });
-    cleanups.push(() => gateway.close());
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/`;
-    const cookie = await sessionCookieFrom(gatewayUrl);
-    measurements.push({ label: 'switchboard (sticky)', result: await measure(gatewayUrl, [`Cookie: ${cookie}`]) });
-    const sessions = await liveSessions(gateway.adminUrl, gateway.token);
-    await gateway.close();
-    cleanups.pop();
+    const measureGateway = async (repoRoot: string, label: string): Promise<number> => {
+      const gateway = await startGatewayProcess({
+        repoRoot,
+        workDir,
+        listenPort: gatewayPort,
+        adminPort,
+        backendUrl: `http://127.0.0.1:${backend.port}`,
+      });
+      cleanups.push(() => gateway.close());
+      const gatewayUrl = `http://127.0.0.1:${gatewayPort}/`;
+      const cookie = await sessionCookieFrom(gatewayUrl);
+      measurements.push({ label, result: await measure(gatewayUrl, [`Cookie: ${cookie}`]) });
+      const sessions = await liveSessions(gateway.adminUrl, gateway.token);
+      await gateway.close();
+      cleanups.pop();
+      return sessions;
+    };
+    const sessions = await measureGateway(REPO_ROOT, 'switchboard (sticky)');
+    if (baselineRoot) {
+      // Alternating the two evens out drift in the machine's speed over the run.
+      await measureGateway(baselineRoot, 'baseline (sticky)');
+      await measureGateway(REPO_ROOT, 'switchboard (sticky) 2');
+      await measureGateway(baselineRoot, 'baseline (sticky) 2');
+    }
 
     if (withNginx) {
       const nginx = await startNginx(join(workDir, 'nginx'), nginxPort, backend.port);
@@ -107,16 +119,23 @@ function printTable(measurements: Measurement[]): void {
     console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
     if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('   '));
   }
-  const rate = (label: string): number | undefined => measurements.find((m) => m.label.startsWith(label))?.result.requestsPerSec;
+  const rate = (label: string): number | undefined => {
+    const rates = measurements.filter((m) => m.label.startsWith(label)).map((m) => m.result.requestsPerSec);
+    return rates.length === 0 ? undefined : rates.reduce((sum, value) => sum + value, 0) / rates.length;
+  };
   const gateway = rate('switchboard');
+  const baseline = rate('baseline');
   const direct = rate('direct');
   const nginx = rate('nginx');
   console.log('');
   if (gateway && direct) console.log(`switchboard / direct: ${(gateway / direct).toFixed(2)}`);
   if (gateway && nginx) console.log(`switchboard / nginx:  ${(gateway / nginx).toFixed(2)}   (goal: at least 0.40)`);
+  if (gateway && baseline) console.log(`switchboard / baseline: ${(gateway / baseline).toFixed(3)}   (mean of two runs each, alternated)`);
 }
 
-const mode = process.argv[2];
+const baselineFlag = process.argv.indexOf('--baseline');
+const baselineRoot = baselineFlag === -1 ? undefined : process.argv[baselineFlag + 1];
+const mode = process.argv.slice(2).find((arg, index, args) => !arg.startsWith('--') && args[index - 1] !== '--baseline');
 if (mode === 'sessions') {
   const { runSessionBench } = await import('./session-bench.js');
   await runSessionBench();
@@ -124,8 +143,8 @@ if (mode === 'sessions') {
   const { runGatewayTlsBench } = await import('./gateway-tls-bench.js');
   await runGatewayTlsBench();
 } else if (mode === undefined || mode === 'http') {
-  await runHttpBench();
+  await runHttpBench(baselineRoot === undefined ? undefined : resolve(baselineRoot));
 } else {
-  console.error(`Unknown bench "${mode}". Use: npm run bench  |  npm run bench -- sessions  |  npm run bench -- tls`);
+  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions  |  npm run bench -- tls`);
   process.exitCode = 1;
 }
