@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: throughput and p99 latency of one small backend measured directly, through the
- * Switchboard gateway (sticky steady state) and through nginx, in the same run.
+ * Switchboard gateway (sticky steady state) and through nginx, HAProxy and Caddy where installed,
+ * in the same run.
  * `npm run bench -- --baseline DIR`: the same, plus the gateway of another checkout (DIR, with its
  * own node_modules) measured alternately with this one, for an A/B comparison of a change.
  * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
@@ -14,13 +15,23 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../demo/free-port.js';
 import { startBenchBackend } from './bench-backend.js';
 import { startGatewayProcess } from './gateway-process.js';
+import { startCaddy } from './caddy-proxy.js';
+import { startHaproxy } from './haproxy-proxy.js';
 import { startNginx } from './nginx-proxy.js';
+import type { ReferenceProxy } from './reference-process.js';
 import { hasCommand, runWrk, type LoadResult } from './wrk.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION_SEC = 10;
 const WARM_UP_SEC = 3;
 const CONNECTIONS = 50;
+
+/** Reference proxies, each measured when its command is installed (Debian: apt-get install nginx haproxy caddy). */
+const REFERENCES: { label: string; command: string; start: (workDir: string, port: number, backendPort: number) => Promise<ReferenceProxy> }[] = [
+  { label: 'nginx (1 worker)', command: 'nginx', start: startNginx },
+  { label: 'haproxy (1 thread)', command: 'haproxy', start: startHaproxy },
+  { label: 'caddy (1 core)', command: 'caddy', start: startCaddy },
+];
 
 interface Measurement {
   label: string;
@@ -33,13 +44,12 @@ async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const withNginx = hasCommand('nginx');
   const workDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const cleanups: (() => Promise<void>)[] = [];
   try {
     const backend = await startBenchBackend();
     cleanups.push(() => backend.close());
-    const [gatewayPort, adminPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
+    const [gatewayPort, adminPort, referencePort] = [await freePort(), await freePort(), await freePort()];
 
     console.log(`wrk -t1 -c${CONNECTIONS} -d${DURATION_SEC}s (after a ${WARM_UP_SEC} s warm-up each), ${process.arch}, Node ${process.version}\n`);
     const measurements: Measurement[] = [];
@@ -70,12 +80,16 @@ async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
       await measureGateway(baselineRoot, 'baseline (sticky) 2');
     }
 
-    if (withNginx) {
-      const nginx = await startNginx(join(workDir, 'nginx'), nginxPort, backend.port);
-      cleanups.push(() => nginx.close());
-      measurements.push({ label: 'nginx (1 worker)', result: await measure(`http://127.0.0.1:${nginxPort}/`) });
-    } else {
-      console.log('nginx is not installed: skipping the nginx comparison (Debian: apt-get install nginx).\n');
+    for (const reference of REFERENCES) {
+      if (!hasCommand(reference.command)) {
+        console.log(`${reference.command} is not installed: skipping it (Debian: apt-get install ${reference.command}).`);
+        continue;
+      }
+      const proxy = await reference.start(join(workDir, reference.command), referencePort, backend.port);
+      cleanups.push(() => proxy.close());
+      measurements.push({ label: reference.label, result: await measure(`http://127.0.0.1:${referencePort}/`) });
+      await proxy.close();
+      cleanups.pop();
     }
 
     printTable(measurements);
@@ -126,10 +140,13 @@ function printTable(measurements: Measurement[]): void {
   const gateway = rate('switchboard');
   const baseline = rate('baseline');
   const direct = rate('direct');
-  const nginx = rate('nginx');
   console.log('');
   if (gateway && direct) console.log(`switchboard / direct: ${(gateway / direct).toFixed(2)}`);
-  if (gateway && nginx) console.log(`switchboard / nginx:  ${(gateway / nginx).toFixed(2)}   (goal: at least 0.40)`);
+  for (const reference of REFERENCES) {
+    const other = rate(reference.label);
+    const goal = reference.command === 'nginx' ? '   (goal: at least 0.50)' : '';
+    if (gateway && other) console.log(`switchboard / ${reference.command}: ${(gateway / other).toFixed(2)}${goal}`);
+  }
   if (gateway && baseline) console.log(`switchboard / baseline: ${(gateway / baseline).toFixed(3)}   (mean of two runs each, alternated)`);
 }
 
