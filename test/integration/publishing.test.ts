@@ -3,11 +3,13 @@
  * `/wiki/`, whose redirects, content locations, refreshes and cookies name its own address.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import type http from 'node:http';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { freePort } from '../../demo/free-port.js';
 import { eventually, startGateway } from '../support/gateway-harness.js';
 import { request } from '../support/http-client.js';
@@ -80,6 +82,28 @@ describe('a route with a backend path', () => {
     expect(posted.status).toBe(308);
     expect(posted.headers.location).toBe('/wiki/');
     expect(backend.served).toBe(0);
+  });
+
+  it('maps the path of a WebSocket upgrade too', async () => {
+    const server = http.createServer();
+    const sockets = new WebSocketServer({ server });
+    sockets.on('connection', (socket, req) => socket.send(req.url ?? ''));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      t.harness = await startGateway([{ id: 'web', name: 'Wiki', servers: [{ id: 'a', name: 'A', url }] }], { routes: [WIKI_ROUTE] });
+      const client = new WebSocket(`ws://127.0.0.1:${t.harness.port}/wiki/socket?room=1`);
+      const first = await new Promise<string>((resolve, reject) => {
+        client.once('message', (data) => resolve(data.toString()));
+        client.once('error', reject);
+      });
+      client.close();
+      expect(first).toBe('/socket?room=1');
+    } finally {
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('logs the address the client asked for, not the backend path', async () => {
