@@ -11,7 +11,7 @@ import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
 import { sendGatewayError, sendSocketError } from './error-pages.js';
 import { backendHostHeader } from './host-header.js';
 import type { ForwardFailure, Forwarder } from './forwarder.js';
-import { sendTrailingSlashRedirect, toBackendUrl, type PathMapping } from './path-mapping.js';
+import { sendTrailingSlashRedirect, toBackendUrl, withTrailingSlash, type PathMapping } from './path-mapping.js';
 import { hasRewritableHeaders, rewriteResponseHeaders } from './response-rewrite.js';
 import type { RouteMatch, RouteTable } from './route-table.js';
 import type { Binding, SessionBinder } from './session-binder.js';
@@ -74,7 +74,7 @@ export class DataPath {
     if (!route) return;
     const routeRefused = refusingMatcher(client, route.access);
     if (routeRefused) return refuse(routeRefused);
-    if (route.addTrailingSlash) return sendSocketError(socket, 404, `This application is at "${req.url ?? ''}/".`);
+    if (route.addTrailingSlash) return sendSocketError(socket, 404, `This application is at "${withTrailingSlash(req.url ?? '/')}".`);
     const { cluster } = route;
     const binding = this.context.binder.bind(cluster, req, client, secure, Date.now());
     if (!binding) {

@@ -58,20 +58,27 @@ export function rewriteUrl(value: string, rewrite: ResponseRewrite): string {
   if (!isBackendAuthority(authority, scheme, rewrite)) return value;
   const rest = absolute[3] || '/';
   const publicRest = mapping && rest.charCodeAt(0) === SLASH ? mapPathAndRest(rest, mapping) : rest;
-  if (rewrite.publicHost === undefined) return publicRest;
+  // A Host a browser would never send (`evil.test/x`) is not copied into a redirect.
+  if (rewrite.publicHost === undefined || !HOST_HEADER.test(rewrite.publicHost)) return publicRest;
   return `${rewrite.secure ? 'https' : 'http'}://${rewrite.publicHost}${publicRest}`;
 }
 
+/** A host name, IPv4 address or bracketed IPv6 address, optionally with a port. */
+const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+
 /** `Refresh: 5; url=http://backend/next` — the URL part rewritten as a Location would be. */
-const REFRESH = /^(\s*[\d.]+\s*[;,]\s*(?:url\s*=\s*)?)(['"]?)(.*?)\2(\s*)$/is;
+const REFRESH = /^(\s*[\d.]+\s*[;,]\s*(?:url\s*=\s*)?)(.*)$/is;
 
 export function rewriteRefresh(value: string, rewrite: ResponseRewrite): string {
   const match = REFRESH.exec(value);
-  if (!match || match[3] === '') return value;
-  const url = match[3]!;
+  if (!match) return value;
+  let url = match[2]!.trim();
+  const quote = url.length >= 2 && (url[0] === '"' || url[0] === "'") && url[url.length - 1] === url[0] ? url[0] : '';
+  if (quote) url = url.slice(1, -1);
+  if (url === '') return value;
   const rewritten = rewriteUrl(url, rewrite);
   if (rewritten === url) return value;
-  return `${match[1]}${match[2]}${rewritten}${match[2]}${match[4]}`;
+  return `${match[1]}${quote}${rewritten}${quote}`;
 }
 
 /** Only cookies with a Path (when paths are mapped) or Domain attribute can need a change; the rest are not even split. */
@@ -121,8 +128,14 @@ function mapPathAndRest(rest: string, mapping: PathMapping): string {
   }
   const path = pathEnd === rest.length ? rest : rest.slice(0, pathEnd);
   const mapped = toPublicPath(path, mapping);
-  if (mapped === undefined) return rest;
+  // `/app//evil.test` on the backend must not become `//evil.test`, which browsers read as another host.
+  if (mapped === undefined || startsLikeAnotherHost(mapped)) return rest;
   return pathEnd === rest.length ? mapped : mapped + rest.slice(pathEnd);
+}
+
+function startsLikeAnotherHost(path: string): boolean {
+  const second = path.charCodeAt(1);
+  return second === SLASH || second === BACKSLASH;
 }
 
 /**
@@ -176,3 +189,4 @@ function namesBackendHost(domain: string, rewrite: ResponseRewrite): boolean {
 const SLASH = 47;
 const QUESTION_MARK = 63;
 const HASH = 35;
+const BACKSLASH = 92;

@@ -116,8 +116,17 @@ describe('rewriteUrl', () => {
     expect(rewriteUrl('http://10.0.0.5:8080/other', rewrite({ mapping: moved }))).toBe('https://intranet.corp.local/other');
   });
 
-  it('answers with a relative reference when the client sent no Host', () => {
+  it('answers with a relative reference when the client sent no Host, or one no browser would send', () => {
     expect(rewriteUrl('http://10.0.0.5:8080/login', rewrite({ publicHost: undefined }))).toBe('/wiki/login');
+    expect(rewriteUrl('http://10.0.0.5:8080/login', rewrite({ publicHost: 'evil.test/x?' }))).toBe('/wiki/login');
+  });
+
+  it('never turns a backend path into a reference to another host', () => {
+    const atRoot = rewrite({ mapping: createPathMapping('/', '/app/') });
+    expect(rewriteUrl('/app/next', atRoot)).toBe('/next');
+    expect(rewriteUrl('/app//evil.test/x', atRoot)).toBe('/app//evil.test/x');
+    expect(rewriteUrl('/app/\\evil.test', atRoot)).toBe('/app/\\evil.test');
+    expect(rewriteUrl('http://10.0.0.5:8080/app//evil.test', atRoot)).toBe('https://intranet.corp.local/app//evil.test');
   });
 
   it('handles IPv6 backends', () => {
