@@ -195,7 +195,7 @@ interface Attempt {
   logged: RequestDetails | undefined;
   /** The route's path mapping, for the backend's URLs in the response. */
   mapping: PathMapping | undefined;
-  /** The Host the client sent, before the backend's replaced it. */
+  /** The Host the client sent, before a fixed Host header replaced it for the backend. */
   publicHost: string | undefined;
 }
 
