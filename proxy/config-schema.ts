@@ -125,6 +125,12 @@ export const adminSchema = z.strictObject({
   token: z.string().min(16, 'must be at least 16 characters'),
 });
 
+/** A folder path on a backend: `/` or `/app/`, URL characters only, no `.` or `..` segments. */
+const backendPath = z.string().superRefine((path, ctx) => {
+  const problem = backendPathProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const routeSchema = z.strictObject({
   host: z
     .string()
@@ -132,8 +138,13 @@ export const routeSchema = z.strictObject({
     .regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+)$/, 'must be a host name, *.domain or *')
     .default('*'),
   path: z.string().startsWith('/', 'must start with "/"').default('/'),
+  /** Where the application lives on its servers: the route's path is replaced by this one. */
+  backendPath: backendPath.optional(),
   cluster: slug,
   access: accessRuleSchema.optional(),
+}).refine((route) => route.backendPath === undefined || route.path.endsWith('/'), {
+  message: 'must end with "/" when backendPath is set, e.g. "/wiki/" (a request for "/wiki" is redirected to "/wiki/")',
+  path: ['path'],
 });
 
 export const healthCheckSchema = z.strictObject({
@@ -184,6 +195,8 @@ export const clusterSchema = z.strictObject({
   /** The Host header backends receive: the client's (keep) or a fixed name. */
   hostHeader: hostHeaderSchema.default({ mode: 'keep' }),
   compression: compressionSchema.default(compressionSchema.parse({})),
+  /** Rewrite the backend's own address and path in Location, Content-Location, Refresh and Set-Cookie. */
+  rewriteResponseUrls: z.boolean('must be true or false').default(true),
   servers: z.array(serverSchema).default([]),
 });
 
@@ -246,6 +259,17 @@ function isBackendUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What is wrong with a route's backendPath, one message at a time; undefined when nothing is. */
+function backendPathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return 'must start with "/"';
+  if (!path.endsWith('/')) return 'must end with "/" like the route\'s path, e.g. "/" or "/app/"';
+  if (!/^\/(?:(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+\/)*$/.test(path)) {
+    return 'must be a path such as "/" or "/app/": URL characters only, no "?", "#", spaces or "//"';
+  }
+  if (/\/\.{1,2}\//.test(path)) return 'must not contain "." or ".." segments';
+  return undefined;
 }
 
 function reportDuplicates(

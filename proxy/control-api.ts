@@ -164,6 +164,7 @@ export interface ClusterInput {
   healthCheck?: Partial<HealthCheckConfig>;
   hostHeader?: HostHeaderConfig;
   compression?: Partial<CompressionConfig>;
+  rewriteResponseUrls?: boolean;
   servers?: ServerInput[];
 }
 export type ClusterPatch = Partial<Omit<ClusterInput, 'id' | 'servers'>>;
@@ -182,6 +183,8 @@ export type ServerPatch = Partial<Pick<ServerInput, 'name' | 'url' | 'capacity' 
 export interface RouteInput {
   host?: string;
   path?: string;
+  /** The path the application has on its servers, replacing `path` (which must then end with "/"). */
+  backendPath?: string;
   cluster: string;
 }
 
