@@ -38,6 +38,7 @@ const clusterFields = clusterSchema
     sessionTimeoutSec: true,
     balancing: true,
     requestTimeoutSec: true,
+    maxPinnedConnectionsPerServer: true,
   })
   .extend({
     sessionMaxLifetimeSec: clusterSchema.shape.sessionMaxLifetimeSec.nullable(),

@@ -8,6 +8,7 @@ import { refusingMatcher, refuseRequest, type AccessMatcher, type AddressList } 
 import { logWhenFinished, type AccessLog, type RequestDetails } from './access-log.js';
 import { resolveClientAddress } from './client-address.js';
 import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
+import type { ConnectionPins } from './connection-pinning.js';
 import { sendGatewayError, sendSocketError } from './error-pages.js';
 import { backendHostHeader } from './host-header.js';
 import type { ForwardFailure, Forwarder } from './forwarder.js';
@@ -19,6 +20,8 @@ export interface TrafficContext {
   readonly clusters: ReadonlyMap<string, ClusterRuntime>;
   readonly binder: SessionBinder;
   readonly forwarder: Forwarder;
+  /** Backend connections of client connections that use Windows Integrated Authentication. */
+  readonly pins: ConnectionPins;
   /** Proxies whose X-Forwarded-For is believed when finding the client's address. */
   readonly trustedProxies: AddressList;
   /** The server-wide access rule, checked before any route's own. */
@@ -115,6 +118,12 @@ export class DataPath {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
     const { server } = binding;
+    const maxPinned = cluster.config.maxPinnedConnectionsPerServer;
+    const pin = this.context.pins.agentFor(req, server, maxPinned);
+    if (pin.kind === 'full') {
+      sendGatewayError(res, 503, `"${server.config.name}" already has ${pin.limit} Windows-authenticated connections, its limit. Please try again in a moment.`);
+      return;
+    }
     const stats = server.stats;
     stats.requests++;
     stats.inflight++;
@@ -135,11 +144,12 @@ export class DataPath {
 
     this.context.forwarder.web(req, res, {
       target: server.target,
-      agent: server.agent,
+      agent: pin.kind === 'pinned' ? pin.agent : server.agent,
       timeoutMs: cluster.config.requestTimeoutSec * 1000,
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
       onResponse: (proxyRes) => {
         if (binding.setCookie) appendSetCookie(proxyRes, binding.setCookie);
+        if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, maxPinned);
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
       },
       onError: (failure) => this.failed(req, res, cluster, binding, attempt, failure, end),

@@ -19,6 +19,7 @@ import { ControlService } from './control-service.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './error-pages.js';
 import { Forwarder } from './forwarder.js';
+import { ConnectionPins } from './connection-pinning.js';
 import { EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
@@ -63,6 +64,7 @@ export class Gateway implements TrafficContext {
   trustedProxies: AddressList = compileAddressList([]);
   serverAccess: AccessMatcher | undefined = undefined;
   readonly forwarder = new Forwarder();
+  readonly pins = new ConnectionPins();
   readonly clusters = new Map<string, ClusterRuntime>();
   routes = new RouteTable([]);
   sessions: SessionTable;
