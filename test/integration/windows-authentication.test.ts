@@ -1,9 +1,15 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startGateway, type ClusterInputForTest } from '../support/gateway-harness.js';
+import { freePort } from '../../demo/free-port.js';
 import { stopAfterEach } from '../support/fixtures.js';
+import { makeCertificate } from '../support/test-certificates.js';
 import { ntlmClientMessages, WindowsAuthBackend, type WindowsAuthReply } from '../support/windows-auth-backend.js';
 
 const t = stopAfterEach();
@@ -69,7 +75,11 @@ async function signInWithNegotiate(client: OneConnectionClient, user: string): P
   return client.json('/', `Negotiate ${Buffer.from(`answer:${nonce}:${user}`).toString('base64')}`);
 }
 
-async function startWindowsAuthGateway(count: number, cluster: Partial<ClusterInputForTest> = {}): Promise<WindowsAuthBackend[]> {
+async function startWindowsAuthGateway(
+  count: number,
+  cluster: Partial<ClusterInputForTest> = {},
+  extra: Parameters<typeof startGateway>[1] = {},
+): Promise<WindowsAuthBackend[]> {
   const backends = await Promise.all(Array.from({ length: count }, () => new WindowsAuthBackend().start()));
   windowsBackends.push(...backends);
   t.harness = await startGateway([
@@ -79,7 +89,7 @@ async function startWindowsAuthGateway(count: number, cluster: Partial<ClusterIn
       servers: backends.map((backend, i) => ({ id: `iis-${i + 1}`, name: `IIS ${i + 1}`, url: backend.url })),
       ...cluster,
     },
-  ]);
+  ], extra);
   return backends;
 }
 
@@ -225,5 +235,51 @@ describe('Windows Integrated Authentication', () => {
       client.close();
     }
     await eventually(async () => expect((await serverSnapshot('iis-1')).state).toBe('drained'));
+  });
+
+  it('pins an HTTP/2 client connection as a whole: its streams take turns on one backend connection', async () => {
+    const cert = makeCertificate(mkdtempSync(join(tmpdir(), 'sb-h2-auth-')), { commonName: 'intranet.test' });
+    const port = await freePort();
+    const [backend] = await startWindowsAuthGateway(1, {}, {
+      listeners: [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }],
+    });
+    const connect = () => http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(cert.certPath), servername: 'intranet.test' });
+    const get = (session: http2.ClientHttp2Session, path: string, authorization?: string): Promise<Answer> =>
+      new Promise((resolve, reject) => {
+        const stream = session.request({ ':path': path, ':authority': 'intranet.test', ...(authorization ? { authorization } : {}) });
+        let body = '';
+        let status = 0;
+        let headers: http.IncomingHttpHeaders = {};
+        stream.on('response', (responseHeaders) => {
+          status = Number(responseHeaders[':status']);
+          headers = responseHeaders as http.IncomingHttpHeaders;
+        });
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (body += chunk));
+        stream.on('end', () => resolve({ status, body, headers }));
+        stream.on('error', reject);
+      });
+    const jane = connect();
+    const kurt = connect();
+    try {
+      const signIn = async (session: http2.ClientHttp2Session, user: string): Promise<WindowsAuthReply> => {
+        expect((await get(session, '/', ntlmClientMessages.negotiate())).status).toBe(401);
+        const answer = await get(session, '/', ntlmClientMessages.authenticate(user));
+        expect(answer.status).toBe(200);
+        return JSON.parse(answer.body) as WindowsAuthReply;
+      };
+      const [janeIn, kurtIn] = await Promise.all([signIn(jane, 'jane'), signIn(kurt, 'kurt')]);
+      const pages = await Promise.all([
+        ...Array.from({ length: 20 }, (_, i) => get(jane, `/p/${i}`)),
+        ...Array.from({ length: 20 }, (_, i) => get(kurt, `/p/${i}`)),
+      ]);
+      const replies = pages.map((page) => JSON.parse(page.body) as WindowsAuthReply);
+      for (const reply of replies.slice(0, 20)) expect(reply).toEqual({ user: 'jane', connection: janeIn.connection });
+      for (const reply of replies.slice(20)) expect(reply).toEqual({ user: 'kurt', connection: kurtIn.connection });
+      expect(backend!.answersOnWrongConnection).toBe(0);
+    } finally {
+      jane.close();
+      kurt.close();
+    }
   });
 });
