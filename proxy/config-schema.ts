@@ -134,6 +134,8 @@ export const routeSchema = z.strictObject({
   path: z.string().startsWith('/', 'must start with "/"').default('/'),
   cluster: slug,
   access: accessRuleSchema.optional(),
+  /** For long polls and streaming channels (Exchange ActiveSync, MAPI, RPC over HTTP): overrides the cluster's. */
+  requestTimeoutSec: positiveSeconds.max(24 * 3600, 'must be at most 86400 seconds (a day)').optional(),
 });
 
 export const healthCheckSchema = z.strictObject({

@@ -57,7 +57,8 @@ export class DataPath {
       return;
     }
     prepareForBackend(req, cluster, secure);
-    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged });
+    const timeoutSec = route.requestTimeoutSec ?? cluster.config.requestTimeoutSec;
+    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged, timeoutSec });
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
@@ -113,7 +114,7 @@ export class DataPath {
       fail(503, `"${cluster.config.name}" is switched off on this gateway for now. Please try again later.`);
       return undefined;
     }
-    return { clusterId: route.clusterId, access: route.access, cluster };
+    return { clusterId: route.clusterId, access: route.access, requestTimeoutSec: route.requestTimeoutSec, cluster };
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
@@ -145,7 +146,7 @@ export class DataPath {
     this.context.forwarder.web(req, res, {
       target: server.target,
       agent: pin.kind === 'pinned' ? pin.agent : server.agent,
-      timeoutMs: cluster.config.requestTimeoutSec * 1000,
+      timeoutMs: attempt.timeoutSec * 1000,
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
       onResponse: (proxyRes) => {
         if (binding.setCookie) appendSetCookie(proxyRes, binding.setCookie);
@@ -182,7 +183,7 @@ export class DataPath {
         return;
       }
     }
-    if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${cluster.config.requestTimeoutSec} s to answer.`);
+    if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${attempt.timeoutSec} s to answer.`);
     else sendGatewayError(res, 502, 'The server behind this address could not be reached or broke off its answer.');
   }
 }
@@ -192,6 +193,8 @@ interface Attempt {
   secure: boolean;
   startedAt: number;
   retried: boolean;
+  /** How long the backend may stay silent: the route's limit, else the cluster's. */
+  timeoutSec: number;
   /** What the access log will say of this request, while it is on. */
   logged: RequestDetails | undefined;
 }

@@ -10,6 +10,8 @@ export interface RouteMatch {
   readonly clusterId: string;
   /** The route's own access rule; undefined when it has none. */
   readonly access: AccessMatcher | undefined;
+  /** The route's own limit on waiting for the backend (long polls), overriding its cluster's. */
+  readonly requestTimeoutSec: number | undefined;
 }
 
 interface PathEntry extends RouteMatch {
@@ -26,7 +28,7 @@ export class RouteTable {
     const wildcards = new Map<string, PathEntry[]>();
     for (const route of routes) {
       const host = route.host.toLowerCase();
-      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access: route.access ? compileAccessRule(route.access) : undefined };
+      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access: route.access ? compileAccessRule(route.access) : undefined, requestTimeoutSec: route.requestTimeoutSec };
       if (host === '*') this.anyHost.push(entry);
       else if (host.startsWith('*.')) pushTo(wildcards, host.slice(1), entry);
       else pushTo(this.exactHosts, host, entry);
