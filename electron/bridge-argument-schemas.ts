@@ -39,6 +39,7 @@ const clusterFields = clusterSchema
     balancing: true,
     requestTimeoutSec: true,
     rewriteResponseUrls: true,
+    maxPinnedConnectionsPerServer: true,
   })
   .extend({
     sessionMaxLifetimeSec: clusterSchema.shape.sessionMaxLifetimeSec.nullable(),

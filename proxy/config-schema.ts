@@ -142,6 +142,8 @@ export const routeSchema = z.strictObject({
   backendPath: backendPath.optional(),
   cluster: slug,
   access: accessRuleSchema.optional(),
+  /** For long polls and streaming channels (Exchange ActiveSync, MAPI, RPC over HTTP): overrides the cluster's. */
+  requestTimeoutSec: positiveSeconds.max(24 * 3600, 'must be at most 86400 seconds (a day)').optional(),
 }).refine((route) => route.backendPath === undefined || route.path.endsWith('/'), {
   message: 'must end with "/" when backendPath is set, e.g. "/wiki/" (a request for "/wiki" is redirected to "/wiki/")',
   path: ['path'],
@@ -191,6 +193,8 @@ export const clusterSchema = z.strictObject({
     .default('least-sessions'),
   /** How long a backend may take to answer before the client gets a 504. */
   requestTimeoutSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(120),
+  /** Client connections per server that may hold a backend connection of their own (NTLM, Negotiate). */
+  maxPinnedConnectionsPerServer: z.int('must be a whole number').min(0, 'must be 0–100000').max(100_000, 'must be 0–100000').default(1000),
   healthCheck: healthCheckSchema.default(healthCheckSchema.parse({})),
   /** The Host header backends receive: the client's (keep) or a fixed name. */
   hostHeader: hostHeaderSchema.default({ mode: 'keep' }),

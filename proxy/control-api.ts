@@ -65,6 +65,8 @@ export interface ServerSnapshot {
   sessionsExpireBy: number | null;
   inflight: number;
   websockets: number;
+  /** Client connections holding a backend connection of their own for Windows Integrated Authentication. */
+  pinnedConnections: number;
   /** Total requests since the gateway started. */
   requests: number;
   requestsPerSec: number;
@@ -161,6 +163,7 @@ export interface ClusterInput {
   sessionMaxLifetimeSec?: number | null;
   balancing?: ClusterConfig['balancing'];
   requestTimeoutSec?: number;
+  maxPinnedConnectionsPerServer?: number;
   healthCheck?: Partial<HealthCheckConfig>;
   hostHeader?: HostHeaderConfig;
   compression?: Partial<CompressionConfig>;

@@ -27,7 +27,7 @@ import { uniqueSlug } from './slug.js';
 
 const SERVER_PATCH_FIELDS = new Set(['name', 'url', 'capacity', 'enabled', 'tlsFingerprint']);
 const CLUSTER_PATCH_FIELDS = new Set([
-  'name', 'enabled', 'sessionMethod', 'cookieName', 'sessionTimeoutSec', 'sessionMaxLifetimeSec', 'balancing', 'requestTimeoutSec', 'healthCheck',
+  'name', 'enabled', 'sessionMethod', 'cookieName', 'sessionTimeoutSec', 'sessionMaxLifetimeSec', 'balancing', 'requestTimeoutSec', 'maxPinnedConnectionsPerServer', 'healthCheck',
   'hostHeader', 'compression', 'rewriteResponseUrls',
 ]);
 const SETTINGS_FIELDS = new Set(['listeners', 'access', 'trustedProxies', 'logs']);

@@ -15,6 +15,8 @@ export interface RouteMatch {
   readonly mapping: PathMapping | undefined;
   /** The request named a mapped route's path without its trailing slash: it is sent there. */
   readonly addTrailingSlash?: true;
+  /** The route's own limit on waiting for the backend (long polls), overriding its cluster's. */
+  readonly requestTimeoutSec: number | undefined;
 }
 
 interface PathEntry extends RouteMatch {
@@ -35,8 +37,9 @@ export class RouteTable {
       const host = route.host.toLowerCase();
       const access = route.access ? compileAccessRule(route.access) : undefined;
       const mapping = createPathMapping(route.path, route.backendPath);
-      const slashless = mapping && route.path.length > 1 ? { clusterId: route.cluster, access, mapping, addTrailingSlash: true as const } : undefined;
-      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access, mapping, slashless };
+      const requestTimeoutSec = route.requestTimeoutSec;
+      const slashless = mapping && route.path.length > 1 ? { clusterId: route.cluster, access, mapping, requestTimeoutSec, addTrailingSlash: true as const } : undefined;
+      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access, mapping, requestTimeoutSec, slashless };
       if (host === '*') this.anyHost.push(entry);
       else if (host.startsWith('*.')) pushTo(wildcards, host.slice(1), entry);
       else pushTo(this.exactHosts, host, entry);
