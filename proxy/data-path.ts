@@ -11,6 +11,9 @@ import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
 import type { ConnectionPins } from './connection-pinning.js';
 import { sendGatewayError, sendSocketError } from './error-pages.js';
 import { backendHostHeader } from './host-header.js';
+import { backendRequestHeaders } from './backend-request-headers.js';
+import { bodyIsChunked } from './request-framing.js';
+import { screenRequest, screenUpgrade, sendRefusal } from './request-hygiene.js';
 import type { ForwardFailure, Forwarder } from './forwarder.js';
 import { sendTrailingSlashRedirect, toBackendUrl, withTrailingSlash, type PathMapping } from './path-mapping.js';
 import { hasRewritableHeaders, rewriteResponseHeaders } from './response-rewrite.js';
@@ -42,6 +45,8 @@ export class DataPath {
     const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);
     const logged: RequestDetails | undefined = this.context.accessLog.enabled ? { clientIp: client, cluster: null, server: null, sessionId: null } : undefined;
     if (logged) logWhenFinished(this.context.accessLog, req, res, () => logged);
+    const malformed = screenRequest(req);
+    if (malformed) return sendRefusal(req, res, malformed);
 
     const refused = refusingMatcher(client, this.context.serverAccess);
     if (refused) return refuseRequest(refused.action, req, res);
@@ -60,13 +65,15 @@ export class DataPath {
       return;
     }
     const publicHost = hostOf(req);
-    prepareForBackend(req, cluster, secure, route.mapping);
+    mapToBackendPath(req, route.mapping);
     const timeoutSec = route.requestTimeoutSec ?? cluster.config.requestTimeoutSec;
     this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged, timeoutSec, mapping: route.mapping, publicHost });
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
     socket.on('error', () => socket.destroy());
+    const malformed = screenUpgrade(req);
+    if (malformed) return sendSocketError(socket, malformed.status, malformed.message);
     const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);
     const refuse = (matcher: AccessMatcher): void => {
       if (matcher.action === 'close') socket.destroy();
@@ -85,7 +92,9 @@ export class DataPath {
       sendSocketError(socket, 503, `No server of "${cluster.config.name}" is available right now.`);
       return;
     }
-    prepareForBackend(req, cluster, secure, route.mapping);
+    mapToBackendPath(req, route.mapping);
+    // http-proxy-3 sends req.headers as they are.
+    req.headers = this.headersForBackend(req, cluster, client, secure, true) as http.IncomingHttpHeaders;
     const { server } = binding;
     const stats = server.stats;
     stats.requests++;
@@ -152,13 +161,15 @@ export class DataPath {
       target: server.target,
       agent: pin.kind === 'pinned' ? pin.agent : server.agent,
       timeoutMs: attempt.timeoutSec * 1000,
+      headers: this.headersForBackend(req, cluster, attempt.client, attempt.secure, false),
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
+      // Added by the forwarder after the rewriting below: the gateway's own cookie is never rewritten.
+      setCookie: binding.setCookie,
       onResponse: (proxyRes) => {
-        // Before the session cookie is added: the gateway's own cookie is never rewritten.
         if (cluster.config.rewriteResponseUrls && hasRewritableHeaders(proxyRes.headers)) {
-          rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost: req.headers.host });
+          const sentHost = backendHostHeader(cluster.config.hostHeader, attempt.publicHost);
+          rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost });
         }
-        if (binding.setCookie) appendSetCookie(proxyRes, binding.setCookie);
         if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, maxPinned);
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
       },
@@ -168,6 +179,21 @@ export class DataPath {
         this.context.passiveFailure(server, 'the connection broke off in the middle of a response');
       },
       onInvalidRequest: () => sendGatewayError(res, 400, 'The request could not be forwarded as it was sent.'),
+    });
+  }
+
+  private headersForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, client: string, secure: boolean, upgrade: boolean): http.OutgoingHttpHeaders {
+    const peer = req.socket.remoteAddress ?? '';
+    const host = hostOf(req);
+    return backendRequestHeaders(req.headers, {
+      peer,
+      client,
+      trusted: this.context.trustedProxies.size > 0 && this.context.trustedProxies.includes(peer),
+      secure,
+      host,
+      backendHost: backendHostHeader(cluster.config.hostHeader, host),
+      chunked: bodyIsChunked(req),
+      upgrade,
     });
   }
 
@@ -220,29 +246,12 @@ function hasNoBody(req: http.IncomingMessage): boolean {
   return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
-/**
- * X-Forwarded-For gets the peer this gateway saw; Host becomes the cluster's fixed name when it has
- * one; a mapped route's path becomes the backend's.
- */
-function prepareForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, secure: boolean, mapping: PathMapping | undefined): void {
+/** A mapped route's public path becomes the backend's. */
+function mapToBackendPath(req: http.IncomingMessage, mapping: PathMapping | undefined): void {
   if (mapping) req.url = toBackendUrl(req.url ?? '/', mapping);
-  const headers = req.headers;
-  const peer = req.socket.remoteAddress ?? '';
-  const previous = headers['x-forwarded-for'];
-  headers['x-forwarded-for'] = previous ? `${previous}, ${peer}` : peer;
-  headers['x-forwarded-proto'] = secure ? 'https' : 'http';
-  const host = hostOf(req);
-  headers['x-forwarded-host'] = host ?? '';
-  const hostHeader = backendHostHeader(cluster.config.hostHeader, host);
-  if (hostHeader !== undefined) headers.host = hostHeader;
 }
 
 /** HTTP/2 clients name the host in the `:authority` pseudo-header instead of Host. */
 function hostOf(req: http.IncomingMessage): string | undefined {
   return req.headers.host ?? (req.headers[':authority'] as string | undefined);
-}
-
-function appendSetCookie(proxyRes: http.IncomingMessage, cookie: string): void {
-  const existing = proxyRes.headers['set-cookie'];
-  proxyRes.headers['set-cookie'] = existing ? [...existing, cookie] : [cookie];
 }

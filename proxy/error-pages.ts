@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   413: 'Payload Too Large',
   431: 'Request Header Fields Too Large',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',

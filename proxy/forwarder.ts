@@ -16,6 +16,10 @@ export interface ForwardRequest {
   target: URL;
   agent: http.Agent;
   timeoutMs: number;
+  /** What the backend receives as headers: built by `backendRequestHeaders`, framing included. */
+  headers: http.OutgoingHttpHeaders;
+  /** The gateway's own session cookie for the response, added after the backend's hop-by-hop headers are gone. */
+  setCookie?: string | null | undefined;
   /** The cluster's compression settings when compression is on. */
   compression?: CompressionConfig | undefined;
   /** Called with the backend's response before its headers are copied to the client. */
@@ -57,7 +61,7 @@ export class Forwarder {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: withoutHopByHop(req.headers),
+        headers: request.headers,
         agent: request.agent,
       });
     } catch (error) {
@@ -89,8 +93,18 @@ export class Forwarder {
       if (!res.writableFinished) proxyReq.destroy();
     });
     req.on('error', () => proxyReq.destroy());
+    // A 101 to a request that asked for no upgrade: Node hands over the socket and never answers.
+    proxyReq.on('upgrade', (_proxyRes, socket) => {
+      socket.destroy();
+      fail(new Error('the backend switched protocols on a request that asked for no upgrade'), false);
+    });
 
     proxyReq.on('response', (proxyRes) => {
+      if (proxyRes.statusCode === 101) {
+        proxyReq.destroy();
+        fail(new Error('the backend answered 101 to a request that asked for no upgrade'), false);
+        return;
+      }
       settled = true;
       let unusable = false;
       request.onResponse?.(proxyRes);
@@ -106,13 +120,14 @@ export class Forwarder {
         return;
       }
       if (request.compression) {
+        if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
         sendProxyResponse(req, proxyRes, res, request.compression);
         return;
       }
       // HTTP/2 has no reason phrases.
       const reason = req.httpVersionMajor === 1 ? proxyRes.statusMessage : undefined;
       try {
-        res.writeHead(proxyRes.statusCode ?? 502, reason, withoutHopByHop(proxyRes.headers));
+        res.writeHead(proxyRes.statusCode ?? 502, reason, withSetCookie(withoutHopByHop(proxyRes.headers), request.setCookie));
       } catch (error) {
         // A status or header the client's connection cannot carry: the backend's answer is unusable,
         // and nothing has been sent yet, so the client still gets a proper error page.
@@ -126,7 +141,8 @@ export class Forwarder {
     req.pipe(proxyReq);
   }
 
-  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: ForwardRequest): void {
+  /** `req.headers` are sent as they are: the caller has replaced them with the backend's. */
+  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: Omit<ForwardRequest, 'headers'>): void {
     this.wsProxy.ws(req, socket, head, { target: request.target, agent: request.agent }, (error) => {
       const code = (error as { code?: string }).code ?? '';
       request.onError({ error, connectFailed: CONNECT_ERRORS.has(code), timedOut: false });
@@ -134,7 +150,7 @@ export class Forwarder {
   }
 }
 
-/** End-to-end headers only; HTTP/2 pseudo-headers (`:path`, `:authority`…) are not headers of HTTP/1.1. */
+/** The backend's end-to-end response headers. */
 function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const named = connectionTokens(headers.connection);
@@ -146,6 +162,13 @@ function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHe
 }
 
 const COLON = 58;
+
+function withSetCookie(headers: http.OutgoingHttpHeaders, cookie: string | null | undefined): http.OutgoingHttpHeaders {
+  if (!cookie) return headers;
+  const existing = headers['set-cookie'];
+  headers['set-cookie'] = Array.isArray(existing) ? [...existing, cookie] : [cookie];
+  return headers;
+}
 
 /** Headers that the Connection header names are hop-by-hop too. */
 function connectionTokens(connection: string | undefined): Set<string> | undefined {

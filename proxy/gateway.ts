@@ -28,6 +28,7 @@ import { HealthChecker } from './health-checker.js';
 import { createHttpsListenerServer } from './https-listener.js';
 import { createHttpsRedirectHandler } from './https-redirect.js';
 import { prepareConfig, reloadListenerTls, type PreparedConfig } from './listener-tls.js';
+import { refuseConnect } from './request-hygiene.js';
 import { RouteTable } from './route-table.js';
 import { SessionBinder } from './session-binder.js';
 import { SessionCookieCodec } from './session-cookie.js';
@@ -365,6 +366,7 @@ export class Gateway implements TrafficContext {
       server.headersTimeout = 30_000;
     }
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.dataPath.handleUpgrade(req, socket, head, secure));
+    server.on('connect', (_req: http.IncomingMessage, socketOrResponse: Duplex | http.ServerResponse) => refuseConnect(socketOrResponse));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
       if (error.code === 'HPE_HEADER_OVERFLOW') sendSocketError(socket, 431, 'The request headers are too large.');
       else if (error.code === 'ECONNRESET' || !socket.writable) socket.destroy();
