@@ -154,7 +154,8 @@ describe('HTTP/2 clients', () => {
       });
     try {
       expect(JSON.parse(await send('GET', '/attack', SMUGGLED))).toEqual({ method: 'GET', url: '/attack', body: SMUGGLED });
-      expect(JSON.parse(await send('GET', '/victim'))).toEqual({ method: 'GET', url: '/victim', body: '' });
+      // The path is normalized for HTTP/2 clients too.
+      expect(JSON.parse(await send('GET', '/x/../victim'))).toEqual({ method: 'GET', url: '/victim', body: '' });
     } finally {
       client.close();
     }
