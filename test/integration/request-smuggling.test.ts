@@ -98,7 +98,7 @@ describe('request bodies reach the backend framed', () => {
       const reply = await connection.response();
       expect(reply.status).toBe(400);
       expect(reply.body).toContain('HTTP/1.0');
-      expect(await connection.closedWithin(2000)).toBe(true);
+      expect(await connection.closedWithin(5000)).toBe(true);
     } finally {
       connection.close();
     }

@@ -39,7 +39,7 @@ export class RawConnection {
 
   /** The next response; `bodiless` for the answer to a HEAD. Rejects if none arrives within `timeoutMs`. */
   async response(options: { bodiless?: boolean; timeoutMs?: number } = {}): Promise<RawResponse> {
-    const deadline = Date.now() + (options.timeoutMs ?? 3000);
+    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
     for (;;) {
       const response = this.take(options.bodiless ?? false);
       if (response) return response;

@@ -45,6 +45,8 @@ export class RecordingBackend {
   }
 
   async start(): Promise<this> {
+    // Tests count connections: the pooled one must not time out between their requests.
+    this.parser.keepAliveTimeout = 60_000;
     this.parser.on('connection', (socket) => this.track(socket));
     this.parserPort = await listen(this.parser);
     this.port = await listen(this.recorder);
