@@ -243,7 +243,8 @@ export const SHOWN_SESSION_ID_LENGTH = 8;
 
 function hasNoBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];
-  return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
+  // An HTTP/2 body may come without a length, and was read into the failed attempt.
+  return (length === undefined || length === '0') && !bodyIsChunked(req);
 }
 
 /** A mapped route's public path becomes the backend's. */

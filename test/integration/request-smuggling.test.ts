@@ -12,6 +12,7 @@ import { stopAfterEach } from '../support/fixtures.js';
 import { startGateway, type Harness } from '../support/gateway-harness.js';
 import { exchange, RawConnection } from '../support/raw-http.js';
 import { RecordingBackend } from '../support/recording-backend.js';
+import { startBackends } from '../support/test-backend.js';
 import { makeCertificate } from '../support/test-certificates.js';
 
 const t = stopAfterEach();
@@ -136,26 +137,36 @@ describe('request bodies reach the backend framed', () => {
   });
 });
 
+/** An HTTP/2 client of an HTTPS listener with http2 on; `send` resolves with the status and body. */
+async function http2Client(clusters: Parameters<typeof startGateway>[0] | undefined) {
+  const cert = makeCertificate(mkdtempSync(join(tmpdir(), 'sb-smuggle-')), { commonName: 'portal.test' });
+  const port = await freePort();
+  const listeners = [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }];
+  if (clusters) t.harness = await startGateway(clusters, { listeners });
+  else await gatewayInFrontOfRecorder({ listeners });
+  const client = http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(cert.certPath), servername: 'portal.test' });
+  const send = (method: string, path: string, body?: string): Promise<{ status: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const stream = client.request({ ':method': method, ':path': path, ':authority': 'portal.test' }, { endStream: body === undefined });
+      let status = 0;
+      let text = '';
+      stream.on('response', (headers) => (status = Number(headers[':status'])));
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (text += chunk));
+      stream.on('end', () => resolve({ status, body: text }));
+      stream.on('error', reject);
+      if (body !== undefined) stream.end(body);
+    });
+  return { send, close: () => client.close() };
+}
+
 describe('HTTP/2 clients', () => {
   it('a GET with DATA frames and no content-length reaches the backend chunked; the next request stays whole', async () => {
-    const cert = makeCertificate(mkdtempSync(join(tmpdir(), 'sb-smuggle-')), { commonName: 'portal.test' });
-    const port = await freePort();
-    await gatewayInFrontOfRecorder({ listeners: [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }] });
-    const client = http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(cert.certPath), servername: 'portal.test' });
-    const send = (method: string, path: string, body?: string): Promise<string> =>
-      new Promise((resolve, reject) => {
-        const stream = client.request({ ':method': method, ':path': path, ':authority': 'portal.test' }, { endStream: body === undefined });
-        let text = '';
-        stream.setEncoding('utf8');
-        stream.on('data', (chunk: string) => (text += chunk));
-        stream.on('end', () => resolve(text));
-        stream.on('error', reject);
-        if (body !== undefined) stream.end(body);
-      });
+    const client = await http2Client(undefined);
     try {
-      expect(JSON.parse(await send('GET', '/attack', SMUGGLED))).toEqual({ method: 'GET', url: '/attack', body: SMUGGLED });
+      expect(JSON.parse((await client.send('GET', '/attack', SMUGGLED)).body)).toEqual({ method: 'GET', url: '/attack', body: SMUGGLED });
       // The path is normalized for HTTP/2 clients too.
-      expect(JSON.parse(await send('GET', '/x/../victim'))).toEqual({ method: 'GET', url: '/victim', body: '' });
+      expect(JSON.parse((await client.send('GET', '/x/../victim')).body)).toEqual({ method: 'GET', url: '/victim', body: '' });
     } finally {
       client.close();
     }
@@ -164,5 +175,23 @@ describe('HTTP/2 clients', () => {
     expect(bytes).toMatch(/^GET \/attack HTTP\/1\.1\r\n[^]*\r\ntransfer-encoding: chunked\r\n[^]*\r\n\r\n/);
     expect(bytes.slice(bytes.indexOf('\r\n\r\n') + 4)).toMatch(new RegExp(`^${SMUGGLED.length.toString(16)}\\r\\n${SMUGGLED}\\r\\n0\\r\\n\\r\\nGET /victim HTTP/1\\.1\\r\\n`));
     expect(backend!.allRequests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /attack', 'GET /victim']);
+  });
+
+  it('a GET whose DATA went to a server that could not be reached is not sent again without its body', async () => {
+    t.backends = await startBackends('b');
+    const unreachable = `http://127.0.0.1:${await freePort()}`;
+    // Requests go to A first (listed first, all else equal); A refuses connections.
+    const client = await http2Client([
+      { id: 'web', name: 'Web', requestTimeoutSec: 5, servers: [{ id: 'a', name: 'A', url: unreachable }, { id: 'b', name: 'B', url: t.backends[0]!.url }] },
+    ]);
+    try {
+      const started = Date.now();
+      const reply = await client.send('GET', '/search', 'q=report');
+      expect(reply.status).toBe(502);
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      client.close();
+    }
+    expect(t.backends[0]!.served).toBe(0);
   });
 });
