@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isAddressOrCidr } from './address-syntax.js';
+import { adminTokenProblem } from './admin-token.js';
 
 export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
 
@@ -122,7 +123,10 @@ export const listenerSchema = z.strictObject({
 export const adminSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(9090),
-  token: z.string().min(16, 'must be at least 16 characters'),
+  token: z.string('must be a string').superRefine((token, ctx) => {
+    const problem = adminTokenProblem(token);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 export const routeSchema = z.strictObject({

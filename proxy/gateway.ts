@@ -8,7 +8,7 @@ import type http2 from 'node:http2';
 import type https from 'node:https';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { AccessLog } from './access-log.js';
+import { ACCESS_LOG_PREFIX, AccessLog } from './access-log.js';
 import { compileAccessRule, compileAddressList, type AccessMatcher, type AddressList } from './access-rules.js';
 import { watchListenerCertificates, type CertificateWatcher } from './certificate-watcher.js';
 import { ClusterRuntime, type ServerRuntime } from './cluster-runtime.js';
@@ -19,12 +19,13 @@ import { ControlService } from './control-service.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './error-pages.js';
 import { Forwarder } from './forwarder.js';
-import { EventLog, logGatewayEvents } from './event-log.js';
+import { EVENT_LOG_PREFIX, EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { HealthChecker } from './health-checker.js';
 import { createHttpsListenerServer } from './https-listener.js';
 import { createHttpsRedirectHandler } from './https-redirect.js';
+import { filesIn, tightenFileModes } from './private-files.js';
 import { prepareConfig, reloadListenerTls, type PreparedConfig } from './listener-tls.js';
 import { RouteTable } from './route-table.js';
 import { SessionBinder } from './session-binder.js';
@@ -44,6 +45,7 @@ export interface GatewayOptions {
 const STATS_INTERVAL_MS = 1000;
 const SAVE_INTERVAL_MS = 5000;
 const DEFAULT_GRACE_MS = 10_000;
+const LOG_FILE_NAME = new RegExp(`^(${ACCESS_LOG_PREFIX}|${EVENT_LOG_PREFIX})_\\d{8}\\.log$`);
 
 interface RunningListener {
   config: ListenerConfig;
@@ -82,6 +84,7 @@ export class Gateway implements TrafficContext {
   private saving: Promise<void> | null = null;
   private sweeping = false;
   private listenerSync: Promise<void> = Promise.resolve();
+  private checkedLogDirectory: string | null = null;
 
   constructor(options: GatewayOptions) {
     this.configStore = options.configStore;
@@ -107,6 +110,7 @@ export class Gateway implements TrafficContext {
     this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()));
     this.applyConfig(prepared);
     await this.configureLogs(prepared.config);
+    this.tightenPermissions([this.configStore.location, ...(this.stateStore.privateFiles?.() ?? [])]);
     await this.restoreSessions();
     this.running = true;
     await this.syncListeners();
@@ -195,6 +199,19 @@ export class Gateway implements TrafficContext {
       this.eventLog.configure({ ...config.logs.eventLog, directory }),
       this.accessLog.configure({ ...config.logs.accessLog, directory }),
     ]);
+    if (directory !== this.checkedLogDirectory) {
+      this.checkedLogDirectory = directory;
+      this.tightenPermissions(filesIn(directory, LOG_FILE_NAME));
+    }
+  }
+
+  /** Files written by an older version or by hand may be readable by anyone: make them owner-only, and say so. */
+  private tightenPermissions(paths: string[]): void {
+    const changed = tightenFileModes(paths);
+    if (changed.length === 0) return;
+    this.logger.warn(`Made ${changed.length} file${changed.length === 1 ? '' : 's'} readable by their owner only (they were readable by other users)`, {
+      files: changed.join(', '),
+    });
   }
 
   async setPaused(paused: boolean, source: ChangeSource): Promise<void> {

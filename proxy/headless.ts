@@ -3,11 +3,10 @@
  *
  *   npm run headless -- [--config switchboard.json] [--dashboard dist/renderer]
  */
-import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FileConfigStore, loadOrCreateConfig } from './config-store.js';
+import { FileConfigStore, loadConfig } from './config-store.js';
 import { ConfigError } from './config-validation.js';
 import { consoleLogger } from './gateway-logger.js';
 import { FileStateStore } from './state-store.js';
@@ -57,15 +56,15 @@ async function main(): Promise<void> {
   }
 
   const configStore = new FileConfigStore(options.configPath);
-  const existed = existsSync(configStore.location);
   try {
     // Validated here first so that a bad file is reported before anything binds a port.
-    loadOrCreateConfig(configStore);
+    const loaded = loadConfig(configStore);
+    if (loaded.created) console.log(`Created ${configStore.location} with default settings and a new admin token.`);
+    else if (loaded.generatedToken) console.log(`${configStore.location} had no admin.token: a new one was generated and saved there.`);
   } catch (error) {
     reportStartupFailure(configStore.location, error);
     process.exit(1);
   }
-  if (!existed) console.log(`Created ${configStore.location} with default settings and a new admin token.`);
 
   const stateStore = new FileStateStore(dirname(configStore.location), basename(configStore.location, '.json'));
   let running: RunningSwitchboard;

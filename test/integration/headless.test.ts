@@ -140,7 +140,7 @@ describe('headless mode', () => {
     const headless = startHeadless(configPath);
     expect(await headless.exited).toBe(1);
     expect(headless.output()).toContain('clusters[0].servers[0].capacity must be 0–100');
-    expect(headless.output()).toContain('admin.token must be at least 16 characters');
+    expect(headless.output()).toContain('admin.token must be at least 24 characters');
     expect(readFileSync(configPath, 'utf8')).toBe(text);
   });
 
@@ -151,6 +151,30 @@ describe('headless mode', () => {
     const headless = startHeadless(configPath);
     expect(await headless.exited).toBe(1);
     expect(headless.output()).toMatch(/not valid JSON/);
+    expect(readFileSync(configPath, 'utf8')).toBe(text);
+  });
+
+  it('starts from a config file saved by Windows PowerShell 5.1 (UTF-8 with a byte order mark)', async () => {
+    const adminPort = await freePort();
+    const configPath = join(workDir, 'bom.json');
+    const text = JSON.stringify({ listeners: [], admin: { host: '127.0.0.1', port: adminPort, token: 'headless-test-token-0123' } }, null, 2);
+    writeFileSync(configPath, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.replace(/\n/g, '\r\n'))]));
+    const headless = startHeadless(configPath);
+    await headless.waitForOutput(new RegExp(`Web console: http://127\\.0\\.0\\.1:${adminPort}/`));
+    headless.child.kill('SIGTERM');
+    expect(await headless.exited).toBe(0);
+  });
+
+  it('reports a JSON syntax error by line and column with the line, and hints at single backslashes', async () => {
+    const configPath = join(workDir, 'typo.json');
+    const text = '{\r\n  "admin": { "token": "headless-test-token-0123" },\r\n  "logs": { "directory": "D:\\Switchboard\\logs" }\r\n}\r\n';
+    writeFileSync(configPath, text);
+    const headless = startHeadless(configPath);
+    expect(await headless.exited).toBe(1);
+    const output = headless.output();
+    expect(output).toContain('typo.json is not valid JSON: line 3, column 30: Bad escaped character');
+    expect(output).toContain('  3 |   "logs": { "directory": "D:\\Switchboard\\logs" }');
+    expect(output).toContain('use \\\\ or / in Windows paths');
     expect(readFileSync(configPath, 'utf8')).toBe(text);
   });
 
