@@ -4,6 +4,7 @@
  * and a hint when a Windows path has single backslashes.
  */
 import { ConfigError } from './config-validation.js';
+import { nestingBeyond } from './json-nesting.js';
 
 /** Deeper than this, a config document is refused before it is parsed (nothing sensible nests so far). */
 export const MAX_CONFIG_NESTING = 64;
@@ -50,26 +51,6 @@ export function describeSyntaxError(text: string, parserMessage: string): string
     ? '\nA single \\ starts an escape in JSON: use \\\\ or / in Windows paths ("D:\\\\Switchboard\\\\certs" or "D:/Switchboard/certs").'
     : '';
   return `${describePosition(text, position)}: ${reason}\n${excerpt(text, position)}${hint}`;
-}
-
-/** Index of the first bracket that opens level `limit + 1`, or null; brackets inside strings are not counted. */
-export function nestingBeyond(text: string, limit: number): number | null {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
-    }
-  }
-  return null;
 }
 
 function describePosition(text: string, position: number): string {

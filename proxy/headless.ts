@@ -1,5 +1,5 @@
 /**
- * Headless mode (DESIGN.md §5): the gateway, admin API and web console without Electron.
+ * Headless mode: the gateway, admin API and web console without Electron.
  *
  *   npm run headless -- [--config switchboard.json] [--dashboard dist/renderer]
  */
