@@ -13,6 +13,7 @@ import type { ChangeSource, ControlApi } from './control-api.js';
 import { ControlError } from './control-error.js';
 import { openEventStream, type EventStream } from './event-stream.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { PortInUseError, describeListenError } from './listen-error.js';
 import { SignInLimiter, type SignInLimiterOptions } from './sign-in-limiter.js';
 import { serveDashboard } from './static-files.js';
 
@@ -170,8 +171,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`the admin port ${options.port} on ${options.host} is already in use`)
-          : new Error(`the admin API could not listen on ${options.host}:${options.port}: ${error.message}`),
+          ? new PortInUseError(`the admin port ${options.port} on ${options.host} is already in use`, options.host, options.port)
+          : new Error(`the admin API could not listen on ${options.host}:${options.port}: ${describeListenError(error, options.host, options.port)}`),
       );
     };
     server.once('error', onError);

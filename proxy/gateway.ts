@@ -23,6 +23,7 @@ import { EVENT_LOG_PREFIX, EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { HealthChecker } from './health-checker.js';
+import { describeListenError } from './listen-error.js';
 import { createHttpsListenerServer } from './https-listener.js';
 import { createHttpsRedirectHandler } from './https-redirect.js';
 import { filesIn, tightenFileModes } from './private-files.js';
@@ -395,9 +396,9 @@ export class Gateway implements TrafficContext {
     }
     const running: RunningListener = { config, server, status, certificateWatcher, sockets };
     return new Promise((resolve) => {
-      const failed = (error: Error): void => {
-        status.error = error.message;
-        this.logger.error(`Listener ${config.host}:${config.port} could not start: ${error.message}`);
+      const failed = (error: NodeJS.ErrnoException): void => {
+        status.error = describeListenError(error, config.host, config.port);
+        this.logger.error(`Listener ${config.host}:${config.port} could not start: ${status.error}`);
         certificateWatcher?.close();
         resolve(running);
       };

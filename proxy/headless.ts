@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { FileConfigStore, loadConfig } from './config-store.js';
 import { ConfigError } from './config-validation.js';
 import { consoleLogger } from './gateway-logger.js';
+import { PortInUseError } from './listen-error.js';
+import { describePortOwner, findPortOwner } from './port-owner.js';
 import { FileStateStore } from './state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from './switchboard.js';
 
@@ -71,7 +73,19 @@ async function main(): Promise<void> {
   try {
     running = await startSwitchboard({ configStore, stateStore, dashboardDir: options.dashboardDir, logger: consoleLogger });
   } catch (error) {
-    reportStartupFailure(configStore.location, error);
+    const owner = error instanceof PortInUseError ? await findPortOwner(error.port) : null;
+    reportStartupFailure(configStore.location, error, describePortOwner(owner));
+    process.exit(1);
+  }
+
+  const closed = (await running.control.getState()).listeners.filter((listener) => !listener.listening);
+  if (closed.length > 0) {
+    // A gateway without its listener serves nobody: a service manager must see the failure and retry.
+    for (const listener of closed) {
+      const owner = describePortOwner(await findPortOwner(listener.port));
+      console.error(`Switchboard cannot start: the listener ${listener.protocol}://${listener.host}:${listener.port} could not be opened: ${listener.error ?? 'unknown error'}${owner}`);
+    }
+    await running.stop({ graceMs: 0 });
     process.exit(1);
   }
 
@@ -82,10 +96,7 @@ async function main(): Promise<void> {
 async function printAddresses(running: RunningSwitchboard): Promise<void> {
   const state = await running.control.getState();
   console.log('');
-  for (const listener of state.listeners) {
-    const address = `${listener.protocol}://${listener.host}:${listener.port}`;
-    console.log(listener.listening ? `Gateway listening on ${address}` : `Gateway NOT listening on ${address}: ${listener.error ?? 'unknown error'}`);
-  }
+  for (const listener of state.listeners) console.log(`Gateway listening on ${listener.protocol}://${listener.host}:${listener.port}`);
   if (state.listeners.length === 0) console.log('The gateway has no listeners configured.');
   console.log(`Admin API on ${running.admin.url}/api/`);
   console.log(`Web console: ${running.consoleUrl}`);
@@ -115,12 +126,12 @@ function stopOnSignals(running: RunningSwitchboard): void {
   process.on('SIGTERM', stop);
 }
 
-function reportStartupFailure(location: string, error: unknown): void {
+function reportStartupFailure(location: string, error: unknown, detail = ''): void {
   if (error instanceof ConfigError) {
     console.error(`Switchboard cannot start: the configuration ${location} is invalid (the file was left unchanged):`);
     for (const issue of error.issues) console.error(`  ${issue.path ? `${issue.path} ` : ''}${issue.message}`);
   } else {
-    console.error(`Switchboard cannot start: ${(error as Error).message ?? String(error)}`);
+    console.error(`Switchboard cannot start: ${(error as Error).message ?? String(error)}${detail}`);
   }
 }
 

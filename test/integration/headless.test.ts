@@ -119,7 +119,7 @@ describe('headless mode', () => {
     expect(config.admin.token.length).toBeGreaterThanOrEqual(16);
     expect(url).toContain(config.admin.token);
     expect(headless.output()).toMatch(/Created .*fresh\.json/);
-    expect(headless.output()).toMatch(/Gateway (NOT )?listening on http:\/\/0\.0\.0\.0:8080/);
+    expect(headless.output()).toMatch(/Gateway listening on http:\/\/0\.0\.0\.0:8080/);
 
     const state = await fetch('http://127.0.0.1:9090/api/state', { headers: { Authorization: `Bearer ${token}` } });
     expect(state.status).toBe(200);
@@ -176,6 +176,45 @@ describe('headless mode', () => {
     expect(output).toContain('  3 |   "logs": { "directory": "D:\\Switchboard\\logs" }');
     expect(output).toContain('use \\\\ or / in Windows paths');
     expect(readFileSync(configPath, 'utf8')).toBe(text);
+  });
+
+  it('exits non-zero when its listener port is taken, naming the port, the address and the process holding it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', resolveListen));
+    const takenPort = (blocker.address() as AddressInfo).port;
+    try {
+      const configPath = join(workDir, 'taken.json');
+      writeFileSync(
+        configPath,
+        JSON.stringify({ listeners: [{ port: takenPort, host: '127.0.0.1' }], admin: { host: '127.0.0.1', port: await freePort(), token: 'headless-test-token-0123' } }),
+      );
+      const headless = startHeadless(configPath);
+      expect(await headless.exited).toBe(1);
+      const expected = `Switchboard cannot start: the listener http://127.0.0.1:${takenPort} could not be opened: port ${takenPort} on 127.0.0.1 is already in use by another program (EADDRINUSE)`;
+      expect(headless.output()).toContain(expected);
+      // This test process holds the port; Linux says so through /proc.
+      if (process.platform === 'linux') expect(headless.output()).toContain(`${expected}; it is held by `);
+      if (process.platform === 'linux') expect(headless.output()).toContain(` (process ${process.pid})`);
+      expect(headless.output()).not.toContain('Web console:');
+    } finally {
+      await new Promise((resolveClose) => blocker.close(resolveClose));
+    }
+  });
+
+  it('exits non-zero when its admin port is taken, naming the process holding it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', resolveListen));
+    const takenPort = (blocker.address() as AddressInfo).port;
+    try {
+      const configPath = join(workDir, 'admin-taken.json');
+      writeFileSync(configPath, JSON.stringify({ listeners: [], admin: { host: '127.0.0.1', port: takenPort, token: 'headless-test-token-0123' } }));
+      const headless = startHeadless(configPath);
+      expect(await headless.exited).toBe(1);
+      expect(headless.output()).toContain(`Switchboard cannot start: the admin port ${takenPort} on 127.0.0.1 is already in use`);
+      if (process.platform === 'linux') expect(headless.output()).toMatch(new RegExp(`already in use; it is held by .+ \\(process ${process.pid}\\)`));
+    } finally {
+      await new Promise((resolveClose) => blocker.close(resolveClose));
+    }
   });
 
   it('stops gracefully on SIGTERM: finishes the request in flight, saves the sessions, exits 0', async () => {
