@@ -8,7 +8,7 @@ import type http2 from 'node:http2';
 import type https from 'node:https';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { ACCESS_LOG_PREFIX, AccessLog } from './access-log.js';
+import { AccessLog } from './access-log.js';
 import { compileAccessRule, compileAddressList, type AccessMatcher, type AddressList } from './access-rules.js';
 import { watchListenerCertificates, type CertificateWatcher } from './certificate-watcher.js';
 import { ClusterRuntime, type ServerRuntime } from './cluster-runtime.js';
@@ -19,15 +19,16 @@ import { ControlService } from './control-service.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './error-pages.js';
 import { Forwarder } from './forwarder.js';
-import { EVENT_LOG_PREFIX, EventLog, logGatewayEvents } from './event-log.js';
+import { EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { GATEWAY_LOG_FILE_NAME } from './gateway-log-files.js';
 import { HealthChecker } from './health-checker.js';
 import { describeListenError } from './listen-error.js';
 import { createHttpsListenerServer } from './https-listener.js';
 import { createHttpsRedirectHandler } from './https-redirect.js';
-import { filesIn, tightenFileModes } from './private-files.js';
 import { prepareConfig, reloadListenerTls, type PreparedConfig } from './listener-tls.js';
+import { filesIn, tightenFileModes } from './private-files.js';
 import { RouteTable } from './route-table.js';
 import { SessionBinder } from './session-binder.js';
 import { SessionCookieCodec } from './session-cookie.js';
@@ -46,7 +47,6 @@ export interface GatewayOptions {
 const STATS_INTERVAL_MS = 1000;
 const SAVE_INTERVAL_MS = 5000;
 const DEFAULT_GRACE_MS = 10_000;
-const LOG_FILE_NAME = new RegExp(`^(${ACCESS_LOG_PREFIX}|${EVENT_LOG_PREFIX})_\\d{8}\\.log$`);
 
 interface RunningListener {
   config: ListenerConfig;
@@ -202,7 +202,7 @@ export class Gateway implements TrafficContext {
     ]);
     if (directory !== this.checkedLogDirectory) {
       this.checkedLogDirectory = directory;
-      this.tightenPermissions(filesIn(directory, LOG_FILE_NAME));
+      this.tightenPermissions(filesIn(directory, GATEWAY_LOG_FILE_NAME));
     }
   }
 
