@@ -136,6 +136,12 @@ export const adminSchema = z.strictObject({
   }),
 });
 
+/** A folder path on a backend: `/` or `/app/`, URL characters only, no `.` or `..` segments. */
+const backendPath = z.string().superRefine((path, ctx) => {
+  const problem = backendPathProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const routeSchema = z.strictObject({
   host: z
     .string()
@@ -143,8 +149,15 @@ export const routeSchema = z.strictObject({
     .regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+)$/, 'must be a host name, *.domain or *')
     .default('*'),
   path: z.string().startsWith('/', 'must start with "/"').default('/'),
+  /** Where the application lives on its servers: the route's path is replaced by this one. */
+  backendPath: backendPath.optional(),
   cluster: slug,
   access: accessRuleSchema.optional(),
+  /** For long polls and streaming channels (Exchange ActiveSync, MAPI, RPC over HTTP): overrides the cluster's. */
+  requestTimeoutSec: positiveSeconds.max(24 * 3600, 'must be at most 86400 seconds (a day)').optional(),
+}).refine((route) => route.backendPath === undefined || route.path.endsWith('/'), {
+  message: 'must end with "/" when backendPath is set, e.g. "/wiki/" (a request for "/wiki" is redirected to "/wiki/")',
+  path: ['path'],
 });
 
 export const healthCheckSchema = z.strictObject({
@@ -191,10 +204,14 @@ export const clusterSchema = z.strictObject({
     .default('least-sessions'),
   /** How long a backend may take to answer before the client gets a 504. */
   requestTimeoutSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(120),
+  /** Client connections per server that may hold a backend connection of their own (NTLM, Negotiate). */
+  maxPinnedConnectionsPerServer: z.int('must be a whole number').min(0, 'must be 0–100000').max(100_000, 'must be 0–100000').default(1000),
   healthCheck: healthCheckSchema.default(healthCheckSchema.parse({})),
   /** The Host header backends receive: the client's (keep) or a fixed name. */
   hostHeader: hostHeaderSchema.default({ mode: 'keep' }),
   compression: compressionSchema.default(compressionSchema.parse({})),
+  /** Rewrite the backend's own address and path in Location, Content-Location, Refresh and Set-Cookie. */
+  rewriteResponseUrls: z.boolean('must be true or false').default(true),
   servers: z.array(serverSchema).default([]),
 });
 
@@ -257,6 +274,17 @@ function isBackendUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What is wrong with a route's backendPath, one message at a time; undefined when nothing is. */
+function backendPathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return 'must start with "/"';
+  if (!path.endsWith('/')) return 'must end with "/" like the route\'s path, e.g. "/" or "/app/"';
+  if (!/^\/(?:(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+\/)*$/.test(path)) {
+    return 'must be a path such as "/" or "/app/": URL characters only, no "?", "#", spaces or "//"';
+  }
+  if (/\/\.{1,2}\//.test(path)) return 'must not contain "." or ".." segments';
+  return undefined;
 }
 
 function reportDuplicates(

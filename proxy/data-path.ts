@@ -8,9 +8,12 @@ import { refusingMatcher, refuseRequest, type AccessMatcher, type AddressList } 
 import { logWhenFinished, type AccessLog, type RequestDetails } from './access-log.js';
 import { resolveClientAddress } from './client-address.js';
 import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
+import type { ConnectionPins } from './connection-pinning.js';
 import { sendGatewayError, sendSocketError } from './error-pages.js';
 import { backendHostHeader } from './host-header.js';
 import type { ForwardFailure, Forwarder } from './forwarder.js';
+import { sendTrailingSlashRedirect, toBackendUrl, withTrailingSlash, type PathMapping } from './path-mapping.js';
+import { hasRewritableHeaders, rewriteResponseHeaders } from './response-rewrite.js';
 import type { RouteMatch, RouteTable } from './route-table.js';
 import type { Binding, SessionBinder } from './session-binder.js';
 
@@ -19,6 +22,8 @@ export interface TrafficContext {
   readonly clusters: ReadonlyMap<string, ClusterRuntime>;
   readonly binder: SessionBinder;
   readonly forwarder: Forwarder;
+  /** Backend connections of client connections that use Windows Integrated Authentication. */
+  readonly pins: ConnectionPins;
   /** Proxies whose X-Forwarded-For is believed when finding the client's address. */
   readonly trustedProxies: AddressList;
   /** The server-wide access rule, checked before any route's own. */
@@ -44,6 +49,7 @@ export class DataPath {
     if (!route) return;
     const routeRefused = refusingMatcher(client, route.access);
     if (routeRefused) return refuseRequest(routeRefused.action, req, res);
+    if (route.addTrailingSlash) return sendTrailingSlashRedirect(req, res);
     const { cluster } = route;
     if (logged) logged.cluster = cluster.id;
 
@@ -53,8 +59,10 @@ export class DataPath {
       sendGatewayError(res, 503, `No server of "${cluster.config.name}" is available right now. Please try again in a moment.`);
       return;
     }
-    prepareForBackend(req, cluster, secure);
-    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged });
+    const publicHost = hostOf(req);
+    prepareForBackend(req, cluster, secure, route.mapping);
+    const timeoutSec = route.requestTimeoutSec ?? cluster.config.requestTimeoutSec;
+    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged, timeoutSec, mapping: route.mapping, publicHost });
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
@@ -70,13 +78,14 @@ export class DataPath {
     if (!route) return;
     const routeRefused = refusingMatcher(client, route.access);
     if (routeRefused) return refuse(routeRefused);
+    if (route.addTrailingSlash) return sendSocketError(socket, 404, `This application is at "${withTrailingSlash(req.url ?? '/')}".`);
     const { cluster } = route;
     const binding = this.context.binder.bind(cluster, req, client, secure, Date.now());
     if (!binding) {
       sendSocketError(socket, 503, `No server of "${cluster.config.name}" is available right now.`);
       return;
     }
-    prepareForBackend(req, cluster, secure);
+    prepareForBackend(req, cluster, secure, route.mapping);
     const { server } = binding;
     const stats = server.stats;
     stats.requests++;
@@ -110,11 +119,17 @@ export class DataPath {
       fail(503, `"${cluster.config.name}" is switched off on this gateway for now. Please try again later.`);
       return undefined;
     }
-    return { clusterId: route.clusterId, access: route.access, cluster };
+    return { clusterId: route.clusterId, access: route.access, mapping: route.mapping, addTrailingSlash: route.addTrailingSlash, requestTimeoutSec: route.requestTimeoutSec, cluster };
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
     const { server } = binding;
+    const maxPinned = cluster.config.maxPinnedConnectionsPerServer;
+    const pin = this.context.pins.agentFor(req, server, maxPinned);
+    if (pin.kind === 'full') {
+      sendGatewayError(res, 503, `"${server.config.name}" already has ${pin.limit} Windows-authenticated connections, its limit. Please try again in a moment.`);
+      return;
+    }
     const stats = server.stats;
     stats.requests++;
     stats.inflight++;
@@ -135,11 +150,16 @@ export class DataPath {
 
     this.context.forwarder.web(req, res, {
       target: server.target,
-      agent: server.agent,
-      timeoutMs: cluster.config.requestTimeoutSec * 1000,
+      agent: pin.kind === 'pinned' ? pin.agent : server.agent,
+      timeoutMs: attempt.timeoutSec * 1000,
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
       onResponse: (proxyRes) => {
+        // Before the session cookie is added: the gateway's own cookie is never rewritten.
+        if (cluster.config.rewriteResponseUrls && hasRewritableHeaders(proxyRes.headers)) {
+          rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost: req.headers.host });
+        }
         if (binding.setCookie) appendSetCookie(proxyRes, binding.setCookie);
+        if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, maxPinned);
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
       },
       onError: (failure) => this.failed(req, res, cluster, binding, attempt, failure, end),
@@ -172,7 +192,7 @@ export class DataPath {
         return;
       }
     }
-    if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${cluster.config.requestTimeoutSec} s to answer.`);
+    if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${attempt.timeoutSec} s to answer.`);
     else sendGatewayError(res, 502, 'The server behind this address could not be reached or broke off its answer.');
   }
 }
@@ -182,8 +202,14 @@ interface Attempt {
   secure: boolean;
   startedAt: number;
   retried: boolean;
+  /** How long the backend may stay silent: the route's limit, else the cluster's. */
+  timeoutSec: number;
   /** What the access log will say of this request, while it is on. */
   logged: RequestDetails | undefined;
+  /** The route's path mapping, for the backend's URLs in the response. */
+  mapping: PathMapping | undefined;
+  /** The Host the client sent, before a fixed Host header replaced it for the backend. */
+  publicHost: string | undefined;
 }
 
 /** Enough of a session id to tell sessions apart in logs and lists, too little to use one. */
@@ -194,8 +220,12 @@ function hasNoBody(req: http.IncomingMessage): boolean {
   return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
-/** X-Forwarded-For gets the peer this gateway saw; Host becomes the cluster's fixed name when it has one. */
-function prepareForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, secure: boolean): void {
+/**
+ * X-Forwarded-For gets the peer this gateway saw; Host becomes the cluster's fixed name when it has
+ * one; a mapped route's path becomes the backend's.
+ */
+function prepareForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, secure: boolean, mapping: PathMapping | undefined): void {
+  if (mapping) req.url = toBackendUrl(req.url ?? '/', mapping);
   const headers = req.headers;
   const peer = req.socket.remoteAddress ?? '';
   const previous = headers['x-forwarded-for'];

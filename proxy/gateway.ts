@@ -19,6 +19,8 @@ import { ControlService } from './control-service.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './error-pages.js';
 import { Forwarder } from './forwarder.js';
+import { ConnectionPins } from './connection-pinning.js';
+import { acceptRpcOverHttp } from './rpc-over-http.js';
 import { EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
@@ -66,6 +68,7 @@ export class Gateway implements TrafficContext {
   trustedProxies: AddressList = compileAddressList([]);
   serverAccess: AccessMatcher | undefined = undefined;
   readonly forwarder = new Forwarder();
+  readonly pins = new ConnectionPins();
   readonly clusters = new Map<string, ClusterRuntime>();
   routes = new RouteTable([]);
   sessions: SessionTable;
@@ -374,6 +377,7 @@ export class Gateway implements TrafficContext {
     const { server, certificateWatcher } = tls
       ? this.createHttpsServer(config, tls, prepared, index, handler)
       : { server: http.createServer(handler), certificateWatcher: null };
+    acceptRpcOverHttp(server, tls ? 'secureConnection' : 'connection', handler);
     if ('keepAliveTimeout' in server) {
       server.keepAliveTimeout = 5000;
       server.headersTimeout = 30_000;
