@@ -30,7 +30,7 @@ export function parseConfigText(text: string, location: string): unknown {
   const json = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   const tooDeep = nestingBeyond(json, MAX_CONFIG_NESTING);
   if (tooDeep !== null) {
-    throw new ConfigError([{ path: '', message: `${location} nests deeper than ${MAX_CONFIG_NESTING} levels ${describePosition(json, tooDeep)}` }]);
+    throw new ConfigError([{ path: '', message: `${location} nests deeper than ${MAX_CONFIG_NESTING} levels (at ${describePosition(json, tooDeep)})` }]);
   }
   try {
     return JSON.parse(json);
@@ -41,7 +41,7 @@ export function parseConfigText(text: string, location: string): unknown {
 
 /**
  * `line 3, column 5: <what JSON.parse said>`, then the line and a caret under the column, and a hint
- * when the problem is a single backslash. Falls back to the parser's own words when it gives no position.
+ * when the problem is a single backslash. Falls back to the parser's own words when no position can be found.
  */
 export function describeSyntaxError(text: string, parserMessage: string): string {
   const reason = parserMessage.replace(/\s+in JSON at position \d+.*$/s, '').replace(/^(Unexpected token .*?), (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '$1');

@@ -64,7 +64,7 @@ describe('config file text', () => {
 
   it('refuses absurd nesting before parsing, saying where', () => {
     const message = messageOf(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
-    expect(message).toContain('nests deeper than 64 levels line 1, column 69');
+    expect(message).toContain('nests deeper than 64 levels (at line 1, column 69)');
   });
 
   it('finds the first error the way a strict reader does', () => {
