@@ -3,7 +3,8 @@
  * (`z.infer`) and the validator of every config file and every runtime change.
  */
 import { z } from 'zod';
-import { isAddressOrCidr } from './address-syntax.js';
+import { ipFamilyOf, isAddressOrCidr } from './address-syntax.js';
+import { adminTokenProblem } from './admin-token.js';
 
 export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
 
@@ -119,10 +120,20 @@ export const listenerSchema = z.strictObject({
   path: ['redirectToHttps'],
 });
 
+/** A name the admin server may be reached by (besides its bound address): a host name or an IP address, no port. */
+const adminHostName = z
+  .string()
+  .refine((name) => ipFamilyOf(name.replace(/^\[(.*)\]$/, '$1')) !== 0 || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(name), 'must be a host name or IP address, without a port');
+
 export const adminSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(9090),
-  token: z.string().min(16, 'must be at least 16 characters'),
+  /** More names the admin server answers to (DNS-rebinding protection refuses any other Host). */
+  allowedHosts: z.array(adminHostName).optional(),
+  token: z.string('must be a string').superRefine((token, ctx) => {
+    const problem = adminTokenProblem(token);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 /** A folder path on a backend: `/` or `/app/`, URL characters only, no `.` or `..` segments. */

@@ -24,10 +24,13 @@ import { acceptRpcOverHttp } from './rpc-over-http.js';
 import { EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { GATEWAY_LOG_FILE_NAME } from './gateway-log-files.js';
 import { HealthChecker } from './health-checker.js';
+import { describeListenError } from './listen-error.js';
 import { createHttpsListenerServer } from './https-listener.js';
 import { createHttpsRedirectHandler } from './https-redirect.js';
 import { prepareConfig, reloadListenerTls, type PreparedConfig } from './listener-tls.js';
+import { filesIn, tightenFileModes } from './private-files.js';
 import { refuseConnect } from './request-hygiene.js';
 import { RouteTable } from './route-table.js';
 import { SessionBinder } from './session-binder.js';
@@ -86,6 +89,7 @@ export class Gateway implements TrafficContext {
   private saving: Promise<void> | null = null;
   private sweeping = false;
   private listenerSync: Promise<void> = Promise.resolve();
+  private checkedLogDirectory: string | null = null;
 
   constructor(options: GatewayOptions) {
     this.configStore = options.configStore;
@@ -111,6 +115,7 @@ export class Gateway implements TrafficContext {
     this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()));
     this.applyConfig(prepared);
     await this.configureLogs(prepared.config);
+    this.tightenPermissions([this.configStore.location, ...(this.stateStore.privateFiles?.() ?? [])]);
     await this.restoreSessions();
     this.running = true;
     await this.syncListeners();
@@ -199,6 +204,19 @@ export class Gateway implements TrafficContext {
       this.eventLog.configure({ ...config.logs.eventLog, directory }),
       this.accessLog.configure({ ...config.logs.accessLog, directory }),
     ]);
+    if (directory !== this.checkedLogDirectory) {
+      this.checkedLogDirectory = directory;
+      this.tightenPermissions(filesIn(directory, GATEWAY_LOG_FILE_NAME));
+    }
+  }
+
+  /** Files written by an older version or by hand may be readable by anyone: make them owner-only, and say so. */
+  private tightenPermissions(paths: string[]): void {
+    const changed = tightenFileModes(paths);
+    if (changed.length === 0) return;
+    this.logger.warn(`Made ${changed.length} file${changed.length === 1 ? '' : 's'} readable by their owner only (they were readable by other users)`, {
+      files: changed.join(', '),
+    });
   }
 
   async setPaused(paused: boolean, source: ChangeSource): Promise<void> {
@@ -384,9 +402,9 @@ export class Gateway implements TrafficContext {
     }
     const running: RunningListener = { config, server, status, certificateWatcher, sockets };
     return new Promise((resolve) => {
-      const failed = (error: Error): void => {
-        status.error = error.message;
-        this.logger.error(`Listener ${config.host}:${config.port} could not start: ${error.message}`);
+      const failed = (error: NodeJS.ErrnoException): void => {
+        status.error = describeListenError(error, config.host, config.port);
+        this.logger.error(`Listener ${config.host}:${config.port} could not start: ${status.error}`);
         certificateWatcher?.close();
         resolve(running);
       };

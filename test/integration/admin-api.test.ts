@@ -181,7 +181,7 @@ describe('admin token', () => {
 });
 
 describe('reading', () => {
-  it('GET /api/state gives the snapshot with the server fields of DESIGN §4', async () => {
+  it('GET /api/state gives the snapshot with every documented server field', async () => {
     const snapshot = await state();
     const v1 = snapshot.clusters[0]!.servers.find((s) => s.id === 'v1')!;
     for (const field of ['id', 'name', 'url', 'capacity', 'enabled', 'state', 'online', 'sessions', 'inflight', 'websockets', 'requests', 'errors']) {

@@ -198,7 +198,7 @@ describe('rewriteResponseHeaders', () => {
 });
 
 describe('backendPath in the config', () => {
-  const base = { admin: { token: 'x'.repeat(16) }, clusters: [{ id: 'web', name: 'Web' }] };
+  const base = { admin: { token: 'publishing-test-token-0123456789' }, clusters: [{ id: 'web', name: 'Web' }] };
   const issuesOf = (route: Record<string, unknown>): string[] => {
     try {
       validateConfig({ ...base, routes: [{ cluster: 'web', ...route }] });
