@@ -4,11 +4,13 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../proxy/control-api.js';
-import type { GatewayStatus } from './gateway-status.js';
+import type { GatewayMode, GatewayStatus } from './gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
 import { isClusterDown, plural, statusSummary } from './tray-health.js';
 
 export interface TrayMenuOptions {
+  /** In the app (the default) or attached to the Windows service. */
+  mode?: GatewayMode;
   status: GatewayStatus;
   startAtLogin: boolean;
   actions: TrayActions;
@@ -26,8 +28,10 @@ export function buildTrayMenuTemplate(snapshot: GatewaySnapshot | null, options:
   const { actions } = options;
   const running = options.status.kind === 'running' && snapshot !== null;
   const paused = snapshot?.paused ?? false;
+  const mode = options.mode ?? 'app';
   return [
     { id: 'status', label: menuText(`Switchboard: ${statusSummary(snapshot, options.status)}`), enabled: false },
+    { id: 'mode', label: mode === 'service' ? 'Gateway: Windows service' : 'Gateway: in this app', enabled: false },
     { type: 'separator' },
     ...clusterItems(snapshot, running, actions),
     { type: 'separator' },
@@ -45,8 +49,20 @@ export function buildTrayMenuTemplate(snapshot: GatewaySnapshot | null, options:
       checked: options.startAtLogin,
       click: () => actions.setStartAtLogin(!options.startAtLogin),
     },
+    ...(mode === 'service' ? serviceItems(options.status, actions) : []),
     { type: 'separator' },
-    { id: 'quit', label: 'Quit Switchboard', click: () => actions.quit() },
+    mode === 'service'
+      ? { id: 'quit', label: 'Quit (the service keeps running)', click: () => actions.quit() }
+      : { id: 'quit', label: 'Quit Switchboard', click: () => actions.quit() },
+  ];
+}
+
+/** Starting and stopping the Windows service; each asks Windows for elevation. */
+function serviceItems(status: GatewayStatus, actions: TrayActions): MenuItemConstructorOptions[] {
+  return [
+    { type: 'separator' },
+    { id: 'service-start', label: 'Start service', enabled: status.kind === 'unreachable', click: () => void actions.startService() },
+    { id: 'service-stop', label: 'Stop service', enabled: status.kind === 'running', click: () => void actions.stopService() },
   ];
 }
 

@@ -7,6 +7,7 @@ import { createTrayActions, type TrayActions } from '../../electron/tray-actions
 import { buildTrayMenuTemplate } from '../../electron/tray-menu.js';
 import { eventually, startGateway, type Harness } from '../support/gateway-harness.js';
 import { startBackends, type Backends } from './backends.js';
+import { quietDependencies } from './snapshot-fixtures.js';
 
 let backends: Backends;
 let harness: Harness;
@@ -37,13 +38,15 @@ beforeEach(async () => {
   opened = [];
   quits = 0;
   loginChanges = [];
-  actions = createTrayActions({
-    control: () => harness.gateway.control,
-    openDashboard: (target) => opened.push(target),
-    setStartAtLogin: (enabled) => loginChanges.push(enabled),
-    quit: () => quits++,
-    reportFailure: (action, error) => failures.push({ action, error }),
-  });
+  actions = createTrayActions(
+    quietDependencies({
+      control: () => harness.gateway.control,
+      openDashboard: (target) => void opened.push(target),
+      setStartAtLogin: (enabled) => void loginChanges.push(enabled),
+      quit: () => void quits++,
+      reportFailure: (action, error) => void failures.push({ action, error }),
+    }),
+  );
 });
 
 afterEach(async () => {
@@ -94,13 +97,7 @@ describe('tray actions on a real gateway', () => {
   });
 
   it('reports that the gateway is not running when there is no control API', async () => {
-    const offline = createTrayActions({
-      control: () => null,
-      openDashboard: () => {},
-      setStartAtLogin: () => {},
-      quit: () => {},
-      reportFailure: (action, error) => failures.push({ action, error }),
-    });
+    const offline = createTrayActions(quietDependencies({ reportFailure: (action, error) => void failures.push({ action, error }) }));
     await offline.setPaused(true);
     expect(failures).toHaveLength(1);
     expect(String(failures[0]!.error)).toContain('the gateway is not running');

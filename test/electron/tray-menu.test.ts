@@ -37,7 +37,7 @@ describe('tray menu template', () => {
     expect(find(template, 'status').label).toBe('Switchboard: no servers yet');
     expect(find(template, 'status').enabled).toBe(false);
     expect(find(template, 'no-clusters').enabled).toBe(false);
-    expect(template.map((item) => item.id).filter(Boolean)).toEqual(['status', 'no-clusters', 'open-dashboard', 'pause', 'start-at-login', 'quit']);
+    expect(template.map((item) => item.id).filter(Boolean)).toEqual(['status', 'mode', 'no-clusters', 'open-dashboard', 'pause', 'start-at-login', 'quit']);
     expect(find(template, 'pause').label).toBe('Pause gateway');
     expect(find(template, 'start-at-login')).toMatchObject({ type: 'checkbox', checked: false });
   });
