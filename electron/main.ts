@@ -7,7 +7,7 @@ import { FileStateStore } from '../proxy/state-store.js';
 import { startSwitchboard } from '../proxy/switchboard.js';
 import { appPaths } from './app-paths.js';
 import { AttachedGateway } from './attached-gateway.js';
-import { hardenSession, hardenWebContents, isAllowedUrl } from './content-security.js';
+import { hardenSession, hardenWebContents, isDashboardPage } from './content-security.js';
 import { DashboardWindow } from './dashboard-window.js';
 import { ElectronConfigStore, type ConfigRecovery } from './electron-config-store.js';
 import { createFileLogger } from './file-logger.js';
@@ -96,7 +96,7 @@ async function startDesktop(): Promise<void> {
   const bridge = registerIpcHandlers({
     control: () => runner.control(),
     isTrustedSender: (event) =>
-      event.sender === window.webContents() && isAllowedUrl(event.senderFrame?.url ?? '', paths.dashboardDirUrl),
+      event.sender === window.webContents() && isDashboardPage(event.senderFrame?.url ?? '', paths.indexHtmlUrl),
     target: window,
   });
 

@@ -126,4 +126,22 @@ describe('electron-builder configuration', () => {
       ]),
     );
   });
+
+  it('sets every Electron fuse deliberately: no RunAsNode, no NODE_OPTIONS or inspect, ASAR checked and required, cookies encrypted', async () => {
+    const config = await getConfig(root, configPath, null);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+    });
+    expect(config.asar).toBe(true);
+    // The service does not need RunAsNode: it runs the bundled node.exe, not Electron.
+    expect(readFileSync(join(root, 'build', 'winsw-service.ts'), 'utf8')).toContain("nodeExe: '%BASE%\\\\node.exe'");
+    await expect(validate({ ...config, electronFuses: { ...config.electronFuses, runAsNod: false } })).rejects.toThrow(/Invalid configuration object/);
+  });
 });

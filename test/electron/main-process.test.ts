@@ -96,6 +96,11 @@ describe('main process', () => {
     expect(state.ok).toBe(true);
     const stranger = (await invoke({ sender: {}, senderFrame: { url: 'https://evil.example/' } }, 'setPaused', [true])) as InvokeResult;
     expect(stranger).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Our own window showing anything but the dashboard page is no better.
+    for (const url of ['data:text/html,<script>1</script>', 'devtools://devtools/bundled/devtools_app.html']) {
+      const framed = (await invoke({ sender: recorded.windows[0]!.webContents, senderFrame: { url } }, 'setPaused', [true])) as InvokeResult;
+      expect(framed, url).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
   });
 
   it('stays in the tray when started at login, and a second launch opens the window', async () => {
