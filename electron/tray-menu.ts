@@ -34,8 +34,11 @@ export function buildTrayMenuTemplate(snapshot: GatewaySnapshot | null, options:
     { id: 'mode', label: mode === 'service' ? 'Gateway: Windows service' : 'Gateway: in this app', enabled: false },
     { type: 'separator' },
     ...clusterItems(snapshot, running, actions),
+    ...quickDrainItems(snapshot, running, actions),
     { type: 'separator' },
     { id: 'open-dashboard', label: 'Open dashboard', click: () => actions.openDashboard() },
+    { id: 'open-console', label: 'Open web console in browser', enabled: running, click: () => actions.openConsoleInBrowser() },
+    { id: 'copy-console-link', label: 'Copy web console link', enabled: running, click: () => actions.copyConsoleLink() },
     {
       id: 'pause',
       label: paused ? 'Resume gateway' : 'Pause gateway',
@@ -78,6 +81,42 @@ function clusterItems(snapshot: GatewaySnapshot | null, running: boolean, action
       ? [{ id: `cluster:${cluster.id}:empty`, label: 'No servers', enabled: false }]
       : cluster.servers.map((server) => serverItem(cluster, server, running, actions)),
   }));
+}
+
+/**
+ * Drain and Restore at the top level, every server of every cluster in one list: a soft rollout's
+ * most frequent step in two clicks.
+ */
+function quickDrainItems(snapshot: GatewaySnapshot | null, running: boolean, actions: TrayActions): MenuItemConstructorOptions[] {
+  const servers = (snapshot?.clusters ?? []).flatMap((cluster) => cluster.servers.map((server) => ({ cluster, server })));
+  if (servers.length === 0) return [];
+  const restorable = servers.filter(({ server }) => server.drainedFromCapacity !== null);
+  return [
+    { type: 'separator' },
+    {
+      id: 'drain-menu',
+      label: 'Drain',
+      submenu: servers.map(({ cluster, server }) => ({
+        id: `drain:${cluster.id}/${server.id}`,
+        label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session')}`),
+        enabled: running && server.enabled && server.capacity > 0,
+        click: () => void actions.drainServer(cluster.id, server.id),
+      })),
+    },
+    {
+      id: 'restore-menu',
+      label: 'Restore',
+      submenu:
+        restorable.length === 0
+          ? [{ id: 'restore:none', label: 'No drained server to restore', enabled: false }]
+          : restorable.map(({ cluster, server }) => ({
+              id: `restore:${cluster.id}/${server.id}`,
+              label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session')} (capacity 0 → ${server.drainedFromCapacity})`),
+              enabled: running,
+              click: () => void actions.restoreServer(cluster.id, server.id),
+            })),
+    },
+  ];
 }
 
 function clusterLabel(cluster: ClusterSnapshot): string {
