@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 
@@ -51,5 +52,10 @@ export function ensureElectron(log: (line: string) => void = console.error): str
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exit(ensureElectron() === null ? 1 : 0);
+  // `--for "npm run smoke"` names the command that cannot go on.
+  const { values } = parseArgs({ options: { for: { type: 'string' } } });
+  if (ensureElectron() === null) {
+    if (values.for) console.error(`\n${values.for} needs the real Electron binary, so it cannot run on this machine.`);
+    process.exit(1);
+  }
 }

@@ -20,6 +20,7 @@ import { controlService } from './service-control.js';
 import { findServiceInstallation, readServiceEndpoint } from './service-installation.js';
 import { serviceDataDir } from './service-layout.js';
 import { claimSingleInstance } from './single-instance.js';
+import { SMOKE_BACKEND_BODY, SMOKE_TEST_ARG, prepareSmokeEnvironment, runSmokeTest, type SmokeEnvironment } from './smoke-test.js';
 import {
   ENABLE_START_AT_LOGIN_ARG,
   START_HIDDEN_ARG,
@@ -38,9 +39,12 @@ const APP_USER_MODEL_ID = 'com.switchboard.desktop';
 
 /** This launch's command line: `--start-hidden` from the login item, installer options. */
 const launchArgs = [...process.argv];
+/** `npm run smoke`: prove the app works under real Electron, then exit (electron/smoke-test.ts). */
+const smokeTest = launchArgs.includes(SMOKE_TEST_ARG);
 let handleSecondLaunch: (argv: string[]) => void = () => {};
 
-if (!claimSingleInstance((argv) => handleSecondLaunch(argv))) {
+// The smoke test runs beside an app that may already be running, with settings of its own.
+if (!smokeTest && !claimSingleInstance((argv) => handleSecondLaunch(argv))) {
   app.quit();
 } else {
   app.setAppUserModelId(APP_USER_MODEL_ID);
@@ -69,13 +73,15 @@ async function startDesktop(): Promise<void> {
   const onStatusChange = (): void => void tray?.refresh();
   // With the Windows service installed, the service is the gateway and this app only attaches to it.
   const installation = findServiceInstallation(serviceDataDir());
+  const smokeEnvironment: SmokeEnvironment | null = smokeTest && !installation ? await prepareSmokeEnvironment() : null;
+  const settingsDir = smokeEnvironment?.directory ?? paths.userData;
   const runner: GatewayConnection = installation
     ? new AttachedGateway({ readEndpoint: () => readServiceEndpoint(installation.configPath), logger, onStatusChange })
     : new GatewayRunner({
         start: () =>
           startSwitchboard({
-            configStore: new ElectronConfigStore({ onRecovered: (recovery) => tellAboutRecovery(recovery, logger) }),
-            stateStore: new FileStateStore(paths.userData, 'switchboard'),
+            configStore: new ElectronConfigStore({ directory: settingsDir, onRecovered: (recovery) => tellAboutRecovery(recovery, logger) }),
+            stateStore: new FileStateStore(settingsDir, 'switchboard'),
             dashboardDir: paths.dashboardDir,
             logger,
           }),
@@ -91,6 +97,7 @@ async function startDesktop(): Promise<void> {
     preloadPath: paths.preload,
     icon: windowIconImage(),
     boundsStore: new WindowBoundsStore(),
+    showWhenReady: !smokeTest,
   });
 
   const bridge = registerIpcHandlers({
@@ -103,14 +110,15 @@ async function startDesktop(): Promise<void> {
   const notify = createServerNotifier(createDesktopNotificationPresenter((target) => window.show(target)));
 
   let quitting = false;
-  const quit = (): void => {
+  const quit = (exitCode = 0): void => {
     if (quitting) return;
     quitting = true;
     window.allowClose();
-    void runner.stop(QUIT_GRACE_MS).finally(() => {
+    void runner.stop(QUIT_GRACE_MS).finally(async () => {
       bridge.dispose();
       tray?.destroy();
-      app.exit(0);
+      await smokeEnvironment?.close();
+      app.exit(exitCode);
     });
   };
   app.on('before-quit', (event) => {
@@ -143,7 +151,7 @@ async function startDesktop(): Promise<void> {
       setStartAtLogin: applyStartAtLogin,
       controlService: (action) => controlService(action),
       confirm: askBeforeOutage,
-      quit,
+      quit: () => quit(),
       reportFailure: (action, error) => {
         const message = error instanceof Error ? error.message : String(error);
         logger.warn(`tray action failed: ${action}`, { error: message });
@@ -165,6 +173,28 @@ async function startDesktop(): Promise<void> {
     else window.show();
   };
   if (launchArgs.includes(ENABLE_START_AT_LOGIN_ARG)) applyStartAtLogin(true);
+
+  if (smokeTest) {
+    const result = await runSmokeTest({
+      connection: runner,
+      openDashboard: () => {
+        window.show();
+        const contents = window.webContents();
+        if (contents === null) throw new Error('the dashboard window has no page');
+        return contents;
+      },
+      expectedBody: smokeEnvironment ? SMOKE_BACKEND_BODY : null,
+      log: (line) => {
+        logger.info(`smoke test: ${line}`);
+        console.log(`smoke test: ${line}`);
+      },
+    });
+    if (result.ok) console.log('smoke test: passed');
+    else console.error(`smoke test: FAILED: ${result.reason}`);
+    logger.info(`smoke test ${result.ok ? 'passed' : 'failed'}`, result.ok ? {} : { reason: result.reason });
+    quit(result.ok ? 0 : 1);
+    return;
+  }
 
   // The window opens once the gateway answers, so the dashboard's first call finds it running.
   const started = await runner.start();

@@ -144,4 +144,25 @@ describe('electron-builder configuration', () => {
     expect(readFileSync(join(root, 'build', 'winsw-service.ts'), 'utf8')).toContain("nodeExe: '%BASE%\\\\node.exe'");
     await expect(validate({ ...config, electronFuses: { ...config.electronFuses, runAsNod: false } })).rejects.toThrow(/Invalid configuration object/);
   });
+
+  it('proves the installer on the Windows runner before anything is uploaded', () => {
+    const workflow = readFileSync(join(root, '.github', 'workflows', 'release.yml'), 'utf8');
+    const steps = [
+      'node-version: 22',
+      'run: npm run dist',
+      'run-smoke.ts --app release/win-unpacked/Switchboard.exe',
+      "-ArgumentList '/S' -Wait -PassThru",
+      'Get-Service -Name SwitchboardGateway',
+      "Invoke-RestMethod -Uri $url",
+      'run-smoke.ts --app "$env:ProgramFiles\\Switchboard\\Switchboard.exe"',
+      "-ArgumentList '/S', '/REMOVESETTINGS'",
+      'uses: softprops/action-gh-release',
+    ].map((step) => [step, workflow.indexOf(step)] as const);
+    for (const [step, index] of steps) expect(index, step).toBeGreaterThan(0);
+    expect(steps.map(([, index]) => index)).toEqual([...steps.map(([, index]) => index)].sort((a, b) => a - b));
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.smoke).toContain('tsx build/run-smoke.ts');
+    expect(pkg.scripts.test).not.toContain('smoke');
+  });
 });
+

@@ -38,6 +38,8 @@ function createRecorded() {
     /** The button index the next message boxes answer with (0: the first, e.g. "Drain"). */
     messageBoxResponse: 0,
     openedExternally: [] as string[],
+    /** What a page answers to webContents.executeJavaScript: nothing renders here, so tests decide. */
+    evaluate: ((_code: string) => undefined) as (code: string) => unknown,
     clipboardText: '',
     webRequestHooks: new Map<string, (...args: unknown[]) => void>(),
   };
@@ -58,6 +60,7 @@ function resetApp(): void {
   recorded.messageBoxes.length = 0;
   recorded.messageBoxResponse = 0;
   recorded.openedExternally.length = 0;
+  recorded.evaluate = () => undefined;
   recorded.clipboardText = '';
   recorded.webRequestHooks.clear();
 }
@@ -192,6 +195,9 @@ export class FakeWebContents extends EventEmitter {
   }
   send(channel: string, payload: unknown): void {
     this.sent.push({ channel, payload });
+  }
+  executeJavaScript(code: string): Promise<unknown> {
+    return Promise.resolve(recorded.evaluate(code));
   }
   windowOpenHandler: (() => { action: string }) | null = null;
   setWindowOpenHandler(handler: () => { action: string }): void {
