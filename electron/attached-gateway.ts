@@ -78,7 +78,11 @@ export class AttachedGateway implements GatewayConnection {
       return;
     }
     const current = this.#client?.endpoint;
-    if (current && current.baseUrl === endpoint.baseUrl && current.token === endpoint.token && this.#unsubscribe) return;
+    if (current && current.baseUrl === endpoint.baseUrl && current.token === endpoint.token && this.#unsubscribe) {
+      // Same settings: the client keeps reconnecting; look at the settings again while it fails.
+      if (this.#status.kind !== 'running') this.#retryTimer = setTimeout(() => this.#attach(), this.#retryDelay());
+      return;
+    }
     this.#unsubscribe?.();
     const client = new AdminApiClient(endpoint, {
       ...(this.#options.reconnectDelaysMs ? { reconnectDelaysMs: this.#options.reconnectDelaysMs } : {}),
@@ -91,6 +95,7 @@ export class AttachedGateway implements GatewayConnection {
   #connectionChanged(client: AdminApiClient, change: ConnectionChange): void {
     if (this.#stopped || client !== this.#client) return;
     if (change.connected) {
+      clearTimeout(this.#retryTimer);
       this.#options.logger.info('attached to the gateway service', { adminApi: client.endpoint.baseUrl });
       this.#setStatus({ kind: 'running' });
       this.#settleFirst(true);

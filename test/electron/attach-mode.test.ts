@@ -5,7 +5,7 @@
  * and its tray, notifications and dashboard must work through the admin API, including while the
  * service goes away and comes back.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +201,20 @@ describe('attach mode (the gateway runs as the Windows service)', () => {
     await service!.control.drainServer('web', 'v2', 'api');
     await vi.waitFor(() => expect(menuItem(tray, 'server:web/v2').label).toMatch(/^App 1\.1: drained/), { timeout: 10_000 });
   });
+
+  it('follows the service to a new admin port and token after a restart with changed settings', async () => {
+    const tray = await startMain();
+    await stopService();
+    await vi.waitFor(() => expect(tray.tooltip).toMatch(/^Switchboard — service unreachable: /), { timeout: 10_000 });
+    const configPath = join(serviceDir, 'switchboard.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { admin: { port: number; token: string } };
+    config.admin = { ...config.admin, port: await freePort(), token: 'rotated-service-token-0123456789' };
+    writeFileSync(configPath, JSON.stringify(config));
+    await startService();
+    await vi.waitFor(() => expect(tray.tooltip).toBe('Switchboard — 2 active; 0 sessions'), { timeout: 20_000 });
+    click(tray, 'copy-console-link');
+    expect(recorded.clipboardText).toBe(`http://127.0.0.1:${config.admin.port}/#token=rotated-service-token-0123456789`);
+  }, 30_000);
 
   it('Stop service asks first and then runs the elevated command', async () => {
     const tray = await startMain();
