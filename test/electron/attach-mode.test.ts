@@ -206,6 +206,8 @@ describe('attach mode (the gateway runs as the Windows service)', () => {
     const tray = await startMain();
     await stopService();
     await vi.waitFor(() => expect(tray.tooltip).toMatch(/^Switchboard — service unreachable: /), { timeout: 10_000 });
+    // Past the first look at the unchanged settings (5 s after the loss), so later looks must follow.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     const configPath = join(serviceDir, 'switchboard.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { admin: { port: number; token: string } };
     config.admin = { ...config.admin, port: await freePort(), token: 'rotated-service-token-0123456789' };
@@ -214,7 +216,7 @@ describe('attach mode (the gateway runs as the Windows service)', () => {
     await vi.waitFor(() => expect(tray.tooltip).toBe('Switchboard — 2 active; 0 sessions'), { timeout: 20_000 });
     click(tray, 'copy-console-link');
     expect(recorded.clipboardText).toBe(`http://127.0.0.1:${config.admin.port}/#token=rotated-service-token-0123456789`);
-  }, 30_000);
+  }, 40_000);
 
   it('Stop service asks first and then runs the elevated command', async () => {
     const tray = await startMain();
