@@ -19,8 +19,9 @@ export type CommandRunner = (command: CommandLine) => Promise<void>;
 export function elevatedServiceCommand(action: ServiceAction, serviceId: string = SERVICE_ID): CommandLine {
   if (!/^[A-Za-z0-9_-]+$/.test(serviceId)) throw new Error(`not a service name: ${serviceId}`);
   // sc.exe's exit code is passed back through -PassThru, so a refusal is not taken for success.
+  // No double quotes: they would need escaping on the way through the command line.
   const script = [
-    `$p = Start-Process -FilePath "$env:SystemRoot\\System32\\sc.exe" -ArgumentList '${action}','${serviceId}'`,
+    `$p = Start-Process -FilePath (Join-Path $env:SystemRoot 'System32\\sc.exe') -ArgumentList '${action}','${serviceId}'`,
     '-Verb RunAs -WindowStyle Hidden -Wait -PassThru;',
     'exit $p.ExitCode',
   ].join(' ');

@@ -91,9 +91,10 @@ describe('Start service / Stop service', () => {
     expect(command.file).toBe('powershell.exe');
     expect(command.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-WindowStyle', 'Hidden', '-Command']);
     expect(command.args[5]).toBe(
-      `$p = Start-Process -FilePath "$env:SystemRoot\\System32\\sc.exe" -ArgumentList 'stop','SwitchboardGateway' -Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode`,
+      "$p = Start-Process -FilePath (Join-Path $env:SystemRoot 'System32\\sc.exe') -ArgumentList 'stop','SwitchboardGateway' -Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode",
     );
     expect(elevatedServiceCommand('start').args[5]).toContain("-ArgumentList 'start','SwitchboardGateway' -Verb RunAs");
+    expect(elevatedServiceCommand('start').args[5]).not.toContain('"');
   });
 
   it('refuses a service name that could break out of the command', () => {
