@@ -12,6 +12,8 @@ export interface AppPaths {
   /** file:// URL of the dashboard folder, ending in "/". */
   dashboardDirUrl: string;
   indexHtml: string;
+  /** file:// URL of index.html: the only page allowed to call the gateway over IPC. */
+  indexHtmlUrl: string;
   preload: string;
   userData: string;
   logs: string;
@@ -23,6 +25,7 @@ export function appPaths(): AppPaths {
     dashboardDir,
     dashboardDirUrl: pathToFileURL(`${dashboardDir}/`).href,
     indexHtml: join(dashboardDir, 'index.html'),
+    indexHtmlUrl: pathToFileURL(join(dashboardDir, 'index.html')).href,
     // The preload is built next to main.js (see build/build-electron.ts).
     preload: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'),
     userData: app.getPath('userData'),

@@ -12,6 +12,8 @@ export interface DashboardWindowOptions {
   preloadPath: string;
   icon?: NativeImage;
   boundsStore: WindowBoundsStore;
+  /** False keeps the window hidden even once loaded (the smoke test reads it unseen); true by default. */
+  showWhenReady?: boolean;
   /** Called once the window has its web contents, e.g. to forward gateway events to it. */
   onCreated?(window: BrowserWindow): void;
 }
@@ -37,6 +39,7 @@ export class DashboardWindow {
       return;
     }
     if (target) void existing.loadFile(this.#options.indexHtmlPath, { hash: dashboardHash(target) });
+    if (this.#options.showWhenReady === false) return;
     if (existing.isMinimized()) existing.restore();
     existing.show();
     existing.focus();
@@ -88,7 +91,7 @@ export class DashboardWindow {
     });
     window.setMenu(null);
     if (saved.maximized) window.maximize();
-    window.once('ready-to-show', () => window.show());
+    if (this.#options.showWhenReady !== false) window.once('ready-to-show', () => window.show());
     window.on('close', (event) => {
       this.#saveBounds(window);
       if (this.#quitting) return;

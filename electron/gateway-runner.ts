@@ -6,6 +6,7 @@
 import type { ControlApi, GatewayEvent } from '../proxy/control-api.js';
 import type { GatewayLogger } from '../proxy/gateway-logger.js';
 import type { RunningSwitchboard } from '../proxy/switchboard.js';
+import { deliverToEach, type GatewayConnection } from './gateway-connection.js';
 import type { GatewayStatus } from './gateway-status.js';
 
 export interface GatewayRunnerOptions {
@@ -14,7 +15,8 @@ export interface GatewayRunnerOptions {
   onStatusChange?(status: GatewayStatus): void;
 }
 
-export class GatewayRunner {
+export class GatewayRunner implements GatewayConnection {
+  readonly mode = 'app';
   readonly #options: GatewayRunnerOptions;
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   #status: GatewayStatus = { kind: 'starting' };
@@ -35,6 +37,10 @@ export class GatewayRunner {
 
   control(): ControlApi | null {
     return this.#running?.control ?? null;
+  }
+
+  consoleUrl(): string | null {
+    return this.#running?.consoleUrl ?? null;
   }
 
   /** Events of the gateway, delivered to each listener on its own: one that throws does not silence the others. */
@@ -78,13 +84,9 @@ export class GatewayRunner {
   }
 
   #deliver(event: GatewayEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#options.logger.error('an event listener failed', { event: event.type, error: error instanceof Error ? error.message : String(error) });
-      }
-    }
+    deliverToEach(this.#listeners, event, (error) =>
+      this.#options.logger.error('an event listener failed', { event: event.type, error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   #setStatus(status: GatewayStatus): void {

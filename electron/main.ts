@@ -2,19 +2,25 @@
  * The desktop app: the gateway in the main process, a tray icon with quick actions, the
  * dashboard window, notifications. This file only wires the parts together.
  */
-import { app, dialog, session } from 'electron';
+import { app, clipboard, dialog, session, shell } from 'electron';
 import { FileStateStore } from '../proxy/state-store.js';
 import { startSwitchboard } from '../proxy/switchboard.js';
 import { appPaths } from './app-paths.js';
-import { hardenSession, hardenWebContents, isAllowedUrl } from './content-security.js';
+import { AttachedGateway } from './attached-gateway.js';
+import { hardenSession, hardenWebContents, isDashboardPage } from './content-security.js';
 import { DashboardWindow } from './dashboard-window.js';
 import { ElectronConfigStore, type ConfigRecovery } from './electron-config-store.js';
 import { createFileLogger } from './file-logger.js';
+import type { GatewayConnection } from './gateway-connection.js';
 import { GatewayRunner } from './gateway-runner.js';
 import { trayIconImages, windowIconImage } from './icon-images.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { createDesktopNotificationPresenter, createServerNotifier } from './notifications.js';
+import { controlService } from './service-control.js';
+import { findServiceInstallation, readServiceEndpoint } from './service-installation.js';
+import { serviceDataDir } from './service-layout.js';
 import { claimSingleInstance } from './single-instance.js';
+import { SMOKE_BACKEND_BODY, SMOKE_TEST_ARG, prepareSmokeEnvironment, runSmokeTest, type SmokeEnvironment } from './smoke-test.js';
 import {
   ENABLE_START_AT_LOGIN_ARG,
   START_HIDDEN_ARG,
@@ -23,6 +29,7 @@ import {
 } from './start-at-login.js';
 import { createTrayActions } from './tray-actions.js';
 import { TrayController } from './tray-controller.js';
+import type { OutageWarning } from './tray-outage.js';
 import { WindowBoundsStore } from './window-bounds-store.js';
 
 /** How long in-flight requests may take to finish when the app quits. */
@@ -32,9 +39,12 @@ const APP_USER_MODEL_ID = 'com.switchboard.desktop';
 
 /** This launch's command line: `--start-hidden` from the login item, installer options. */
 const launchArgs = [...process.argv];
+/** `npm run smoke`: prove the app works under real Electron, then exit (electron/smoke-test.ts). */
+const smokeTest = launchArgs.includes(SMOKE_TEST_ARG);
 let handleSecondLaunch: (argv: string[]) => void = () => {};
 
-if (!claimSingleInstance((argv) => handleSecondLaunch(argv))) {
+// The smoke test runs beside an app that may already be running, with settings of its own.
+if (!smokeTest && !claimSingleInstance((argv) => handleSecondLaunch(argv))) {
   app.quit();
 } else {
   app.setAppUserModelId(APP_USER_MODEL_ID);
@@ -59,14 +69,27 @@ async function startDesktop(): Promise<void> {
 
   hardenSession(session.defaultSession, paths.dashboardDirUrl);
 
-  const configStore = new ElectronConfigStore({ onRecovered: (recovery) => tellAboutRecovery(recovery, logger) });
-  const stateStore = new FileStateStore(paths.userData, 'switchboard');
-
   let tray: TrayController | null = null;
-  const runner = new GatewayRunner({
-    start: () => startSwitchboard({ configStore, stateStore, dashboardDir: paths.dashboardDir, logger }),
-    logger,
-    onStatusChange: () => void tray?.refresh(),
+  const onStatusChange = (): void => void tray?.refresh();
+  // With the Windows service installed, the service is the gateway and this app only attaches to it.
+  const installation = findServiceInstallation(serviceDataDir());
+  const smokeEnvironment: SmokeEnvironment | null = smokeTest && !installation ? await prepareSmokeEnvironment() : null;
+  const settingsDir = smokeEnvironment?.directory ?? paths.userData;
+  const runner: GatewayConnection = installation
+    ? new AttachedGateway({ readEndpoint: () => readServiceEndpoint(installation.configPath), logger, onStatusChange })
+    : new GatewayRunner({
+        start: () =>
+          startSwitchboard({
+            configStore: new ElectronConfigStore({ directory: settingsDir, onRecovered: (recovery) => tellAboutRecovery(recovery, logger) }),
+            stateStore: new FileStateStore(settingsDir, 'switchboard'),
+            dashboardDir: paths.dashboardDir,
+            logger,
+          }),
+        logger,
+        onStatusChange,
+      });
+  logger.info(installation ? 'attaching to the gateway service' : 'running the gateway in this app', {
+    ...(installation ? { serviceSettings: installation.configPath } : {}),
   });
 
   const window = new DashboardWindow({
@@ -74,26 +97,28 @@ async function startDesktop(): Promise<void> {
     preloadPath: paths.preload,
     icon: windowIconImage(),
     boundsStore: new WindowBoundsStore(),
+    showWhenReady: !smokeTest,
   });
 
   const bridge = registerIpcHandlers({
     control: () => runner.control(),
     isTrustedSender: (event) =>
-      event.sender === window.webContents() && isAllowedUrl(event.senderFrame?.url ?? '', paths.dashboardDirUrl),
+      event.sender === window.webContents() && isDashboardPage(event.senderFrame?.url ?? '', paths.indexHtmlUrl),
     target: window,
   });
 
   const notify = createServerNotifier(createDesktopNotificationPresenter((target) => window.show(target)));
 
   let quitting = false;
-  const quit = (): void => {
+  const quit = (exitCode = 0): void => {
     if (quitting) return;
     quitting = true;
     window.allowClose();
-    void runner.stop(QUIT_GRACE_MS).finally(() => {
+    void runner.stop(QUIT_GRACE_MS).finally(async () => {
       bridge.dispose();
       tray?.destroy();
-      app.exit(0);
+      await smokeEnvironment?.close();
+      app.exit(exitCode);
     });
   };
   app.on('before-quit', (event) => {
@@ -113,11 +138,20 @@ async function startDesktop(): Promise<void> {
 
   tray = new TrayController({
     icons: trayIconImages(),
+    mode: runner.mode,
     actions: createTrayActions({
       control: () => runner.control(),
       openDashboard: (target) => window.show(target),
+      consoleUrl: () => runner.consoleUrl(),
+      // Reviewed: only the web console's own http:// address, built from the gateway's config, is opened.
+      openInBrowser: (url) => {
+        if (/^https?:\/\//.test(url)) void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
+      },
+      copyText: (text) => clipboard.writeText(text),
       setStartAtLogin: applyStartAtLogin,
-      quit,
+      controlService: (action) => controlService(action),
+      confirm: askBeforeOutage,
+      quit: () => quit(),
       reportFailure: (action, error) => {
         const message = error instanceof Error ? error.message : String(error);
         logger.warn(`tray action failed: ${action}`, { error: message });
@@ -140,8 +174,31 @@ async function startDesktop(): Promise<void> {
   };
   if (launchArgs.includes(ENABLE_START_AT_LOGIN_ARG)) applyStartAtLogin(true);
 
+  if (smokeTest) {
+    const result = await runSmokeTest({
+      connection: runner,
+      openDashboard: () => {
+        window.show();
+        const contents = window.webContents();
+        if (contents === null) throw new Error('the dashboard window has no page');
+        return contents;
+      },
+      expectedBody: smokeEnvironment ? SMOKE_BACKEND_BODY : null,
+      log: (line) => {
+        logger.info(`smoke test: ${line}`);
+        console.log(`smoke test: ${line}`);
+      },
+    });
+    if (result.ok) console.log('smoke test: passed');
+    else console.error(`smoke test: FAILED: ${result.reason}`);
+    logger.info(`smoke test ${result.ok ? 'passed' : 'failed'}`, result.ok ? {} : { reason: result.reason });
+    quit(result.ok ? 0 : 1);
+    return;
+  }
+
   // The window opens once the gateway answers, so the dashboard's first call finds it running.
   const started = await runner.start();
+  // Attached, an unreachable service is shown in the tray and retried: no dialog.
   if (!started && runner.status.kind === 'failed') tellAboutFailedStart(runner.status.message, logger.path);
   if (!launchArgs.includes(START_HIDDEN_ARG) && !launchArgs.includes(ENABLE_START_AT_LOGIN_ARG)) window.show();
 }
@@ -154,6 +211,20 @@ function tellAboutFailedStart(message: string, logPath: string): void {
     detail: `${message}\n\nSwitchboard stays in the notification area; fix the cause and restart it from there (Quit, then start it again). Details are in:\n${logPath}`,
     buttons: ['OK'],
   });
+}
+
+async function askBeforeOutage(warning: OutageWarning): Promise<boolean> {
+  const { response } = await dialog.showMessageBox({
+    type: 'warning',
+    title: warning.title,
+    message: warning.message,
+    detail: warning.detail,
+    buttons: [warning.confirmLabel, 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  });
+  return response === 0;
 }
 
 function safeIsStartAtLoginEnabled(): boolean {

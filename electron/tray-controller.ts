@@ -6,7 +6,7 @@
 import { Menu, Tray, type NativeImage } from 'electron';
 import type { GatewayEvent, GatewaySnapshot } from '../proxy/control-api.js';
 import type { GatewayLogger } from '../proxy/gateway-logger.js';
-import type { GatewayStatus } from './gateway-status.js';
+import type { GatewayMode, GatewayStatus } from './gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
 import { trayDigest } from './tray-digest.js';
 import { trayHealth, trayTooltip, type TrayHealth } from './tray-health.js';
@@ -15,6 +15,8 @@ import { buildTrayMenuTemplate } from './tray-menu.js';
 export interface TrayControllerOptions {
   icons: Record<TrayHealth, NativeImage>;
   actions: TrayActions;
+  /** In the app (the default) or attached to the Windows service. */
+  mode?: GatewayMode;
   status(): GatewayStatus;
   /** The latest snapshot, fetched from the gateway; null while it is not running. */
   fetchSnapshot(): Promise<GatewaySnapshot | null>;
@@ -74,7 +76,12 @@ export class TrayController {
     this.#rebuilds++;
     this.#tray.setImage(this.#options.icons[trayHealth(this.#snapshot, status)]);
     this.#tray.setToolTip(trayTooltip(this.#snapshot, status));
-    const template = buildTrayMenuTemplate(this.#snapshot, { status, startAtLogin, actions: this.#options.actions });
+    const template = buildTrayMenuTemplate(this.#snapshot, {
+      mode: this.#options.mode ?? 'app',
+      status,
+      startAtLogin,
+      actions: this.#options.actions,
+    });
     this.#tray.setContextMenu(Menu.buildFromTemplate(template));
   }
 }

@@ -6,7 +6,7 @@ import type { GatewaySnapshot } from '../proxy/control-api.js';
 import type { GatewayStatus } from './gateway-status.js';
 
 export function trayDigest(snapshot: GatewaySnapshot | null, status: GatewayStatus, startAtLogin: boolean): string {
-  const statusPart = status.kind === 'failed' ? `failed:${status.message}` : status.kind;
+  const statusPart = 'message' in status ? `${status.kind}:${status.message}` : status.kind;
   if (snapshot === null) return JSON.stringify([statusPart, startAtLogin]);
   return JSON.stringify([
     statusPart,

@@ -12,7 +12,7 @@ export type TrayHealth = 'good' | 'warning' | 'down';
 export const TOOLTIP_MAX_LENGTH = 127;
 
 export function trayHealth(snapshot: GatewaySnapshot | null, status: GatewayStatus): TrayHealth {
-  if (status.kind === 'failed') return 'down';
+  if (status.kind === 'failed' || status.kind === 'unreachable') return 'down';
   if (snapshot === null) return 'warning';
   if (snapshot.listeners.some((listener) => !listener.listening) && !snapshot.paused) return 'down';
   if (snapshot.clusters.some(isClusterDown)) return 'down';
@@ -37,6 +37,7 @@ export function trayTooltip(snapshot: GatewaySnapshot | null, status: GatewaySta
 /** The status line of the tray menu and the body of the tooltip. */
 export function statusSummary(snapshot: GatewaySnapshot | null, status: GatewayStatus): string {
   if (status.kind === 'failed') return `gateway stopped: ${status.message}`;
+  if (status.kind === 'unreachable') return `service unreachable: ${status.message}`;
   if (status.kind === 'starting' || snapshot === null) return 'starting…';
   if (status.kind === 'stopping') return 'stopping…';
   if (snapshot.paused) return 'paused (not accepting traffic)';

@@ -4,11 +4,13 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../proxy/control-api.js';
-import type { GatewayStatus } from './gateway-status.js';
+import type { GatewayMode, GatewayStatus } from './gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
 import { isClusterDown, plural, statusSummary } from './tray-health.js';
 
 export interface TrayMenuOptions {
+  /** In the app (the default) or attached to the Windows service. */
+  mode?: GatewayMode;
   status: GatewayStatus;
   startAtLogin: boolean;
   actions: TrayActions;
@@ -26,12 +28,17 @@ export function buildTrayMenuTemplate(snapshot: GatewaySnapshot | null, options:
   const { actions } = options;
   const running = options.status.kind === 'running' && snapshot !== null;
   const paused = snapshot?.paused ?? false;
+  const mode = options.mode ?? 'app';
   return [
     { id: 'status', label: menuText(`Switchboard: ${statusSummary(snapshot, options.status)}`), enabled: false },
+    { id: 'mode', label: mode === 'service' ? 'Gateway: Windows service' : 'Gateway: in this app', enabled: false },
     { type: 'separator' },
     ...clusterItems(snapshot, running, actions),
+    ...quickDrainItems(snapshot, running, actions),
     { type: 'separator' },
     { id: 'open-dashboard', label: 'Open dashboard', click: () => actions.openDashboard() },
+    { id: 'open-console', label: 'Open web console in browser', enabled: running, click: () => actions.openConsoleInBrowser() },
+    { id: 'copy-console-link', label: 'Copy web console link', enabled: running, click: () => actions.copyConsoleLink() },
     {
       id: 'pause',
       label: paused ? 'Resume gateway' : 'Pause gateway',
@@ -45,8 +52,20 @@ export function buildTrayMenuTemplate(snapshot: GatewaySnapshot | null, options:
       checked: options.startAtLogin,
       click: () => actions.setStartAtLogin(!options.startAtLogin),
     },
+    ...(mode === 'service' ? serviceItems(options.status, actions) : []),
     { type: 'separator' },
-    { id: 'quit', label: 'Quit Switchboard', click: () => actions.quit() },
+    mode === 'service'
+      ? { id: 'quit', label: 'Quit (the service keeps running)', click: () => actions.quit() }
+      : { id: 'quit', label: 'Quit Switchboard', click: () => actions.quit() },
+  ];
+}
+
+/** Starting and stopping the Windows service; each asks Windows for elevation. */
+function serviceItems(status: GatewayStatus, actions: TrayActions): MenuItemConstructorOptions[] {
+  return [
+    { type: 'separator' },
+    { id: 'service-start', label: 'Start service', enabled: status.kind === 'unreachable', click: () => void actions.startService() },
+    { id: 'service-stop', label: 'Stop service', enabled: status.kind === 'running', click: () => void actions.stopService() },
   ];
 }
 
@@ -62,6 +81,42 @@ function clusterItems(snapshot: GatewaySnapshot | null, running: boolean, action
       ? [{ id: `cluster:${cluster.id}:empty`, label: 'No servers', enabled: false }]
       : cluster.servers.map((server) => serverItem(cluster, server, running, actions)),
   }));
+}
+
+/**
+ * Drain and Restore at the top level, every server of every cluster in one list: a soft rollout's
+ * most frequent step in two clicks.
+ */
+function quickDrainItems(snapshot: GatewaySnapshot | null, running: boolean, actions: TrayActions): MenuItemConstructorOptions[] {
+  const servers = (snapshot?.clusters ?? []).flatMap((cluster) => cluster.servers.map((server) => ({ cluster, server })));
+  if (servers.length === 0) return [];
+  const restorable = servers.filter(({ server }) => server.drainedFromCapacity !== null);
+  return [
+    { type: 'separator' },
+    {
+      id: 'drain-menu',
+      label: 'Drain',
+      submenu: servers.map(({ cluster, server }) => ({
+        id: `drain:${cluster.id}/${server.id}`,
+        label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session')}`),
+        enabled: running && server.enabled && server.capacity > 0,
+        click: () => void actions.drainServer(cluster.id, server.id),
+      })),
+    },
+    {
+      id: 'restore-menu',
+      label: 'Restore',
+      submenu:
+        restorable.length === 0
+          ? [{ id: 'restore:none', label: 'No drained server to restore', enabled: false }]
+          : restorable.map(({ cluster, server }) => ({
+              id: `restore:${cluster.id}/${server.id}`,
+              label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session')} (capacity 0 → ${server.drainedFromCapacity})`),
+              enabled: running,
+              click: () => void actions.restoreServer(cluster.id, server.id),
+            })),
+    },
+  ];
 }
 
 function clusterLabel(cluster: ClusterSnapshot): string {

@@ -221,5 +221,7 @@ function clientAddressOf(req: IncomingMessage): string {
 }
 
 function sourceOf(req: IncomingMessage): ChangeSource {
-  return req.headers['x-switchboard-source'] === 'dashboard' ? 'dashboard' : 'api';
+  const claimed = req.headers['x-switchboard-source'];
+  // The desktop app attached to the Windows service says whether a change came from its tray.
+  return claimed === 'dashboard' || claimed === 'tray' ? claimed : 'api';
 }

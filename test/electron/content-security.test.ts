@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents, isAllowedUrl } from '../../electron/content-security.js';
+import { CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents, isAllowedUrl, isDashboardPage } from '../../electron/content-security.js';
 import { FakeWebContents } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -14,6 +14,34 @@ describe('content security', () => {
     expect(isAllowedUrl('https://example.com/', DASHBOARD)).toBe(false);
     expect(isAllowedUrl('http://127.0.0.1:9090/api/state', DASHBOARD)).toBe(false);
     expect(isAllowedUrl('ws://127.0.0.1:9090/', DASHBOARD)).toBe(false);
+    expect(isAllowedUrl('devtools://devtools/bundled/devtools_app.html', DASHBOARD)).toBe(false);
+    expect(isAllowedUrl(`${DASHBOARD}../../../../evil.html`, DASHBOARD)).toBe(false);
+    expect(isAllowedUrl('file://attacker-host/C:/Program%20Files/Switchboard/resources/app.asar/dist/renderer/index.html', DASHBOARD)).toBe(false);
+  });
+
+  it('lets only the dashboard page itself call the gateway over IPC', () => {
+    const index = `${DASHBOARD}index.html`;
+    expect(isDashboardPage(index, index)).toBe(true);
+    expect(isDashboardPage(`${index}#server=web/v1`, index)).toBe(true);
+    for (const url of [
+      'data:text/html,<script>switchboard.setPaused(true)</script>',
+      'data:text/html;base64,PHNjcmlwdD4=',
+      'devtools://devtools/bundled/devtools_app.html',
+      'devtools://devtools/bundled/inspector.html?ws=127.0.0.1',
+      `${DASHBOARD}assets/index-abc.js`,
+      `${DASHBOARD}other.html`,
+      `${index}?x=1`,
+      `${DASHBOARD}sub/../../renderer-evil/index.html`,
+      'file:///C:/Users/Public/index.html',
+      'file://attacker-host/C:/Program%20Files/Switchboard/resources/app.asar/dist/renderer/index.html',
+      `blob:${index}`,
+      'https://evil.example/index.html',
+      'about:blank',
+      '',
+      'file://[bad',
+    ]) {
+      expect(isDashboardPage(url, index), url).toBe(false);
+    }
   });
 
   it('denies navigation, redirects, webviews and new windows', () => {

@@ -1,6 +1,6 @@
 /**
  * A stand-in for the `electron` module (whose binary cannot be downloaded here): just enough of
- * app, ipcMain, Tray, Menu, Notification, BrowserWindow, nativeImage, screen and dialog for the
+ * app, ipcMain, Tray, Menu, Notification, BrowserWindow, nativeImage, screen, dialog, shell and clipboard for the
  * desktop shell's code to run, recording what it was asked to do. Test files install it with
  * `vi.mock('electron', () => import('./fake-electron.js'))` and reset it with `resetFakeElectron()`.
  */
@@ -35,6 +35,12 @@ function createRecorded() {
     appHandlers: new Map<string, ((...args: unknown[]) => void)[]>(),
     appCalls: [] as string[],
     messageBoxes: [] as Record<string, unknown>[],
+    /** The button index the next message boxes answer with (0: the first, e.g. "Drain"). */
+    messageBoxResponse: 0,
+    openedExternally: [] as string[],
+    /** What a page answers to webContents.executeJavaScript: nothing renders here, so tests decide. */
+    evaluate: ((_code: string) => undefined) as (code: string) => unknown,
+    clipboardText: '',
     webRequestHooks: new Map<string, (...args: unknown[]) => void>(),
   };
 }
@@ -52,6 +58,10 @@ function resetApp(): void {
   recorded.appHandlers.clear();
   recorded.appCalls.length = 0;
   recorded.messageBoxes.length = 0;
+  recorded.messageBoxResponse = 0;
+  recorded.openedExternally.length = 0;
+  recorded.evaluate = () => undefined;
+  recorded.clipboardText = '';
   recorded.webRequestHooks.clear();
 }
 
@@ -186,6 +196,9 @@ export class FakeWebContents extends EventEmitter {
   send(channel: string, payload: unknown): void {
     this.sent.push({ channel, payload });
   }
+  executeJavaScript(code: string): Promise<unknown> {
+    return Promise.resolve(recorded.evaluate(code));
+  }
   windowOpenHandler: (() => { action: string }) | null = null;
   setWindowOpenHandler(handler: () => { action: string }): void {
     this.windowOpenHandler = handler;
@@ -280,11 +293,22 @@ export const dialog = {
   showErrorBox: (title: string, content: string) => recorded.errorBoxes.push({ title, content }),
   showMessageBox: (options: Record<string, unknown>) => {
     recorded.messageBoxes.push(options);
-    return Promise.resolve({ response: 0 });
+    return Promise.resolve({ response: recorded.messageBoxResponse });
   },
 };
 
-export const shell = {};
+export const shell = {
+  openExternal: (url: string) => {
+    recorded.openedExternally.push(url);
+    return Promise.resolve();
+  },
+};
+
+export const clipboard = {
+  writeText: (text: string) => {
+    recorded.clipboardText = text;
+  },
+};
 
 export { FakeNotification as Notification, FakeTray as Tray, FakeBrowserWindow as BrowserWindow };
 
@@ -292,6 +316,7 @@ export default {
   app,
   ipcMain,
   shell,
+  clipboard,
   Notification: FakeNotification,
   Menu,
   nativeImage,

@@ -96,6 +96,23 @@ describe('main process', () => {
     expect(state.ok).toBe(true);
     const stranger = (await invoke({ sender: {}, senderFrame: { url: 'https://evil.example/' } }, 'setPaused', [true])) as InvokeResult;
     expect(stranger).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Our own window showing anything but the dashboard page is no better.
+    for (const url of ['data:text/html,<script>1</script>', 'devtools://devtools/bundled/devtools_app.html']) {
+      const framed = (await invoke({ sender: recorded.windows[0]!.webContents, senderFrame: { url } }, 'setPaused', [true])) as InvokeResult;
+      expect(framed, url).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+  });
+
+  it('opens the web console in the browser and copies its link, with the token, from the tray', async () => {
+    writeSettings(goodSettings());
+    await startMain();
+    const template = recorded.trays[0]!.menu!.template as { id?: string; label?: string; click?: () => void }[];
+    expect(template.find((item) => item.id === 'mode')?.label).toBe('Gateway: in this app');
+    template.find((item) => item.id === 'open-console')!.click!();
+    template.find((item) => item.id === 'copy-console-link')!.click!();
+    const link = `http://127.0.0.1:${adminPort}/#token=main-process-token-0123456789`;
+    expect(recorded.openedExternally).toEqual([link]);
+    expect(recorded.clipboardText).toBe(link);
   });
 
   it('stays in the tray when started at login, and a second launch opens the window', async () => {

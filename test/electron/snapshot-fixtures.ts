@@ -1,7 +1,7 @@
 /** Gateway snapshots for the pure tray tests, built field by field like the gateway builds them. */
 import { healthCheckSchema } from '../../proxy/config-schema.js';
 import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../../proxy/control-api.js';
-import type { TrayActions } from '../../electron/tray-actions.js';
+import type { TrayActionDependencies, TrayActions } from '../../electron/tray-actions.js';
 
 export function server(id: string, state: ServerState, overrides: Partial<ServerSnapshot> = {}): ServerSnapshot {
   const enabled = state !== 'disabled';
@@ -81,7 +81,28 @@ export function recordingActions(): { actions: TrayActions; calls: RecordedCall[
       openDashboard: (...args) => void record('openDashboard')(...args),
       setPaused: record('setPaused'),
       setStartAtLogin: (...args) => void record('setStartAtLogin')(...args),
+      openConsoleInBrowser: () => void record('openConsoleInBrowser')(),
+      copyConsoleLink: () => void record('copyConsoleLink')(),
+      startService: record('startService'),
+      stopService: record('stopService'),
       quit: () => void record('quit')(),
     },
+  };
+}
+
+/** TrayActionDependencies that do nothing and answer "go ahead"; tests override what they watch. */
+export function quietDependencies(overrides: Partial<TrayActionDependencies> = {}): TrayActionDependencies {
+  return {
+    control: () => null,
+    openDashboard: () => {},
+    consoleUrl: () => null,
+    openInBrowser: () => {},
+    copyText: () => {},
+    setStartAtLogin: () => {},
+    controlService: () => Promise.resolve(),
+    confirm: () => Promise.resolve(true),
+    quit: () => {},
+    reportFailure: () => {},
+    ...overrides,
   };
 }

@@ -6,7 +6,7 @@ import { LOGIN_ITEM_NAME, START_HIDDEN_ARG, isStartAtLoginEnabled, setStartAtLog
 import { createTrayActions } from '../../electron/tray-actions.js';
 import { TrayController } from '../../electron/tray-controller.js';
 import { recorded, resetFakeElectron } from './fake-electron.js';
-import { snapshot } from './snapshot-fixtures.js';
+import { quietDependencies, snapshot } from './snapshot-fixtures.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -29,16 +29,14 @@ describe('start at login', () => {
 
   it('toggles from the tray checkbox, and the checkbox shows the new state', async () => {
     let controller: TrayController | null = null;
-    const actions = createTrayActions({
-      control: () => null,
-      openDashboard: () => {},
-      setStartAtLogin: (enabled) => {
-        setStartAtLogin(enabled);
-        void controller?.refresh();
-      },
-      quit: () => {},
-      reportFailure: () => {},
-    });
+    const actions = createTrayActions(
+      quietDependencies({
+        setStartAtLogin: (enabled) => {
+          setStartAtLogin(enabled);
+          void controller?.refresh();
+        },
+      }),
+    );
     controller = new TrayController({
       icons: { good: {}, warning: {}, down: {} } as never,
       actions,

@@ -4,9 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../proxy/control-api.js';
 import { ControlError } from '../../proxy/control-error.js';
 import { createTrayActions, type TrayActions } from '../../electron/tray-actions.js';
+import type { OutageWarning } from '../../electron/tray-outage.js';
 import { buildTrayMenuTemplate } from '../../electron/tray-menu.js';
 import { eventually, startGateway, type Harness } from '../support/gateway-harness.js';
 import { startBackends, type Backends } from './backends.js';
+import { quietDependencies } from './snapshot-fixtures.js';
 
 let backends: Backends;
 let harness: Harness;
@@ -37,13 +39,15 @@ beforeEach(async () => {
   opened = [];
   quits = 0;
   loginChanges = [];
-  actions = createTrayActions({
-    control: () => harness.gateway.control,
-    openDashboard: (target) => opened.push(target),
-    setStartAtLogin: (enabled) => loginChanges.push(enabled),
-    quit: () => quits++,
-    reportFailure: (action, error) => failures.push({ action, error }),
-  });
+  actions = createTrayActions(
+    quietDependencies({
+      control: () => harness.gateway.control,
+      openDashboard: (target) => void opened.push(target),
+      setStartAtLogin: (enabled) => void loginChanges.push(enabled),
+      quit: () => void quits++,
+      reportFailure: (action, error) => void failures.push({ action, error }),
+    }),
+  );
 });
 
 afterEach(async () => {
@@ -94,13 +98,7 @@ describe('tray actions on a real gateway', () => {
   });
 
   it('reports that the gateway is not running when there is no control API', async () => {
-    const offline = createTrayActions({
-      control: () => null,
-      openDashboard: () => {},
-      setStartAtLogin: () => {},
-      quit: () => {},
-      reportFailure: (action, error) => failures.push({ action, error }),
-    });
+    const offline = createTrayActions(quietDependencies({ reportFailure: (action, error) => void failures.push({ action, error }) }));
     await offline.setPaused(true);
     expect(failures).toHaveLength(1);
     expect(String(failures[0]!.error)).toContain('the gateway is not running');
@@ -133,3 +131,101 @@ describe('tray actions on a real gateway', () => {
     });
   });
 });
+
+describe('tray actions that could cause an outage ask first', () => {
+  let questions: OutageWarning[];
+  let answer: boolean;
+  let asking: TrayActions;
+  let serviceCalls: string[];
+
+  beforeEach(() => {
+    questions = [];
+    answer = false;
+    serviceCalls = [];
+    asking = createTrayActions(
+      quietDependencies({
+        control: () => harness.gateway.control,
+        confirm: async (warning) => {
+          questions.push(warning);
+          return answer;
+        },
+        controlService: async (action) => void serviceCalls.push(action),
+        reportFailure: (action, error) => void failures.push({ action, error }),
+      }),
+    );
+  });
+
+  it('drains without asking while another server still takes new users', async () => {
+    await asking.drainServer('web', 'v2');
+    expect(questions).toEqual([]);
+    expect((await serverConfig('v2')).capacity).toBe(0);
+  });
+
+  it('asks before draining the last active server, saying what users will see; Cancel changes nothing', async () => {
+    await asking.drainServer('web', 'v2');
+    await asking.drainServer('web', 'v1');
+    expect(questions).toHaveLength(1);
+    expect(questions[0]).toMatchObject({ title: 'Drain server', message: 'Drain App 1.0? Intranet will take no new users.', confirmLabel: 'Drain' });
+    expect(questions[0]!.detail).toContain('New users will get an error page (503 Service Unavailable)');
+    expect((await serverConfig('v1')).capacity).toBe(60);
+
+    answer = true;
+    await asking.drainServer('web', 'v1');
+    expect((await serverConfig('v1')).capacity).toBe(0);
+  });
+
+  it('asks before disabling the last active server, and not before enabling it again', async () => {
+    await asking.setServerEnabled('web', 'v2', false);
+    expect(questions).toEqual([]);
+    await asking.setServerEnabled('web', 'v1', false);
+    expect(questions.map((question) => question.message)).toEqual(['Disable App 1.0? Intranet will have no server.']);
+    expect((await serverConfig('v1')).enabled).toBe(true);
+    await asking.setServerEnabled('web', 'v2', true);
+    expect(questions).toHaveLength(1);
+  });
+
+  it('asks before pausing, not before resuming', async () => {
+    await asking.setPaused(true);
+    expect(questions.map((question) => question.title)).toEqual(['Pause gateway']);
+    expect(questions[0]!.detail).toContain('every user, new or signed in, gets a connection error until you resume');
+    expect((await harness.gateway.control.getState()).paused).toBe(false);
+    answer = true;
+    await asking.setPaused(true);
+    expect((await harness.gateway.control.getState()).paused).toBe(true);
+    await asking.setPaused(false);
+    expect(questions).toHaveLength(2);
+    expect((await harness.gateway.control.getState()).paused).toBe(false);
+  });
+
+  it('asks before stopping the service, never before starting it', async () => {
+    await asking.stopService();
+    expect(serviceCalls).toEqual([]);
+    answer = true;
+    await asking.stopService();
+    await asking.startService();
+    expect(questions.map((question) => question.title)).toEqual(['Stop service', 'Stop service']);
+    expect(serviceCalls).toEqual(['stop', 'start']);
+  });
+
+  it('opens and copies the web console link with its token, or says the gateway is not running', () => {
+    const opened: string[] = [];
+    let copied = '';
+    let url: string | null = 'http://127.0.0.1:9090/#token=abc';
+    const console = createTrayActions(
+      quietDependencies({
+        consoleUrl: () => url,
+        openInBrowser: (link) => void opened.push(link),
+        copyText: (text) => void (copied = text),
+        reportFailure: (action, error) => void failures.push({ action, error }),
+      }),
+    );
+    console.openConsoleInBrowser();
+    console.copyConsoleLink();
+    expect(opened).toEqual(['http://127.0.0.1:9090/#token=abc']);
+    expect(copied).toBe('http://127.0.0.1:9090/#token=abc');
+    url = null;
+    console.copyConsoleLink();
+    expect(failures.map((failure) => [failure.action, String(failure.error)])).toEqual([['Copy web console link', 'Error: the gateway is not running']]);
+  });
+});
+

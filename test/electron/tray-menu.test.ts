@@ -37,7 +37,7 @@ describe('tray menu template', () => {
     expect(find(template, 'status').label).toBe('Switchboard: no servers yet');
     expect(find(template, 'status').enabled).toBe(false);
     expect(find(template, 'no-clusters').enabled).toBe(false);
-    expect(template.map((item) => item.id).filter(Boolean)).toEqual(['status', 'no-clusters', 'open-dashboard', 'pause', 'start-at-login', 'quit']);
+    expect(template.map((item) => item.id).filter(Boolean)).toEqual(['status', 'mode', 'no-clusters', 'open-dashboard', 'open-console', 'copy-console-link', 'pause', 'start-at-login', 'quit']);
     expect(find(template, 'pause').label).toBe('Pause gateway');
     expect(find(template, 'start-at-login')).toMatchObject({ type: 'checkbox', checked: false });
   });
@@ -142,6 +142,8 @@ describe('tray menu template', () => {
       'server:web/old:toggle',
       'server:web/v1:show',
       'open-dashboard',
+      'open-console',
+      'copy-console-link',
       'pause',
       'start-at-login',
       'quit',
@@ -155,9 +157,83 @@ describe('tray menu template', () => {
       { action: 'setServerEnabled', args: ['web', 'old', true] },
       { action: 'openDashboard', args: [{ clusterId: 'web', serverId: 'v1' }] },
       { action: 'openDashboard', args: [] },
+      { action: 'openConsoleInBrowser', args: [] },
+      { action: 'copyConsoleLink', args: [] },
       { action: 'setPaused', args: [true] },
       { action: 'setStartAtLogin', args: [true] },
       { action: 'quit', args: [] },
+    ]);
+  });
+
+  it('drains any server in two clicks from a top-level Drain menu, and restores from Restore', () => {
+    const { actions, calls } = recordingActions();
+    const template = buildTrayMenuTemplate(
+      snapshot([
+        cluster('web', [server('v1', 'active'), server('v0', 'draining')], { name: 'Intranet' }),
+        cluster('shop', [server('s1', 'active', { name: 'Shop & Co' }), server('s2', 'disabled')], { name: 'Shop' }),
+      ]),
+      { status: running, startAtLogin: false, actions },
+    );
+    const drainMenu = find(template, 'drain-menu');
+    expect(template.indexOf(drainMenu)).toBeGreaterThan(template.findIndex((item) => item.id === 'cluster:shop'));
+    const drainItems = drainMenu.submenu as MenuItemConstructorOptions[];
+    expect(drainItems.map((item) => [item.label, item.enabled])).toEqual([
+      ['App v1 — Intranet, 7 sessions', true],
+      ['App v0 — Intranet, 3 sessions', false],
+      ['Shop && Co — Shop, 7 sessions', true],
+      ['App s2 — Shop, 0 sessions', false],
+    ]);
+    const restoreItems = find(template, 'restore-menu').submenu as MenuItemConstructorOptions[];
+    expect(restoreItems.map((item) => [item.id, item.label, item.enabled])).toEqual([
+      ['restore:web/v0', 'App v0 — Intranet, 3 sessions (capacity 0 → 50)', true],
+    ]);
+    click(find(template, 'drain:shop/s1'));
+    click(find(template, 'restore:web/v0'));
+    expect(calls).toEqual([
+      { action: 'drainServer', args: ['shop', 's1'] },
+      { action: 'restoreServer', args: ['web', 'v0'] },
+    ]);
+  });
+
+  it('says when there is nothing to restore, and greys both menus while the gateway is not running', () => {
+    const { actions } = recordingActions();
+    const live = snapshot([cluster('web', [server('v1', 'active')])]);
+    const template = buildTrayMenuTemplate(live, { status: running, startAtLogin: false, actions });
+    expect(find(template, 'restore-menu').submenu).toEqual([{ id: 'restore:none', label: 'No drained server to restore', enabled: false }]);
+    const stopping = buildTrayMenuTemplate(live, { status: { kind: 'stopping' }, startAtLogin: false, actions });
+    expect(find(stopping, 'drain:web/v1').enabled).toBe(false);
+    expect(find(stopping, 'open-console').enabled).toBe(false);
+    expect(find(stopping, 'copy-console-link').enabled).toBe(false);
+  });
+
+  it('shows where the gateway runs, and offers the service controls only when attached to the service', () => {
+    const { actions, calls } = recordingActions();
+    const inApp = buildTrayMenuTemplate(snapshot([]), { status: running, startAtLogin: false, actions });
+    expect(find(inApp, 'mode')).toMatchObject({ label: 'Gateway: in this app', enabled: false });
+    expect(findOrNull(inApp, 'service-stop')).toBeNull();
+    expect(find(inApp, 'quit').label).toBe('Quit Switchboard');
+
+    const attached = buildTrayMenuTemplate(snapshot([]), { mode: 'service', status: running, startAtLogin: false, actions });
+    expect(find(attached, 'mode').label).toBe('Gateway: Windows service');
+    expect(find(attached, 'quit').label).toBe('Quit (the service keeps running)');
+    expect([find(attached, 'service-start').enabled, find(attached, 'service-stop').enabled]).toEqual([false, true]);
+    click(find(attached, 'service-stop'));
+
+    const unreachable = buildTrayMenuTemplate(null, {
+      mode: 'service',
+      status: { kind: 'unreachable', message: 'the gateway service at http://127.0.0.1:9090 cannot be reached (ECONNREFUSED)' },
+      startAtLogin: false,
+      actions,
+    });
+    expect(find(unreachable, 'status').label).toBe(
+      'Switchboard: service unreachable: the gateway service at http://127.0.0.1:9090 cannot be reached (ECONNREFUSED)',
+    );
+    expect([find(unreachable, 'service-start').enabled, find(unreachable, 'service-stop').enabled]).toEqual([true, false]);
+    expect(find(unreachable, 'pause').enabled).toBe(false);
+    click(find(unreachable, 'service-start'));
+    expect(calls).toEqual([
+      { action: 'stopService', args: [] },
+      { action: 'startService', args: [] },
     ]);
   });
 });

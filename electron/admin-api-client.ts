@@ -1,0 +1,242 @@
+/**
+ * The control API over the gateway's admin HTTP API, for the main process: REST calls with the
+ * bearer token, events read from the Server-Sent Events stream with fetch. The desktop app uses it
+ * when it attaches to the Windows service instead of running a gateway of its own, so the tray,
+ * notifications and dashboard work exactly as they do in-process.
+ */
+import type {
+  ChangeSource,
+  ClusterConfig,
+  ClusterInput,
+  ClusterPatch,
+  ControlApi,
+  GatewayConfig,
+  GatewayEvent,
+  GatewaySnapshot,
+  RouteConfig,
+  RouteInput,
+  ServerConfig,
+  ServerInput,
+  ServerPatch,
+  SessionList,
+  SessionListOptions,
+  SettingsPatch,
+} from '../proxy/control-api.js';
+import { ControlError } from '../proxy/control-error.js';
+import { SseParser } from './sse-parser.js';
+
+/** Waits between reconnection attempts of the event stream, the last one repeated. */
+export const DEFAULT_RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000];
+/** A call the service does not answer within this long fails rather than hang a tray click. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface AdminEndpoint {
+  /** e.g. `http://127.0.0.1:9090` */
+  baseUrl: string;
+  token: string;
+}
+
+/** Whether the event stream is connected; `error` says why not. */
+export interface ConnectionChange {
+  connected: boolean;
+  error?: string;
+}
+
+export interface AdminApiClientOptions {
+  reconnectDelaysMs?: readonly number[];
+  /** Told each time the event stream connects or loses its connection. */
+  onConnectionChange?(change: ConnectionChange): void;
+}
+
+/** The service answered 401: the token in its config file is not the one it runs with. */
+export class AdminAuthError extends Error {}
+
+export class AdminApiClient implements ControlApi {
+  readonly endpoint: AdminEndpoint;
+  readonly #options: AdminApiClientOptions;
+
+  constructor(endpoint: AdminEndpoint, options: AdminApiClientOptions = {}) {
+    this.endpoint = { baseUrl: endpoint.baseUrl.replace(/\/$/, ''), token: endpoint.token };
+    this.#options = options;
+  }
+
+  getState(): Promise<GatewaySnapshot> {
+    return this.#request('GET', '/api/state');
+  }
+
+  getConfig(): Promise<GatewayConfig> {
+    return this.#request('GET', '/api/config');
+  }
+
+  listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList> {
+    const query = options?.limit === undefined ? '' : `?limit=${options.limit}`;
+    return this.#request('GET', `${serverPath(clusterId, serverId)}/sessions${query}`);
+  }
+
+  addCluster(input: ClusterInput, source?: ChangeSource): Promise<ClusterConfig> {
+    return this.#request('POST', '/api/clusters', input, source);
+  }
+
+  updateCluster(clusterId: string, patch: ClusterPatch, source?: ChangeSource): Promise<ClusterConfig> {
+    return this.#request('PATCH', clusterPath(clusterId), patch, source);
+  }
+
+  async removeCluster(clusterId: string, source?: ChangeSource): Promise<void> {
+    await this.#request('DELETE', clusterPath(clusterId), undefined, source);
+  }
+
+  addServer(clusterId: string, input: ServerInput, source?: ChangeSource): Promise<ServerConfig> {
+    return this.#request('POST', `${clusterPath(clusterId)}/servers`, input, source);
+  }
+
+  updateServer(clusterId: string, serverId: string, patch: ServerPatch, source?: ChangeSource): Promise<ServerConfig> {
+    return this.#request('PATCH', serverPath(clusterId, serverId), patch, source);
+  }
+
+  async removeServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<void> {
+    await this.#request('DELETE', serverPath(clusterId, serverId), undefined, source);
+  }
+
+  drainServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig> {
+    return this.#request('POST', `${serverPath(clusterId, serverId)}/drain`, undefined, source);
+  }
+
+  restoreServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig> {
+    return this.#request('POST', `${serverPath(clusterId, serverId)}/restore`, undefined, source);
+  }
+
+  setRoutes(routes: RouteInput[], source?: ChangeSource): Promise<RouteConfig[]> {
+    return this.#request('PUT', '/api/routes', routes, source);
+  }
+
+  updateSettings(patch: SettingsPatch, source?: ChangeSource): Promise<GatewayConfig> {
+    return this.#request('PATCH', '/api/settings', patch, source);
+  }
+
+  async setPaused(paused: boolean, source?: ChangeSource): Promise<void> {
+    await this.#request('POST', '/api/pause', { paused }, source);
+  }
+
+  /**
+   * Events from the stream, which is reopened after every failure (a service restart, a reboot)
+   * until unsubscribed.
+   */
+  subscribe(listener: (event: GatewayEvent) => void): () => void {
+    const delays = this.#options.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS;
+    let stopped = false;
+    let abort: AbortController | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    let failures = 0;
+    let connected = false;
+
+    const report = (change: ConnectionChange): void => {
+      connected = change.connected;
+      this.#options.onConnectionChange?.(change);
+    };
+
+    const connect = async (): Promise<void> => {
+      abort = new AbortController();
+      try {
+        await this.#readEvents(abort.signal, listener, () => {
+          failures = 0;
+          report({ connected: true });
+        });
+        if (!stopped) throw new Error('the gateway service closed the event stream');
+      } catch (error) {
+        if (stopped) return;
+        // Only a change is reported, but a first failure always is: the caller waits for a verdict.
+        const message = describeFailure(error, this.endpoint.baseUrl);
+        if (connected || failures === 0) report({ connected: false, error: message });
+        const delay = delays[Math.min(failures, delays.length - 1)] ?? 5000;
+        failures++;
+        timer = setTimeout(() => void connect(), delay);
+      }
+    };
+    void connect();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      abort?.abort();
+    };
+  }
+
+  async #readEvents(signal: AbortSignal, listener: (event: GatewayEvent) => void, onOpen: () => void): Promise<void> {
+    const response = await fetch(`${this.endpoint.baseUrl}/api/events`, {
+      headers: { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'text/event-stream' },
+      signal,
+    });
+    if (response.status === 401) throw new AdminAuthError('the gateway service did not accept the admin token');
+    if (!response.ok || response.body === null) throw new Error(`the gateway service answered ${response.status} for its event stream`);
+    onOpen();
+    const parser = new SseParser((message) => {
+      let event: GatewayEvent;
+      try {
+        event = JSON.parse(message.data) as GatewayEvent;
+      } catch {
+        // A malformed event is skipped: the next stats tick carries the whole state again.
+        return;
+      }
+      listener(event);
+    });
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) parser.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown, source?: ChangeSource): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'application/json' };
+    if (source !== undefined) headers['X-Switchboard-Source'] = source;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(this.endpoint.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new Error(describeFailure(error, this.endpoint.baseUrl));
+    }
+    const text = await response.text();
+    const payload = parseJson(text);
+    if (response.ok) return payload as T;
+    throw errorOf(response.status, payload);
+  }
+}
+
+function clusterPath(clusterId: string): string {
+  return `/api/clusters/${encodeURIComponent(clusterId)}`;
+}
+
+function serverPath(clusterId: string, serverId: string): string {
+  return `${clusterPath(clusterId)}/servers/${encodeURIComponent(serverId)}`;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The same errors the in-process control API throws, so the dashboard shows them the same way. */
+function errorOf(status: number, payload: unknown): Error {
+  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  const message = typeof record.error === 'string' ? record.error : `the gateway service answered ${status}`;
+  if (status === 400) return new ControlError('invalid', message, Array.isArray(record.issues) ? record.issues : []);
+  if (status === 404) return new ControlError('not-found', message);
+  if (status === 401) return new AdminAuthError('the gateway service did not accept the admin token');
+  return new Error(message);
+}
+
+function describeFailure(error: unknown, baseUrl: string): string {
+  if (error instanceof AdminAuthError) return error.message;
+  const cause = (error as { cause?: { code?: string } }).cause?.code;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `the gateway service at ${baseUrl} did not answer in time`;
+  }
+  if (cause !== undefined) return `the gateway service at ${baseUrl} cannot be reached (${cause})`;
+  return error instanceof Error && error.message.startsWith('the gateway service') ? error.message : `the gateway service at ${baseUrl} cannot be reached`;
+}

@@ -1,0 +1,35 @@
+/**
+ * What the desktop shell needs from a gateway, whether it runs inside the app (GatewayRunner) or
+ * in the Windows service the app attached to (AttachedGateway).
+ */
+import type { ControlApi, GatewayEvent } from '../proxy/control-api.js';
+import type { GatewayMode, GatewayStatus } from './gateway-status.js';
+
+export interface GatewayConnection {
+  readonly mode: GatewayMode;
+  readonly status: GatewayStatus;
+  /** The control API, or null while there is none to call. */
+  control(): ControlApi | null;
+  /** The web console with its token, or null while unknown. */
+  consoleUrl(): string | null;
+  onEvent(listener: (event: GatewayEvent) => void): () => void;
+  /** Resolves true once the gateway answers, false when it could not start or be reached. */
+  start(): Promise<boolean>;
+  /** In the app: stops the gateway gracefully. Attached: only lets go of the service. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Calls each listener on its own: one that throws is logged and does not silence the others. */
+export function deliverToEach(
+  listeners: Iterable<(event: GatewayEvent) => void>,
+  event: GatewayEvent,
+  onError: (error: unknown) => void,
+): void {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch (error) {
+      onError(error);
+    }
+  }
+}
