@@ -13,12 +13,22 @@ import { LeastSessionsBalancer, SmoothRoundRobinBalancer, type BalanceCandidate,
 export type StateListener = (server: ServerRuntime, from: ServerState | null, to: ServerState) => void;
 
 /** Connections to one backend are kept alive and reused; these bound what one backend gets. */
-const AGENT_OPTIONS: http.AgentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 };
+export const MAX_CONNECTIONS_PER_SERVER = 256;
+
+/** Pooled connections, closed after the cluster's `backendIdleTimeoutSec` unused (or sooner when the backend's Keep-Alive header asks). */
+function pooledAgentOptions(idleTimeoutSec: number): http.AgentOptions {
+  return { keepAlive: true, keepAliveMsecs: 1000, maxSockets: MAX_CONNECTIONS_PER_SERVER, maxFreeSockets: 64, timeout: idleTimeoutSec * 1000 };
+}
+
+/** A connection of its own for each request, for the retry after a pooled one turned out closed. */
+const FRESH_AGENT_OPTIONS: http.AgentOptions = { keepAlive: false };
 
 export class ServerRuntime {
   config: ServerConfig;
   target: URL;
   agent: http.Agent;
+  freshAgent: http.Agent;
+  private idleTimeoutSec: number;
   readonly health = new HealthTracker();
   readonly stats: ServerStats;
   state: ServerState | null = null;
@@ -32,7 +42,9 @@ export class ServerRuntime {
   ) {
     this.config = config;
     this.target = new URL(config.url);
-    this.agent = createBackendAgent(config, AGENT_OPTIONS);
+    this.idleTimeoutSec = cluster.config.backendIdleTimeoutSec;
+    this.agent = createBackendAgent(config, pooledAgentOptions(this.idleTimeoutSec));
+    this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
     this.stats = new ServerStats(now);
   }
 
@@ -41,11 +53,18 @@ export class ServerRuntime {
   }
 
   update(config: ServerConfig): void {
+    const idleTimeoutSec = this.cluster.config.backendIdleTimeoutSec;
     if (config.url !== this.config.url || config.tlsFingerprint !== this.config.tlsFingerprint) {
       this.agent.destroy();
+      this.freshAgent.destroy();
       this.target = new URL(config.url);
-      this.agent = createBackendAgent(config, AGENT_OPTIONS);
+      this.agent = createBackendAgent(config, pooledAgentOptions(idleTimeoutSec));
+      this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
+    } else if (idleTimeoutSec !== this.idleTimeoutSec) {
+      // Requests under way finish on the old pool, whose idle connections then time out on their own.
+      this.agent = createBackendAgent(config, pooledAgentOptions(idleTimeoutSec));
     }
+    this.idleTimeoutSec = idleTimeoutSec;
     this.config = config;
   }
 
@@ -73,6 +92,7 @@ export class ServerRuntime {
 
   close(): void {
     this.agent.destroy();
+    this.freshAgent.destroy();
   }
 }
 

@@ -11,8 +11,9 @@ import type { Duplex } from 'node:stream';
 import { AccessLog } from './access-log.js';
 import { compileAccessRule, compileAddressList, type AccessMatcher, type AddressList } from './access-rules.js';
 import { watchListenerCertificates, type CertificateWatcher } from './certificate-watcher.js';
+import { ClientLimits } from './client-limits.js';
 import { ClusterRuntime, type ServerRuntime } from './cluster-runtime.js';
-import type { ClusterConfig, GatewayConfig, ListenerConfig } from './config-schema.js';
+import { limitsSchema, type ClusterConfig, type GatewayConfig, type ListenerConfig } from './config-schema.js';
 import { loadOrCreateConfig, type ConfigStore } from './config-store.js';
 import type { ChangeSource, ControlApi, GatewayEvent, GatewaySnapshot, ListenerStatus, ServerState } from './control-api.js';
 import { ControlService } from './control-service.js';
@@ -63,6 +64,7 @@ export class Gateway implements TrafficContext {
   trustedProxies: AddressList = compileAddressList([]);
   serverAccess: AccessMatcher | undefined = undefined;
   readonly forwarder = new Forwarder();
+  readonly clientLimits = new ClientLimits(limitsSchema.parse({}), compileAddressList([]));
   readonly clusters = new Map<string, ClusterRuntime>();
   routes = new RouteTable([]);
   sessions: SessionTable;
@@ -179,6 +181,8 @@ export class Gateway implements TrafficContext {
     for (const clusterConfig of config.clusters) this.applyCluster(clusterConfig, now);
     this.routes = new RouteTable(config.routes);
     this.trustedProxies = compileAddressList(config.trustedProxies);
+    this.clientLimits.config = config.limits;
+    this.clientLimits.trustedProxies = this.trustedProxies;
     this.serverAccess = config.access ? compileAccessRule(config.access) : undefined;
     this.prepared = prepared;
     for (const warning of prepared.listenerTls.flatMap((tls) => tls?.warnings ?? [])) this.logger.warn(warning);
@@ -368,6 +372,11 @@ export class Gateway implements TrafficContext {
     });
     const sockets = new Set<Duplex>();
     server.on('connection', (socket: Duplex) => {
+      // Over HTTP the request on it is answered with a 429; over HTTPS the handshake has not even begun.
+      if (!this.clientLimits.admitConnection(socket) && secure) {
+        socket.destroy();
+        return;
+      }
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
