@@ -8,6 +8,7 @@ import type { ClusterConfig, ServerConfig } from './config-schema.js';
 import type { ServerState } from './control-api.js';
 import { HealthTracker } from './server-health.js';
 import { ServerStats } from './server-stats.js';
+import { TentativeSessions } from './tentative-sessions.js';
 import { LeastSessionsBalancer, SmoothRoundRobinBalancer, type BalanceCandidate, type Balancer } from './balancer.js';
 
 export type StateListener = (server: ServerRuntime, from: ServerState | null, to: ServerState) => void;
@@ -31,6 +32,8 @@ export class ServerRuntime {
   private idleTimeoutSec: number;
   readonly health = new HealthTracker();
   readonly stats: ServerStats;
+  /** New cookie sessions handed out here whose clients have not come back yet. */
+  readonly tentative: TentativeSessions;
   state: ServerState | null = null;
   /** Whether any live session is bound here, kept in step by the session table. */
   hasSessions = false;
@@ -46,6 +49,7 @@ export class ServerRuntime {
     this.agent = createBackendAgent(config, pooledAgentOptions(this.idleTimeoutSec));
     this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
     this.stats = new ServerStats(now);
+    this.tentative = new TentativeSessions(cluster.config.tentativeSessionSec);
   }
 
   get id(): string {
@@ -65,6 +69,7 @@ export class ServerRuntime {
       this.agent = createBackendAgent(config, pooledAgentOptions(idleTimeoutSec));
     }
     this.idleTimeoutSec = idleTimeoutSec;
+    this.tentative.resize(this.cluster.config.tentativeSessionSec);
     this.config = config;
   }
 
@@ -77,7 +82,7 @@ export class ServerRuntime {
     if (!this.config.enabled) return 'disabled';
     if (!this.health.online) return 'offline';
     if (this.config.capacity > 0) return 'active';
-    const busy = this.hasSessions || this.stats.inflight > 0 || this.stats.websockets > 0;
+    const busy = this.hasSessions || this.stats.inflight > 0 || this.stats.websockets > 0 || this.tentative.count(Date.now()) > 0;
     return busy ? 'draining' : 'drained';
   }
 
@@ -149,9 +154,12 @@ export class ClusterRuntime {
   /** The server for a new session, chosen among active servers, optionally avoiding one. */
   pickServer(avoid?: ServerRuntime): ServerRuntime | undefined {
     const candidates: (BalanceCandidate & { server: ServerRuntime })[] = [];
+    const now = Date.now();
     for (const server of this.servers.values()) {
       if (server === avoid || server.state !== 'active') continue;
-      candidates.push({ id: server.id, capacity: server.config.capacity, sessions: this.sessionCount(this.id, server.id), server });
+      // Tentative sessions count too: new users arriving together are spread before any returns.
+      const sessions = this.sessionCount(this.id, server.id) + server.tentative.count(now);
+      candidates.push({ id: server.id, capacity: server.config.capacity, sessions, server });
     }
     const picked = this.balancer.pick(candidates) as (BalanceCandidate & { server: ServerRuntime }) | undefined;
     return picked?.server;

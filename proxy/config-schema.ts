@@ -175,6 +175,11 @@ export const clusterSchema = z.strictObject({
     .optional(),
   sessionTimeoutSec: positiveSeconds.max(7 * 24 * 3600, 'must be at most 7 days').default(1800),
   sessionMaxLifetimeSec: positiveSeconds.max(30 * 24 * 3600, 'must be at most 30 days').optional(),
+  /**
+   * A new cookie session is tentative until its client comes back with the cookie: not stored,
+   * only counted for balancing and draining, for this long.
+   */
+  tentativeSessionSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(60),
   balancing: z
     .enum(['least-sessions', 'round-robin'], 'must be "least-sessions" or "round-robin"')
     .default('least-sessions'),

@@ -45,6 +45,7 @@ export interface GatewayOptions {
 const STATS_INTERVAL_MS = 1000;
 const SAVE_INTERVAL_MS = 5000;
 const DEFAULT_GRACE_MS = 10_000;
+const SESSION_LIMIT_WARNING_INTERVAL_MS = 60_000;
 
 interface RunningListener {
   config: ListenerConfig;
@@ -83,6 +84,7 @@ export class Gateway implements TrafficContext {
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> | null = null;
   private sweeping = false;
+  private lastSessionLimitWarning = 0;
   private listenerSync: Promise<void> = Promise.resolve();
 
   constructor(options: GatewayOptions) {
@@ -106,7 +108,10 @@ export class Gateway implements TrafficContext {
   /** Loads the configuration (throws ConfigError), restores sessions and starts accepting traffic. */
   async start(): Promise<void> {
     const prepared = this.prepare(loadOrCreateConfig(this.configStore));
-    this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()));
+    this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()), {
+      perClient: () => this.currentConfig().limits.sessionsPerClient,
+      onClientLimit: (client, cluster) => this.sessionLimitReached(client, cluster),
+    });
     this.applyConfig(prepared);
     await this.configureLogs(prepared.config);
     await this.restoreSessions();
@@ -257,6 +262,15 @@ export class Gateway implements TrafficContext {
     server.refreshState();
   }
 
+  /** Said once a minute at most: a client creating sessions without end would otherwise flood the log too. */
+  private sessionLimitReached(client: string, cluster: ClusterRuntime): void {
+    const now = Date.now();
+    if (now - this.lastSessionLimitWarning < SESSION_LIMIT_WARNING_INTERVAL_MS) return;
+    this.lastSessionLimitWarning = now;
+    const limit = this.currentConfig().limits.sessionsPerClient;
+    this.logger.warn(`Client ${client} holds ${limit} sessions, the most one address may (limits.sessionsPerClient); its new sessions on "${cluster.config.name}" are served but not kept`);
+  }
+
   private newSessionTable(): SessionTable {
     return new SessionTable(Date.now(), (clusterId, serverId, occupied) => {
       const server = this.clusters.get(clusterId)?.servers.get(serverId);
@@ -269,7 +283,13 @@ export class Gateway implements TrafficContext {
   private tick(): void {
     const now = Date.now();
     this.sweep();
-    for (const cluster of this.clusters.values()) for (const server of cluster.servers.values()) server.stats.tick(now);
+    for (const cluster of this.clusters.values()) {
+      for (const server of cluster.servers.values()) {
+        server.stats.tick(now);
+        // A draining server's tentative sessions run out with time, not with any request.
+        if (server.state === 'draining') server.refreshState();
+      }
+    }
     if (this.events.hasListeners) this.events.emit({ type: 'stats', at: now, snapshot: this.snapshot() });
   }
 
