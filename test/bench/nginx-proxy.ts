@@ -1,14 +1,9 @@
 /** nginx as the reference reverse proxy: one worker, keep-alive to the backend, nothing logged. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitForPort } from './wait-for-port.js';
+import { startReferenceProcess, type ReferenceProxy } from './reference-process.js';
 
-export interface NginxProxy {
-  close(): Promise<void>;
-}
-
-export async function startNginx(workDir: string, listenPort: number, backendPort: number): Promise<NginxProxy> {
+export function startNginx(workDir: string, listenPort: number, backendPort: number): Promise<ReferenceProxy> {
   mkdirSync(join(workDir, 'logs'), { recursive: true });
   const configPath = join(workDir, 'nginx.conf');
   writeFileSync(
@@ -41,20 +36,5 @@ http {
 }
 `,
   );
-  const child: ChildProcess = spawn('nginx', ['-p', workDir, '-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let errorText = '';
-  child.stderr?.on('data', (chunk: Buffer) => (errorText += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  try {
-    await waitForPort(listenPort, 10_000, () => (child.exitCode !== null ? `nginx exited: ${errorText}` : undefined));
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return {
-    close: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return startReferenceProcess('nginx', 'nginx', ['-p', workDir, '-c', configPath], listenPort);
 }

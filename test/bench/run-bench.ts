@@ -1,6 +1,9 @@
 /**
  * `npm run bench`: throughput and p99 latency of one small backend measured directly, through the
- * Switchboard gateway (sticky steady state) and through nginx, in the same run.
+ * Switchboard gateway (sticky steady state) and through nginx, HAProxy and Caddy where installed,
+ * in the same run.
+ * `npm run bench -- --baseline DIR`: the same, plus the gateway of another checkout (DIR, with its
+ * own node_modules) measured alternately with this one, for an A/B comparison of a change.
  * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
  * `npm run bench -- tls`: what HTTPS and compression cost through the gateway, against plain HTTP.
  */
@@ -12,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../demo/free-port.js';
 import { startBenchBackend } from './bench-backend.js';
 import { startGatewayProcess } from './gateway-process.js';
+import { startCaddy } from './caddy-proxy.js';
+import { startHaproxy } from './haproxy-proxy.js';
 import { startNginx } from './nginx-proxy.js';
+import type { ReferenceProxy } from './reference-process.js';
 import { hasCommand, runWrk, type LoadResult } from './wrk.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,50 +26,70 @@ const DURATION_SEC = 10;
 const WARM_UP_SEC = 3;
 const CONNECTIONS = 50;
 
+/** Reference proxies, each measured when its command is installed (Debian: apt-get install nginx haproxy caddy). */
+const REFERENCES: { label: string; command: string; start: (workDir: string, port: number, backendPort: number) => Promise<ReferenceProxy> }[] = [
+  { label: 'nginx (1 worker)', command: 'nginx', start: startNginx },
+  { label: 'haproxy (1 thread)', command: 'haproxy', start: startHaproxy },
+  { label: 'caddy (1 core)', command: 'caddy', start: startCaddy },
+];
+
 interface Measurement {
   label: string;
   result: LoadResult;
 }
 
-async function runHttpBench(): Promise<void> {
+async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
   if (!hasCommand('wrk')) {
     console.log('wrk is missing, so there is nothing to generate load with. Install it (Debian: apt-get install wrk) and run again.');
     process.exitCode = 1;
     return;
   }
-  const withNginx = hasCommand('nginx');
   const workDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const cleanups: (() => Promise<void>)[] = [];
   try {
     const backend = await startBenchBackend();
     cleanups.push(() => backend.close());
-    const [gatewayPort, adminPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
+    const [gatewayPort, adminPort, referencePort] = [await freePort(), await freePort(), await freePort()];
 
     console.log(`wrk -t1 -c${CONNECTIONS} -d${DURATION_SEC}s (after a ${WARM_UP_SEC} s warm-up each), ${process.arch}, Node ${process.version}\n`);
     const measurements: Measurement[] = [];
     measurements.push({ label: 'direct', result: await measure(`http://127.0.0.1:${backend.port}/`) });
 
-    const gateway = await startGatewayProcess({
-      repoRoot: REPO_ROOT,
-      workDir,
-      listenPort: gatewayPort,
-      adminPort,
-      backendUrl: `http://127.0.0.1:${backend.port}`,
-    });
-    cleanups.push(() => gateway.close());
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/`;
-    const cookie = await sessionCookieFrom(gatewayUrl);
-    measurements.push({ label: 'switchboard (sticky)', result: await measure(gatewayUrl, [`Cookie: ${cookie}`]) });
-    const sessions = await liveSessions(gateway.adminUrl, gateway.token);
-    await gateway.close();
-    cleanups.pop();
+    const measureGateway = async (repoRoot: string, label: string): Promise<number> => {
+      const gateway = await startGatewayProcess({
+        repoRoot,
+        workDir,
+        listenPort: gatewayPort,
+        adminPort,
+        backendUrl: `http://127.0.0.1:${backend.port}`,
+      });
+      cleanups.push(() => gateway.close());
+      const gatewayUrl = `http://127.0.0.1:${gatewayPort}/`;
+      const cookie = await sessionCookieFrom(gatewayUrl);
+      measurements.push({ label, result: await measure(gatewayUrl, [`Cookie: ${cookie}`]) });
+      const sessions = await liveSessions(gateway.adminUrl, gateway.token);
+      await gateway.close();
+      cleanups.pop();
+      return sessions;
+    };
+    const sessions = await measureGateway(REPO_ROOT, 'switchboard (sticky)');
+    if (baselineRoot) {
+      // Alternating the two evens out drift in the machine's speed over the run.
+      await measureGateway(baselineRoot, 'baseline (sticky)');
+      await measureGateway(REPO_ROOT, 'switchboard (sticky) 2');
+      await measureGateway(baselineRoot, 'baseline (sticky) 2');
+    }
 
-    if (withNginx) {
-      const nginx = await startNginx(join(workDir, 'nginx'), nginxPort, backend.port);
-      cleanups.push(() => nginx.close());
-      measurements.push({ label: 'nginx (1 worker)', result: await measure(`http://127.0.0.1:${nginxPort}/`) });
-    } else {
-      console.log('nginx is not installed: skipping the nginx comparison (Debian: apt-get install nginx).\n');
+    for (const reference of REFERENCES) {
+      if (!hasCommand(reference.command)) {
+        console.log(`${reference.command} is not installed: skipping it (Debian: apt-get install ${reference.command}).`);
+        continue;
+      }
+      const proxy = await reference.start(join(workDir, reference.command), referencePort, backend.port);
+      cleanups.push(() => proxy.close());
+      measurements.push({ label: reference.label, result: await measure(`http://127.0.0.1:${referencePort}/`) });
+      await proxy.close();
+      cleanups.pop();
     }
 
     printTable(measurements);
@@ -107,16 +133,26 @@ function printTable(measurements: Measurement[]): void {
     console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
     if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('   '));
   }
-  const rate = (label: string): number | undefined => measurements.find((m) => m.label.startsWith(label))?.result.requestsPerSec;
+  const rate = (label: string): number | undefined => {
+    const rates = measurements.filter((m) => m.label.startsWith(label)).map((m) => m.result.requestsPerSec);
+    return rates.length === 0 ? undefined : rates.reduce((sum, value) => sum + value, 0) / rates.length;
+  };
   const gateway = rate('switchboard');
+  const baseline = rate('baseline');
   const direct = rate('direct');
-  const nginx = rate('nginx');
   console.log('');
   if (gateway && direct) console.log(`switchboard / direct: ${(gateway / direct).toFixed(2)}`);
-  if (gateway && nginx) console.log(`switchboard / nginx:  ${(gateway / nginx).toFixed(2)}   (goal: at least 0.40)`);
+  for (const reference of REFERENCES) {
+    const other = rate(reference.label);
+    const goal = reference.command === 'nginx' ? '   (goal: at least 0.50)' : '';
+    if (gateway && other) console.log(`switchboard / ${reference.command}: ${(gateway / other).toFixed(2)}${goal}`);
+  }
+  if (gateway && baseline) console.log(`switchboard / baseline: ${(gateway / baseline).toFixed(3)}   (mean of two runs each, alternated)`);
 }
 
-const mode = process.argv[2];
+const baselineFlag = process.argv.indexOf('--baseline');
+const baselineRoot = baselineFlag === -1 ? undefined : process.argv[baselineFlag + 1];
+const mode = process.argv.slice(2).find((arg, index, args) => !arg.startsWith('--') && args[index - 1] !== '--baseline');
 if (mode === 'sessions') {
   const { runSessionBench } = await import('./session-bench.js');
   await runSessionBench();
@@ -124,8 +160,8 @@ if (mode === 'sessions') {
   const { runGatewayTlsBench } = await import('./gateway-tls-bench.js');
   await runGatewayTlsBench();
 } else if (mode === undefined || mode === 'http') {
-  await runHttpBench();
+  await runHttpBench(baselineRoot === undefined ? undefined : resolve(baselineRoot));
 } else {
-  console.error(`Unknown bench "${mode}". Use: npm run bench  |  npm run bench -- sessions  |  npm run bench -- tls`);
+  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions  |  npm run bench -- tls`);
   process.exitCode = 1;
 }
