@@ -52,10 +52,9 @@ export function whenConnectionAllows(req: http.IncomingMessage, res: http.Server
     return;
   }
   own.waiting.push(begin);
-  if (!own.paused) {
-    own.paused = true;
-    socket.pause();
-  }
+  // Again on every request that has to wait: Node resumes the socket itself when its writes drain.
+  own.paused = true;
+  socket.pause();
 }
 
 function next(pipeline: Pipeline, socket: Socket): void {
@@ -63,7 +62,8 @@ function next(pipeline: Pipeline, socket: Socket): void {
   while (pipeline.open.size < MAX_FORWARDED_PER_CONNECTION && pipeline.waiting.length > 0) pipeline.waiting.shift()!();
   if (pipeline.paused && pipeline.waiting.length === 0) {
     pipeline.paused = false;
-    socket.resume();
+    // Unless Node's HTTP server paused it too, for answers the client is not reading fast enough.
+    if (!(socket as Socket & { _paused?: boolean })._paused) socket.resume();
   }
 }
 
