@@ -190,6 +190,11 @@ export class DataPath {
       sendGatewayError(res, 408, `The request body stopped arriving for ${cluster.config.clientBodyIdleTimeoutSec} s, so the request was abandoned. Please send it again.`);
       return;
     }
+    if (failure.staleConnection) {
+      // The keep-alive race, no fault of the server's: only the body could not be kept to send again.
+      sendGatewayError(res, 502, 'The server closed its connection just as this request was sent, and the request body was too large to send again. Please send it again.');
+      return;
+    }
     server.stats.errors++;
     if (failure.connectionsBusy) {
       // A full pool is load, not ill health: the server stays online and keeps its sessions.

@@ -45,6 +45,8 @@ export interface ForwardFailure {
   clientStalled?: boolean;
   /** Every connection to the server stayed busy while the request waited for one. */
   connectionsBusy?: boolean;
+  /** A reused connection turned out closed, and the body sent on it was too large to send again. */
+  staleConnection?: boolean;
 }
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNABORTED']);
@@ -135,14 +137,15 @@ export class Forwarder {
       // The backend closed a kept-alive connection just as it was reused (the keep-alive race):
       // nothing reached the backend's application, so the same server gets the request again
       // over a new connection.
-      if (!settled && !isRetry && proxyReq.reusedSocket && STALE_CONNECTION_ERRORS.has(error.code ?? '') && (!body || body.replayable)) {
+      const stale = !settled && !isRetry && proxyReq.reusedSocket && STALE_CONNECTION_ERRORS.has(error.code ?? '');
+      if (stale && (!body || body.replayable)) {
         settled = true;
         if (waitForConnection) clearTimeout(waitForConnection);
         req.unpipe(proxyReq);
         this.send(req, res, request, request.freshAgent, body);
         return;
       }
-      fail(error);
+      fail(error, stale ? { staleConnection: true } : {});
     });
     res.once('close', () => {
       if (!res.writableFinished) proxyReq.destroy();

@@ -62,6 +62,21 @@ describe('a backend closing a kept-alive connection as the gateway reuses it', (
     expect(harness.events.filter((e) => e.type === 'offline')).toEqual([]);
   });
 
+  it('answers 502 to a body over 64 KB that met the race, still without a health failure or a new session', async () => {
+    harness = await startBehindGateway();
+    const user = new User(harness.url);
+    const home = (await user.get('/start')).backend;
+    const cookie = user.cookies.get('sb-web')!;
+    const posted = await request(`${harness.url}/upload`, { method: 'POST', headers: { cookie: `sb-web=${cookie}` }, body: 'x'.repeat(100_000) });
+    expect(posted.status).toBe(502);
+    expect(posted.body).toContain('too large to send again');
+    expect(posted.headers['set-cookie']?.some((line) => line.startsWith('sb-web='))).toBeFalsy();
+    const stats = (await harness.gateway.control.getState()).clusters[0]!.servers.find((s) => s.id === home)!;
+    expect(stats.health.consecutiveFailures).toBe(0);
+    expect(stats.state).toBe('active');
+    expect((await user.get('/after')).backend).toBe(home);
+  });
+
   it('closes pooled connections after the cluster\'s backendIdleTimeoutSec, before the backend would', async () => {
     harness = await startBehindGateway({ backendIdleTimeoutSec: 1 });
     const reply = await new User(harness.url).get('/');
