@@ -217,7 +217,7 @@ export const limitsSchema = z.strictObject({
   /** Requests whose body is still being received. */
   uploadsPerClient: perClientLimit.default(64),
   /** Live cookie sessions per cluster; beyond it a client's new sessions are served but not kept. */
-  sessionsPerClient: perClientLimit.default(1000),
+  sessionsPerClient: perClientLimit.default(5000),
 });
 
 export const configSchema = z

@@ -96,6 +96,8 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
     const config = {
       listeners: [{ port: listenerPort, host: '127.0.0.1' }],
       admin: { host: '127.0.0.1', port: adminPort, token },
+      // Every simulated user comes from 127.0.0.1: no per-address session limit.
+      limits: { sessionsPerClient: 0 },
       routes: clusters.map((cluster) => ({ host: '*', path: cluster.path, cluster: cluster.id })),
       clusters: clusters.map((cluster) => ({
         id: cluster.id,
