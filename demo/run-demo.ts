@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminTokenProblem } from '../proxy/admin-token.js';
 import { FileConfigStore } from '../proxy/config-store.js';
 import { generateAdminToken, isRecord, validateConfig } from '../proxy/config-validation.js';
 import { consoleLogger } from '../proxy/gateway-logger.js';
@@ -106,7 +107,7 @@ function previousToken(): string | undefined {
   try {
     const previous: unknown = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
     const token = isRecord(previous) && isRecord(previous.admin) ? previous.admin.token : undefined;
-    return typeof token === 'string' && token.length >= 16 ? token : undefined;
+    return typeof token === 'string' && adminTokenProblem(token) === null ? token : undefined;
   } catch {
     return undefined;
   }

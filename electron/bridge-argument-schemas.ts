@@ -38,6 +38,8 @@ const clusterFields = clusterSchema
     sessionTimeoutSec: true,
     balancing: true,
     requestTimeoutSec: true,
+    rewriteResponseUrls: true,
+    maxPinnedConnectionsPerServer: true,
   })
   .extend({
     sessionMaxLifetimeSec: clusterSchema.shape.sessionMaxLifetimeSec.nullable(),

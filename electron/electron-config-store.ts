@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { app } from 'electron';
 import ElectronStore from 'electron-store';
 import type { GatewayConfig } from '../proxy/config-schema.js';
+import { decodeConfigBytes, parseConfigText } from '../proxy/config-file-text.js';
 import type { ConfigStore } from '../proxy/config-store.js';
 import { ConfigError, validateConfig } from '../proxy/config-validation.js';
 
@@ -50,7 +51,7 @@ export class ElectronConfigStore implements ConfigStore {
     if (!existsSync(this.location)) return undefined;
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(this.location, 'utf8'));
+      raw = parseConfigText(decodeConfigBytes(readFileSync(this.location)), this.location);
       validateConfig(raw);
     } catch (error) {
       return this.#recover(reasonOf(error));
@@ -73,6 +74,8 @@ export class ElectronConfigStore implements ConfigStore {
         // Keys of the config are plain names; dots in them must never be read as paths.
         accessPropertiesByDotNotation: false,
         watch: false,
+        configFileMode: 0o600,
+        deserialize: (text) => parseConfigText(text, this.location) as Record<string, unknown>,
       });
     if (this.#store === undefined) {
       try {
@@ -97,7 +100,7 @@ export class ElectronConfigStore implements ConfigStore {
 
   #readLastGood(): unknown {
     try {
-      const raw: unknown = JSON.parse(readFileSync(this.lastGoodPath, 'utf8'));
+      const raw = parseConfigText(decodeConfigBytes(readFileSync(this.lastGoodPath)), this.lastGoodPath);
       validateConfig(raw);
       return raw;
     } catch {

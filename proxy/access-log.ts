@@ -153,6 +153,8 @@ export interface RequestDetails {
 export function logWhenFinished(accessLog: AccessLog, req: http.IncomingMessage, res: http.ServerResponse, details: () => RequestDetails): void {
   if (!accessLog.enabled) return;
   const startedAt = process.hrtime.bigint();
+  // The address the client asked for, before a route's path mapping changes it for the backend.
+  const url = req.url ?? '';
   const socket = req.socket as (typeof req.socket & { bytesWritten?: number }) | undefined;
   // Bytes written on the connection during this request: headers and body, like IIS's sc-bytes.
   // HTTP/1.1 runs one request at a time per connection, so the difference belongs to this one.
@@ -167,7 +169,7 @@ export function logWhenFinished(accessLog: AccessLog, req: http.IncomingMessage,
       at: accessLog.now(),
       clientIp: current.clientIp,
       method: req.method ?? '',
-      url: req.url ?? '',
+      url,
       status: res.headersSent ? res.statusCode : 0,
       bytesSent: bytesBefore !== undefined && bytesAfter !== undefined ? bytesAfter - bytesBefore : null,
       durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6,

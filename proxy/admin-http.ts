@@ -1,5 +1,9 @@
 /** HTTP plumbing of the admin API: JSON replies, bounded JSON request bodies, HTTP errors. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nestingBeyond } from './json-nesting.js';
+
+/** Deeper than this, a request body is refused: no API call needs more than a handful of levels. */
+export const MAX_BODY_NESTING = 64;
 
 /** An error that already knows the HTTP answer it stands for. */
 export class HttpError extends Error {
@@ -35,7 +39,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /**
  * Reads the whole body and parses it as JSON. Resolves `undefined` for an empty body, so that
  * each route decides whether a body is required. Bodies over `limitBytes` are refused with 413
- * before they are buffered.
+ * before they are buffered; bodies nested deeper than MAX_BODY_NESTING with 400.
  */
 export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
@@ -68,6 +72,10 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') {
         resolve(undefined);
+        return;
+      }
+      if (nestingBeyond(text, MAX_BODY_NESTING) !== null) {
+        reject(new HttpError(400, `request body nests deeper than ${MAX_BODY_NESTING} levels`));
         return;
       }
       try {

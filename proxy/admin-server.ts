@@ -1,9 +1,11 @@
 /**
- * The admin HTTP API (DESIGN.md §4) and the web console: REST + Server-Sent Events over the one
- * ControlApi, guarded by the admin bearer token, plus the built dashboard at `/`.
+ * The admin HTTP API and the web console: REST + Server-Sent Events over the one ControlApi,
+ * guarded by the admin bearer token, plus the built dashboard at `/`. It answers only to its own
+ * host names (DNS-rebinding protection), and failed sign-ins are logged and slowed down.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdminHostCheck } from './admin-host-check.js';
 import { HttpError, readJsonBody, sendJson } from './admin-http.js';
 import { matchAdminRoute } from './admin-routes.js';
 import { secretsMatch } from './constant-time.js';
@@ -11,6 +13,8 @@ import type { ChangeSource, ControlApi } from './control-api.js';
 import { ControlError } from './control-error.js';
 import { openEventStream, type EventStream } from './event-stream.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { PortInUseError, describeListenError } from './listen-error.js';
+import { SignInLimiter, type SignInLimiterOptions } from './sign-in-limiter.js';
 import { serveDashboard } from './static-files.js';
 
 export interface AdminServerOptions {
@@ -18,6 +22,10 @@ export interface AdminServerOptions {
   host: string;
   port: number;
   token: string;
+  /** Names besides the bound address (and the loopback names) that browsers may use in `Host`. */
+  allowedHosts?: readonly string[];
+  /** How failed sign-ins are limited per client address; 10 a minute by default. */
+  signInLimits?: SignInLimiterOptions;
   /** The built dashboard (`dist/renderer`); without it `/` explains how to build it. */
   dashboardDir?: string;
   logger?: GatewayLogger;
@@ -42,6 +50,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const { control, token, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const eventStreams = new Set<EventStream>();
+  const hostIsAllowed = createAdminHostCheck(options.host, options.allowedHosts);
+  const signIns = new SignInLimiter(options.signInLimits);
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => replyWithError(res, error));
@@ -53,6 +63,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostIsAllowed(req.headers.host)) {
+      refuseHost(req, res);
+      return;
+    }
     const rawUrl = req.url ?? '/';
     const queryStart = rawUrl.indexOf('?');
     // The raw path, not a WHATWG-normalised one, so that `..` segments are seen and refused.
@@ -71,7 +85,21 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams): Promise<void> {
-    if (!isAuthorized(req, pathname, query)) {
+    const address = clientAddressOf(req);
+    const waitMs = signIns.retryAfterMs(address);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      sendJson(res, 429, { error: `too many failed sign-ins from ${address}; try again in ${seconds} s` }, { 'Retry-After': String(seconds) });
+      return;
+    }
+    const authorization = checkToken(req, pathname, query);
+    if (authorization !== 'ok') {
+      const { blocked } = signIns.recordFailure(address);
+      const reason = authorization === 'missing' ? 'no token' : 'wrong token';
+      logger?.warn(`Admin sign-in failed from ${address}: ${reason}`, { address, path: pathname });
+      if (blocked) {
+        logger?.warn(`Admin sign-ins from ${address} refused for ${signIns.blockMs / 1000} s after ${signIns.maxFailures} failures`, { address });
+      }
       sendJson(res, 401, { error: 'missing or wrong admin token (send "Authorization: Bearer <token>")' }, {
         'WWW-Authenticate': 'Bearer realm="switchboard"',
       });
@@ -108,14 +136,23 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     sendJson(res, reply.status, reply.body);
   }
 
-  function isAuthorized(req: IncomingMessage, pathname: string, query: URLSearchParams): boolean {
+  function checkToken(req: IncomingMessage, pathname: string, query: URLSearchParams): 'ok' | 'missing' | 'wrong' {
     const header = req.headers.authorization;
     const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
-    if (bearer !== undefined) return secretsMatch(bearer, token);
+    if (bearer !== undefined) return secretsMatch(bearer, token) ? 'ok' : 'wrong';
     // EventSource cannot send headers, so the event stream alone also takes the token in the query.
     const queryToken = query.get('token');
-    if (pathname === EVENTS_PATH && queryToken !== null) return secretsMatch(queryToken, token);
-    return false;
+    if (pathname === EVENTS_PATH && queryToken !== null) return secretsMatch(queryToken, token) ? 'ok' : 'wrong';
+    return header === undefined ? 'missing' : 'wrong';
+  }
+
+  function refuseHost(req: IncomingMessage, res: ServerResponse): void {
+    const text =
+      `This is Switchboard's admin server, and it does not answer to the host name ${JSON.stringify(req.headers.host ?? '')}.\n` +
+      `Open it as http://${browsableHost(options.host)}:${(server.address() as AddressInfo).port}/ ` +
+      'or add the name to "admin.allowedHosts" in the configuration.\n';
+    res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', Connection: 'close' });
+    res.end(text);
   }
 
   function replyWithError(res: ServerResponse, error: unknown): void {
@@ -134,8 +171,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`the admin port ${options.port} on ${options.host} is already in use`)
-          : new Error(`the admin API could not listen on ${options.host}:${options.port}: ${error.message}`),
+          ? new PortInUseError(`the admin port ${options.port} on ${options.host} is already in use`, options.host, options.port)
+          : new Error(`the admin API could not listen on ${options.host}:${options.port}: ${describeListenError(error, options.host, options.port)}`),
       );
     };
     server.once('error', onError);
@@ -175,6 +212,12 @@ function apiSegments(pathname: string): string[] | null {
   } catch {
     return null;
   }
+}
+
+/** The peer's address, IPv4-mapped IPv6 written as plain IPv4. */
+function clientAddressOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 function sourceOf(req: IncomingMessage): ChangeSource {

@@ -82,7 +82,8 @@ export class ServerRuntime {
     if (!this.config.enabled) return 'disabled';
     if (!this.health.online) return 'offline';
     if (this.config.capacity > 0) return 'active';
-    const busy = this.hasSessions || this.stats.inflight > 0 || this.stats.websockets > 0 || this.tentative.count(Date.now()) > 0;
+    const busy =
+      this.hasSessions || this.stats.inflight > 0 || this.stats.websockets > 0 || this.stats.pinned > 0 || this.tentative.count(Date.now()) > 0;
     return busy ? 'draining' : 'drained';
   }
 

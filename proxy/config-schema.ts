@@ -3,7 +3,8 @@
  * (`z.infer`) and the validator of every config file and every runtime change.
  */
 import { z } from 'zod';
-import { isAddressOrCidr } from './address-syntax.js';
+import { ipFamilyOf, isAddressOrCidr } from './address-syntax.js';
+import { adminTokenProblem } from './admin-token.js';
 
 export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
 
@@ -119,10 +120,26 @@ export const listenerSchema = z.strictObject({
   path: ['redirectToHttps'],
 });
 
+/** A name the admin server may be reached by (besides its bound address): a host name or an IP address, no port. */
+const adminHostName = z
+  .string()
+  .refine((name) => ipFamilyOf(name.replace(/^\[(.*)\]$/, '$1')) !== 0 || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(name), 'must be a host name or IP address, without a port');
+
 export const adminSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(9090),
-  token: z.string().min(16, 'must be at least 16 characters'),
+  /** More names the admin server answers to (DNS-rebinding protection refuses any other Host). */
+  allowedHosts: z.array(adminHostName).optional(),
+  token: z.string('must be a string').superRefine((token, ctx) => {
+    const problem = adminTokenProblem(token);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+});
+
+/** A folder path on a backend: `/` or `/app/`, URL characters only, no `.` or `..` segments. */
+const backendPath = z.string().superRefine((path, ctx) => {
+  const problem = backendPathProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 export const routeSchema = z.strictObject({
@@ -132,8 +149,15 @@ export const routeSchema = z.strictObject({
     .regex(/^(\*|(\*\.)?[A-Za-z0-9.-]+)$/, 'must be a host name, *.domain or *')
     .default('*'),
   path: z.string().startsWith('/', 'must start with "/"').default('/'),
+  /** Where the application lives on its servers: the route's path is replaced by this one. */
+  backendPath: backendPath.optional(),
   cluster: slug,
   access: accessRuleSchema.optional(),
+  /** For long polls and streaming channels (Exchange ActiveSync, MAPI, RPC over HTTP): overrides the cluster's. */
+  requestTimeoutSec: positiveSeconds.max(24 * 3600, 'must be at most 86400 seconds (a day)').optional(),
+}).refine((route) => route.backendPath === undefined || route.path.endsWith('/'), {
+  message: 'must end with "/" when backendPath is set, e.g. "/wiki/" (a request for "/wiki" is redirected to "/wiki/")',
+  path: ['path'],
 });
 
 export const healthCheckSchema = z.strictObject({
@@ -201,10 +225,14 @@ export const clusterSchema = z.strictObject({
   backendIdleTimeoutSec: positiveSeconds.max(300, 'must be at most 300 seconds').default(4),
   /** How long a request may wait for one of a server's connections when all are busy; then 503. */
   backendConnectionWaitSec: positiveSeconds.max(600, 'must be at most 600 seconds').default(10),
+  /** Client connections per server that may hold a backend connection of their own (NTLM, Negotiate). */
+  maxPinnedConnectionsPerServer: z.int('must be a whole number').min(0, 'must be 0–100000').max(100_000, 'must be 0–100000').default(1000),
   healthCheck: healthCheckSchema.default(healthCheckSchema.parse({})),
   /** The Host header backends receive: the client's (keep) or a fixed name. */
   hostHeader: hostHeaderSchema.default({ mode: 'keep' }),
   compression: compressionSchema.default(compressionSchema.parse({})),
+  /** Rewrite the backend's own address and path in Location, Content-Location, Refresh and Set-Cookie. */
+  rewriteResponseUrls: z.boolean('must be true or false').default(true),
   servers: z.array(serverSchema).default([]),
 });
 
@@ -281,6 +309,17 @@ function isBackendUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What is wrong with a route's backendPath, one message at a time; undefined when nothing is. */
+function backendPathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return 'must start with "/"';
+  if (!path.endsWith('/')) return 'must end with "/" like the route\'s path, e.g. "/" or "/app/"';
+  if (!/^\/(?:(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+\/)*$/.test(path)) {
+    return 'must be a path such as "/" or "/app/": URL characters only, no "?", "#", spaces or "//"';
+  }
+  if (/\/\.{1,2}\//.test(path)) return 'must not contain "." or ".." segments';
+  return undefined;
 }
 
 function reportDuplicates(

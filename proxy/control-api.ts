@@ -65,6 +65,8 @@ export interface ServerSnapshot {
   sessionsExpireBy: number | null;
   inflight: number;
   websockets: number;
+  /** Client connections holding a backend connection of their own for Windows Integrated Authentication. */
+  pinnedConnections: number;
   /** Total requests since the gateway started. */
   requests: number;
   requestsPerSec: number;
@@ -161,9 +163,11 @@ export interface ClusterInput {
   sessionMaxLifetimeSec?: number | null;
   balancing?: ClusterConfig['balancing'];
   requestTimeoutSec?: number;
+  maxPinnedConnectionsPerServer?: number;
   healthCheck?: Partial<HealthCheckConfig>;
   hostHeader?: HostHeaderConfig;
   compression?: Partial<CompressionConfig>;
+  rewriteResponseUrls?: boolean;
   servers?: ServerInput[];
 }
 export type ClusterPatch = Partial<Omit<ClusterInput, 'id' | 'servers'>>;
@@ -182,6 +186,8 @@ export type ServerPatch = Partial<Pick<ServerInput, 'name' | 'url' | 'capacity' 
 export interface RouteInput {
   host?: string;
   path?: string;
+  /** The path the application has on its servers, replacing `path` (which must then end with "/"). */
+  backendPath?: string;
   cluster: string;
 }
 

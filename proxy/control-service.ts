@@ -27,8 +27,8 @@ import { uniqueSlug } from './slug.js';
 
 const SERVER_PATCH_FIELDS = new Set(['name', 'url', 'capacity', 'enabled', 'tlsFingerprint']);
 const CLUSTER_PATCH_FIELDS = new Set([
-  'name', 'enabled', 'sessionMethod', 'cookieName', 'sessionTimeoutSec', 'sessionMaxLifetimeSec', 'balancing', 'requestTimeoutSec', 'healthCheck',
-  'hostHeader', 'compression',
+  'name', 'enabled', 'sessionMethod', 'cookieName', 'sessionTimeoutSec', 'sessionMaxLifetimeSec', 'balancing', 'requestTimeoutSec', 'maxPinnedConnectionsPerServer', 'healthCheck',
+  'hostHeader', 'compression', 'rewriteResponseUrls',
 ]);
 const SETTINGS_FIELDS = new Set(['listeners', 'access', 'trustedProxies', 'logs']);
 const DEFAULT_SESSION_LIMIT = 1000;

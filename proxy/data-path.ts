@@ -9,11 +9,17 @@ import { logWhenFinished, type AccessLog, type RequestDetails } from './access-l
 import { resolveClientAddress } from './client-address.js';
 import { isOverConnectionLimit, type ClientLimits } from './client-limits.js';
 import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
+import type { ConnectionPins } from './connection-pinning.js';
 import { sendGatewayError, sendSocketError } from './error-pages.js';
 import { backendHostHeader } from './host-header.js';
+import { backendRequestHeaders } from './backend-request-headers.js';
+import { bodyIsChunked } from './request-framing.js';
+import { screenRequest, screenUpgrade, sendRefusal } from './request-hygiene.js';
 import type { ForwardFailure, Forwarder } from './forwarder.js';
+import { sendTrailingSlashRedirect, toBackendUrl, withTrailingSlash, type PathMapping } from './path-mapping.js';
 import { whenConnectionAllows } from './pipelined-requests.js';
 import { announcesBody } from './request-body.js';
+import { hasRewritableHeaders, rewriteResponseHeaders } from './response-rewrite.js';
 import type { RouteMatch, RouteTable } from './route-table.js';
 import type { Binding, SessionBinder } from './session-binder.js';
 
@@ -22,6 +28,8 @@ export interface TrafficContext {
   readonly clusters: ReadonlyMap<string, ClusterRuntime>;
   readonly binder: SessionBinder;
   readonly forwarder: Forwarder;
+  /** Backend connections of client connections that use Windows Integrated Authentication. */
+  readonly pins: ConnectionPins;
   /** Proxies whose X-Forwarded-For is believed when finding the client's address. */
   readonly trustedProxies: AddressList;
   /** The server-wide access rule, checked before any route's own. */
@@ -52,6 +60,8 @@ export class DataPath {
     const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);
     const logged: RequestDetails | undefined = this.context.accessLog.enabled ? { clientIp: client, cluster: null, server: null, sessionId: null } : undefined;
     if (logged) logWhenFinished(this.context.accessLog, req, res, () => logged);
+    const malformed = screenRequest(req);
+    if (malformed) return sendRefusal(req, res, malformed);
 
     const refused = refusingMatcher(client, this.context.serverAccess);
     if (refused) return refuseRequest(refused.action, req, res);
@@ -59,6 +69,7 @@ export class DataPath {
     if (!route) return;
     const routeRefused = refusingMatcher(client, route.access);
     if (routeRefused) return refuseRequest(routeRefused.action, req, res);
+    if (route.addTrailingSlash) return sendTrailingSlashRedirect(req, res);
     const { cluster } = route;
     if (logged) logged.cluster = cluster.id;
     if (announcesBody(req) && !this.context.clientLimits.admitUpload(client, req)) {
@@ -74,12 +85,16 @@ export class DataPath {
       sendGatewayError(res, 503, `No server of "${cluster.config.name}" is available right now. Please try again in a moment.`);
       return;
     }
-    prepareForBackend(req, cluster, secure);
-    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged });
+    const publicHost = hostOf(req);
+    mapToBackendPath(req, route.mapping);
+    const timeoutSec = route.requestTimeoutSec ?? cluster.config.requestTimeoutSec;
+    this.forward(req, res, cluster, binding, { client, secure, startedAt: now, retried: false, logged, timeoutSec, mapping: route.mapping, publicHost });
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
     socket.on('error', () => socket.destroy());
+    const malformed = screenUpgrade(req);
+    if (malformed) return sendSocketError(socket, malformed.status, malformed.message);
     const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);
     const refuse = (matcher: AccessMatcher): void => {
       if (matcher.action === 'close') socket.destroy();
@@ -91,13 +106,16 @@ export class DataPath {
     if (!route) return;
     const routeRefused = refusingMatcher(client, route.access);
     if (routeRefused) return refuse(routeRefused);
+    if (route.addTrailingSlash) return sendSocketError(socket, 404, `This application is at "${withTrailingSlash(req.url ?? '/')}".`);
     const { cluster } = route;
     const binding = this.context.binder.bind(cluster, req, client, secure, Date.now());
     if (!binding) {
       sendSocketError(socket, 503, `No server of "${cluster.config.name}" is available right now.`);
       return;
     }
-    prepareForBackend(req, cluster, secure);
+    mapToBackendPath(req, route.mapping);
+    // http-proxy-3 sends req.headers as they are.
+    req.headers = this.headersForBackend(req, cluster, client, secure, true) as http.IncomingHttpHeaders;
     const { server } = binding;
     const stats = server.stats;
     stats.requests++;
@@ -132,11 +150,17 @@ export class DataPath {
       fail(503, `"${cluster.config.name}" is switched off on this gateway for now. Please try again later.`);
       return undefined;
     }
-    return { clusterId: route.clusterId, access: route.access, cluster };
+    return { clusterId: route.clusterId, access: route.access, mapping: route.mapping, addTrailingSlash: route.addTrailingSlash, requestTimeoutSec: route.requestTimeoutSec, cluster };
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
     const { server } = binding;
+    const maxPinned = cluster.config.maxPinnedConnectionsPerServer;
+    const pin = this.context.pins.agentFor(req, server, maxPinned);
+    if (pin.kind === 'full') {
+      sendGatewayError(res, 503, `"${server.config.name}" already has ${pin.limit} Windows-authenticated connections, its limit. Please try again in a moment.`);
+      return;
+    }
     const stats = server.stats;
     stats.requests++;
     stats.inflight++;
@@ -158,11 +182,20 @@ export class DataPath {
     this.context.forwarder.web(req, res, {
       ...backendTimeouts(cluster),
       target: server.target,
-      agent: server.agent,
-      freshAgent: server.freshAgent,
+      agent: pin.kind === 'pinned' ? pin.agent : server.agent,
+      // A Windows-authenticated connection is the only one its requests may use: no retry elsewhere.
+      freshAgent: pin.kind === 'pinned' ? undefined : server.freshAgent,
+      timeoutMs: attempt.timeoutSec * 1000,
+      headers: this.headersForBackend(req, cluster, attempt.client, attempt.secure, false),
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
+      // Added by the forwarder after the rewriting below: the gateway's own cookie is never rewritten.
+      setCookie: binding.setCookie,
       onResponse: (proxyRes) => {
-        if (binding.setCookie) appendSetCookie(proxyRes, binding.setCookie);
+        if (cluster.config.rewriteResponseUrls && hasRewritableHeaders(proxyRes.headers)) {
+          const sentHost = backendHostHeader(cluster.config.hostHeader, attempt.publicHost);
+          rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost });
+        }
+        if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, maxPinned);
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
       },
       onError: (failure) => this.failed(req, res, cluster, binding, attempt, failure, end),
@@ -171,6 +204,21 @@ export class DataPath {
         this.context.passiveFailure(server, 'the connection broke off in the middle of a response');
       },
       onInvalidRequest: () => sendGatewayError(res, 400, 'The request could not be forwarded as it was sent.'),
+    });
+  }
+
+  private headersForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, client: string, secure: boolean, upgrade: boolean): http.OutgoingHttpHeaders {
+    const peer = req.socket.remoteAddress ?? '';
+    const host = hostOf(req);
+    return backendRequestHeaders(req.headers, {
+      peer,
+      client,
+      trusted: this.context.trustedProxies.size > 0 && this.context.trustedProxies.includes(peer),
+      secure,
+      host,
+      backendHost: backendHostHeader(cluster.config.hostHeader, host),
+      chunked: bodyIsChunked(req),
+      upgrade,
     });
   }
 
@@ -211,7 +259,7 @@ export class DataPath {
         return;
       }
     }
-    if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${cluster.config.requestTimeoutSec} s to answer.`);
+    if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${attempt.timeoutSec} s to answer.`);
     else sendGatewayError(res, 502, 'The server behind this address could not be reached or broke off its answer.');
   }
 }
@@ -221,8 +269,14 @@ interface Attempt {
   secure: boolean;
   startedAt: number;
   retried: boolean;
+  /** How long the backend may stay silent: the route's limit, else the cluster's. */
+  timeoutSec: number;
   /** What the access log will say of this request, while it is on. */
   logged: RequestDetails | undefined;
+  /** The route's path mapping, for the backend's URLs in the response. */
+  mapping: PathMapping | undefined;
+  /** The Host the client sent, before a fixed Host header replaced it for the backend. */
+  publicHost: string | undefined;
 }
 
 function backendTimeouts(cluster: ClusterRuntime): { timeoutMs: number; bodyIdleTimeoutMs: number; connectionWaitMs: number } {
@@ -239,28 +293,16 @@ export const SHOWN_SESSION_ID_LENGTH = 8;
 
 function hasNoBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];
-  return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
+  // An HTTP/2 body may come without a length, and was read into the failed attempt.
+  return (length === undefined || length === '0') && !bodyIsChunked(req);
 }
 
-/** X-Forwarded-For gets the peer this gateway saw; Host becomes the cluster's fixed name when it has one. */
-function prepareForBackend(req: http.IncomingMessage, cluster: ClusterRuntime, secure: boolean): void {
-  const headers = req.headers;
-  const peer = req.socket.remoteAddress ?? '';
-  const previous = headers['x-forwarded-for'];
-  headers['x-forwarded-for'] = previous ? `${previous}, ${peer}` : peer;
-  headers['x-forwarded-proto'] = secure ? 'https' : 'http';
-  const host = hostOf(req);
-  headers['x-forwarded-host'] = host ?? '';
-  const hostHeader = backendHostHeader(cluster.config.hostHeader, host);
-  if (hostHeader !== undefined) headers.host = hostHeader;
+/** A mapped route's public path becomes the backend's. */
+function mapToBackendPath(req: http.IncomingMessage, mapping: PathMapping | undefined): void {
+  if (mapping) req.url = toBackendUrl(req.url ?? '/', mapping);
 }
 
 /** HTTP/2 clients name the host in the `:authority` pseudo-header instead of Host. */
 function hostOf(req: http.IncomingMessage): string | undefined {
   return req.headers.host ?? (req.headers[':authority'] as string | undefined);
-}
-
-function appendSetCookie(proxyRes: http.IncomingMessage, cookie: string): void {
-  const existing = proxyRes.headers['set-cookie'];
-  proxyRes.headers['set-cookie'] = existing ? [...existing, cookie] : [cookie];
 }

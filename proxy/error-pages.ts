@@ -10,6 +10,7 @@ const TITLES: Record<number, string> = {
   413: 'Payload Too Large',
   429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',

@@ -16,14 +16,18 @@ import { announcesBody, RequestBody } from './request-body.js';
 export interface ForwardRequest {
   target: URL;
   agent: http.Agent;
-  /** Opens a new connection for every request: for the one retry after a reused connection failed. */
-  freshAgent: http.Agent;
+  /** Opens a new connection for every request: for the one retry after a reused connection failed (none: no retry). */
+  freshAgent?: http.Agent | undefined;
   /** How long the backend may stay silent once it has the whole request (see `requestTimeoutSec`). */
   timeoutMs: number;
   /** How long the client may pause while sending a body. */
   bodyIdleTimeoutMs: number;
   /** How long a request may wait for a free connection when all of the agent's are busy. */
   connectionWaitMs: number;
+  /** What the backend receives as headers: built by `backendRequestHeaders`, framing included. */
+  headers: http.OutgoingHttpHeaders;
+  /** The gateway's own session cookie for the response, added after the backend's hop-by-hop headers are gone. */
+  setCookie?: string | null | undefined;
   /** The cluster's compression settings when compression is on. */
   compression?: CompressionConfig | undefined;
   /** Called with the backend's response before its headers are copied to the client. */
@@ -87,7 +91,7 @@ export class Forwarder {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: withoutHopByHop(req.headers),
+        headers: request.headers,
         agent,
       });
     } catch (error) {
@@ -138,7 +142,7 @@ export class Forwarder {
       // nothing reached the backend's application, so the same server gets the request again
       // over a new connection.
       const stale = !settled && !isRetry && proxyReq.reusedSocket && STALE_CONNECTION_ERRORS.has(error.code ?? '');
-      if (stale && (!body || body.replayable)) {
+      if (stale && request.freshAgent && (!body || body.replayable)) {
         settled = true;
         if (waitForConnection) clearTimeout(waitForConnection);
         req.unpipe(proxyReq);
@@ -151,8 +155,18 @@ export class Forwarder {
       if (!res.writableFinished) proxyReq.destroy();
     });
     req.on('error', () => proxyReq.destroy());
+    // A 101 to a request that asked for no upgrade: Node hands over the socket and never answers.
+    proxyReq.on('upgrade', (_proxyRes, socket) => {
+      socket.destroy();
+      fail(new Error('the backend switched protocols on a request that asked for no upgrade'));
+    });
 
     proxyReq.on('response', (proxyRes) => {
+      if (proxyRes.statusCode === 101) {
+        proxyReq.destroy();
+        fail(new Error('the backend answered 101 to a request that asked for no upgrade'));
+        return;
+      }
       settled = true;
       let unusable = false;
       request.onResponse?.(proxyRes);
@@ -168,13 +182,14 @@ export class Forwarder {
         return;
       }
       if (request.compression) {
+        if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
         sendProxyResponse(req, proxyRes, res, request.compression);
         return;
       }
       // HTTP/2 has no reason phrases.
       const reason = req.httpVersionMajor === 1 ? proxyRes.statusMessage : undefined;
       try {
-        res.writeHead(proxyRes.statusCode ?? 502, reason, withoutHopByHop(proxyRes.headers));
+        res.writeHead(proxyRes.statusCode ?? 502, reason, withSetCookie(withoutHopByHop(proxyRes.headers), request.setCookie));
       } catch (error) {
         // A status or header the client's connection cannot carry: the backend's answer is unusable,
         // and nothing has been sent yet, so the client still gets a proper error page.
@@ -189,7 +204,8 @@ export class Forwarder {
     req.pipe(proxyReq);
   }
 
-  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: ForwardRequest): void {
+  /** `req.headers` are sent as they are: the caller has replaced them with the backend's. */
+  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: Omit<ForwardRequest, 'headers'>): void {
     this.wsProxy.ws(req, socket, head, { target: request.target, agent: request.agent }, (error) => {
       const code = (error as { code?: string }).code ?? '';
       request.onError({ error, connectFailed: CONNECT_ERRORS.has(code), timedOut: false });
@@ -206,7 +222,7 @@ function waitTimer(agent: http.Agent, waitMs: number, onExpiry: () => void): Nod
   return undefined;
 }
 
-/** End-to-end headers only; HTTP/2 pseudo-headers (`:path`, `:authority`…) are not headers of HTTP/1.1. */
+/** The backend's end-to-end response headers. */
 function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const named = connectionTokens(headers.connection);
@@ -218,6 +234,13 @@ function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHe
 }
 
 const COLON = 58;
+
+function withSetCookie(headers: http.OutgoingHttpHeaders, cookie: string | null | undefined): http.OutgoingHttpHeaders {
+  if (!cookie) return headers;
+  const existing = headers['set-cookie'];
+  headers['set-cookie'] = Array.isArray(existing) ? [...existing, cookie] : [cookie];
+  return headers;
+}
 
 /** Headers that the Connection header names are hop-by-hop too. */
 function connectionTokens(connection: string | undefined): Set<string> | undefined {

@@ -20,13 +20,19 @@ import { ControlService } from './control-service.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './error-pages.js';
 import { Forwarder } from './forwarder.js';
+import { ConnectionPins } from './connection-pinning.js';
+import { acceptRpcOverHttp } from './rpc-over-http.js';
 import { EventLog, logGatewayEvents } from './event-log.js';
 import { EventHub } from './gateway-events.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { GATEWAY_LOG_FILE_NAME } from './gateway-log-files.js';
 import { HealthChecker } from './health-checker.js';
+import { describeListenError } from './listen-error.js';
 import { createHttpsListenerServer } from './https-listener.js';
 import { createHttpsRedirectHandler } from './https-redirect.js';
 import { prepareConfig, reloadListenerTls, type PreparedConfig } from './listener-tls.js';
+import { filesIn, tightenFileModes } from './private-files.js';
+import { refuseConnect } from './request-hygiene.js';
 import { RouteTable } from './route-table.js';
 import { SessionBinder } from './session-binder.js';
 import { SessionCookieCodec } from './session-cookie.js';
@@ -66,6 +72,7 @@ export class Gateway implements TrafficContext {
   serverAccess: AccessMatcher | undefined = undefined;
   readonly forwarder = new Forwarder();
   readonly clientLimits = new ClientLimits(limitsSchema.parse({}), compileAddressList([]));
+  readonly pins = new ConnectionPins();
   readonly clusters = new Map<string, ClusterRuntime>();
   routes = new RouteTable([]);
   sessions: SessionTable;
@@ -86,6 +93,7 @@ export class Gateway implements TrafficContext {
   private sweeping = false;
   private lastSessionLimitWarning = 0;
   private listenerSync: Promise<void> = Promise.resolve();
+  private checkedLogDirectory: string | null = null;
 
   constructor(options: GatewayOptions) {
     this.configStore = options.configStore;
@@ -114,6 +122,7 @@ export class Gateway implements TrafficContext {
     });
     this.applyConfig(prepared);
     await this.configureLogs(prepared.config);
+    this.tightenPermissions([this.configStore.location, ...(this.stateStore.privateFiles?.() ?? [])]);
     await this.restoreSessions();
     this.running = true;
     await this.syncListeners();
@@ -204,6 +213,19 @@ export class Gateway implements TrafficContext {
       this.eventLog.configure({ ...config.logs.eventLog, directory }),
       this.accessLog.configure({ ...config.logs.accessLog, directory }),
     ]);
+    if (directory !== this.checkedLogDirectory) {
+      this.checkedLogDirectory = directory;
+      this.tightenPermissions(filesIn(directory, GATEWAY_LOG_FILE_NAME));
+    }
+  }
+
+  /** Files written by an older version or by hand may be readable by anyone: make them owner-only, and say so. */
+  private tightenPermissions(paths: string[]): void {
+    const changed = tightenFileModes(paths);
+    if (changed.length === 0) return;
+    this.logger.warn(`Made ${changed.length} file${changed.length === 1 ? '' : 's'} readable by their owner only (they were readable by other users)`, {
+      files: changed.join(', '),
+    });
   }
 
   async setPaused(paused: boolean, source: ChangeSource): Promise<void> {
@@ -380,11 +402,13 @@ export class Gateway implements TrafficContext {
     const { server, certificateWatcher } = tls
       ? this.createHttpsServer(config, tls, prepared, index, handler)
       : { server: http.createServer(handler), certificateWatcher: null };
+    acceptRpcOverHttp(server, tls ? 'secureConnection' : 'connection', handler);
     if ('keepAliveTimeout' in server) {
       server.keepAliveTimeout = 5000;
       server.headersTimeout = 30_000;
     }
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.dataPath.handleUpgrade(req, socket, head, secure));
+    server.on('connect', (_req: http.IncomingMessage, socketOrResponse: Duplex | http.ServerResponse) => refuseConnect(socketOrResponse));
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
       if (error.code === 'HPE_HEADER_OVERFLOW') sendSocketError(socket, 431, 'The request headers are too large.');
       else if (error.code === 'ECONNRESET' || !socket.writable) socket.destroy();
@@ -407,9 +431,9 @@ export class Gateway implements TrafficContext {
     }
     const running: RunningListener = { config, server, status, certificateWatcher, sockets };
     return new Promise((resolve) => {
-      const failed = (error: Error): void => {
-        status.error = error.message;
-        this.logger.error(`Listener ${config.host}:${config.port} could not start: ${error.message}`);
+      const failed = (error: NodeJS.ErrnoException): void => {
+        status.error = describeListenError(error, config.host, config.port);
+        this.logger.error(`Listener ${config.host}:${config.port} could not start: ${status.error}`);
         certificateWatcher?.close();
         resolve(running);
       };

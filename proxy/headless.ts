@@ -1,15 +1,16 @@
 /**
- * Headless mode (DESIGN.md §5): the gateway, admin API and web console without Electron.
+ * Headless mode: the gateway, admin API and web console without Electron.
  *
  *   npm run headless -- [--config switchboard.json] [--dashboard dist/renderer]
  */
-import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FileConfigStore, loadOrCreateConfig } from './config-store.js';
+import { FileConfigStore, loadConfig } from './config-store.js';
 import { ConfigError } from './config-validation.js';
 import { consoleLogger } from './gateway-logger.js';
+import { PortInUseError } from './listen-error.js';
+import { describePortOwner, findPortOwner } from './port-owner.js';
 import { FileStateStore } from './state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from './switchboard.js';
 
@@ -57,22 +58,34 @@ async function main(): Promise<void> {
   }
 
   const configStore = new FileConfigStore(options.configPath);
-  const existed = existsSync(configStore.location);
   try {
     // Validated here first so that a bad file is reported before anything binds a port.
-    loadOrCreateConfig(configStore);
+    const loaded = loadConfig(configStore);
+    if (loaded.created) console.log(`Created ${configStore.location} with default settings and a new admin token.`);
+    else if (loaded.generatedToken) console.log(`${configStore.location} had no admin.token: a new one was generated and saved there.`);
   } catch (error) {
     reportStartupFailure(configStore.location, error);
     process.exit(1);
   }
-  if (!existed) console.log(`Created ${configStore.location} with default settings and a new admin token.`);
 
   const stateStore = new FileStateStore(dirname(configStore.location), basename(configStore.location, '.json'));
   let running: RunningSwitchboard;
   try {
     running = await startSwitchboard({ configStore, stateStore, dashboardDir: options.dashboardDir, logger: consoleLogger });
   } catch (error) {
-    reportStartupFailure(configStore.location, error);
+    const owner = error instanceof PortInUseError ? await findPortOwner(error.port) : null;
+    reportStartupFailure(configStore.location, error, describePortOwner(owner));
+    process.exit(1);
+  }
+
+  const closed = (await running.control.getState()).listeners.filter((listener) => !listener.listening);
+  if (closed.length > 0) {
+    // A gateway without its listener serves nobody: a service manager must see the failure and retry.
+    for (const listener of closed) {
+      const owner = describePortOwner(await findPortOwner(listener.port));
+      console.error(`Switchboard cannot start: the listener ${listener.protocol}://${listener.host}:${listener.port} could not be opened: ${listener.error ?? 'unknown error'}${owner}`);
+    }
+    await running.stop({ graceMs: 0 });
     process.exit(1);
   }
 
@@ -83,10 +96,7 @@ async function main(): Promise<void> {
 async function printAddresses(running: RunningSwitchboard): Promise<void> {
   const state = await running.control.getState();
   console.log('');
-  for (const listener of state.listeners) {
-    const address = `${listener.protocol}://${listener.host}:${listener.port}`;
-    console.log(listener.listening ? `Gateway listening on ${address}` : `Gateway NOT listening on ${address}: ${listener.error ?? 'unknown error'}`);
-  }
+  for (const listener of state.listeners) console.log(`Gateway listening on ${listener.protocol}://${listener.host}:${listener.port}`);
   if (state.listeners.length === 0) console.log('The gateway has no listeners configured.');
   console.log(`Admin API on ${running.admin.url}/api/`);
   console.log(`Web console: ${running.consoleUrl}`);
@@ -116,12 +126,12 @@ function stopOnSignals(running: RunningSwitchboard): void {
   process.on('SIGTERM', stop);
 }
 
-function reportStartupFailure(location: string, error: unknown): void {
+function reportStartupFailure(location: string, error: unknown, detail = ''): void {
   if (error instanceof ConfigError) {
     console.error(`Switchboard cannot start: the configuration ${location} is invalid (the file was left unchanged):`);
     for (const issue of error.issues) console.error(`  ${issue.path ? `${issue.path} ` : ''}${issue.message}`);
   } else {
-    console.error(`Switchboard cannot start: ${(error as Error).message ?? String(error)}`);
+    console.error(`Switchboard cannot start: ${(error as Error).message ?? String(error)}${detail}`);
   }
 }
 

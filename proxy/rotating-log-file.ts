@@ -2,10 +2,12 @@
  * A log that starts a new file every UTC day (`<prefix>_YYYYMMDD.log`), deletes files older than the
  * retention, and never makes a request wait for the disk: lines are buffered and appended in the
  * background about once a second. If the disk cannot keep up, lines are dropped and counted rather
- * than letting memory grow without bound.
+ * than letting memory grow without bound. Files and the folder it creates are readable by their
+ * owner only (0600/0700 on POSIX).
  */
 import { appendFile, mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OWNER_ONLY_DIRECTORY_MODE, OWNER_ONLY_FILE_MODE } from './private-files.js';
 
 export interface RotatingLogFileOptions {
   directory: string;
@@ -95,9 +97,9 @@ export class RotatingLogFile {
     const byDay = new Map<string, string>();
     for (const { day, text } of batch) byDay.set(day, (byDay.get(day) ?? '') + text);
     try {
-      await mkdir(this.options.directory, { recursive: true });
+      await mkdir(this.options.directory, { recursive: true, mode: OWNER_ONLY_DIRECTORY_MODE });
       for (const [day, text] of byDay) {
-        await appendFile(join(this.options.directory, `${this.options.prefix}_${day}.log`), text, 'utf8');
+        await appendFile(join(this.options.directory, `${this.options.prefix}_${day}.log`), text, { encoding: 'utf8', mode: OWNER_ONLY_FILE_MODE });
       }
       this.failing = false;
       const today = dayStamp(this.options.now());

@@ -4,16 +4,25 @@
  */
 import { compileAccessRule, type AccessMatcher } from './access-rules.js';
 import type { RouteConfig } from './config-schema.js';
+import { createPathMapping, type PathMapping } from './path-mapping.js';
 
 /** What a request matched: built once per config change, so matching allocates nothing. */
 export interface RouteMatch {
   readonly clusterId: string;
   /** The route's own access rule; undefined when it has none. */
   readonly access: AccessMatcher | undefined;
+  /** The route's public path mapped to the backend's; undefined when paths pass through unchanged. */
+  readonly mapping: PathMapping | undefined;
+  /** The request named a mapped route's path without its trailing slash: it is sent there. */
+  readonly addTrailingSlash?: true;
+  /** The route's own limit on waiting for the backend (long polls), overriding its cluster's. */
+  readonly requestTimeoutSec: number | undefined;
 }
 
 interface PathEntry extends RouteMatch {
   prefix: string;
+  /** What a request for `prefix` without its slash matches, for mapped routes only. */
+  slashless: RouteMatch | undefined;
 }
 
 export class RouteTable {
@@ -26,7 +35,11 @@ export class RouteTable {
     const wildcards = new Map<string, PathEntry[]>();
     for (const route of routes) {
       const host = route.host.toLowerCase();
-      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access: route.access ? compileAccessRule(route.access) : undefined };
+      const access = route.access ? compileAccessRule(route.access) : undefined;
+      const mapping = createPathMapping(route.path, route.backendPath);
+      const requestTimeoutSec = route.requestTimeoutSec;
+      const slashless = mapping && route.path.length > 1 ? { clusterId: route.cluster, access, mapping, requestTimeoutSec, addTrailingSlash: true as const } : undefined;
+      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access, mapping, requestTimeoutSec, slashless };
       if (host === '*') this.anyHost.push(entry);
       else if (host.startsWith('*.')) pushTo(wildcards, host.slice(1), entry);
       else pushTo(this.exactHosts, host, entry);
@@ -75,11 +88,14 @@ function pathOf(url: string): string {
   return end >= 0 ? url.slice(0, end) : url;
 }
 
+/** A route of its own for the path without slash (`/wiki` next to `/wiki/`) wins over the redirect. */
 function longestPrefix(entries: readonly PathEntry[], path: string): RouteMatch | undefined {
+  let slashless: RouteMatch | undefined;
   for (const entry of entries) {
-    if (path.startsWith(entry.prefix)) return entry;
+    if (path.startsWith(entry.prefix)) return slashless && entry.prefix.length < path.length ? slashless : entry;
+    if (entry.slashless && entry.prefix.length === path.length + 1 && entry.prefix.startsWith(path)) slashless = entry.slashless;
   }
-  return undefined;
+  return slashless;
 }
 
 function pushTo(map: Map<string, PathEntry[]>, key: string, entry: PathEntry): void {

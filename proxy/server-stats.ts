@@ -8,6 +8,8 @@ export class ServerStats {
   errors = 0;
   inflight = 0;
   websockets = 0;
+  /** Client connections with a backend connection of their own (Windows Integrated Authentication). */
+  pinned = 0;
   requestsPerSec = 0;
   private readonly latencies = new Float64Array(LATENCY_SAMPLES);
   private latencyCount = 0;

@@ -61,6 +61,7 @@ function serverSnapshot(server: ServerRuntime, sessions: SessionTable): ServerSn
     sessionsExpireBy: sessions.expiresBy(clusterId, config.id),
     inflight: stats.inflight,
     websockets: stats.websockets,
+    pinnedConnections: stats.pinned,
     requests: stats.requests,
     requestsPerSec: stats.requestsPerSec,
     errors: stats.errors,

@@ -1,12 +1,14 @@
 /**
  * What the gateway keeps besides its configuration: the per-installation secret that
- * authenticates session cookies, and the saved session table.
+ * authenticates session cookies, and the saved session table. Both are written readable by their
+ * owner only (0600 on POSIX).
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { readFile, rename, rm, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { OWNER_ONLY_FILE_MODE, makePrivateDirectory } from './private-files.js';
 
 export interface StateStore {
   /** The secret, created on first use and kept from then on. */
@@ -15,6 +17,8 @@ export interface StateStore {
   loadSessions(): Promise<string | null>;
   /** Replaces the saved session table atomically; chunks are written as they come. */
   saveSessions(chunks: Iterable<string>): Promise<void>;
+  /** The files this store writes, so that their permissions can be checked at start-up. */
+  privateFiles?(): string[];
 }
 
 export class FileStateStore implements StateStore {
@@ -22,7 +26,7 @@ export class FileStateStore implements StateStore {
   readonly sessionsPath: string;
 
   constructor(directory: string, baseName: string) {
-    mkdirSync(directory, { recursive: true });
+    makePrivateDirectory(directory);
     this.secretPath = join(directory, `${baseName}.secret`);
     this.sessionsPath = join(directory, `${baseName}.sessions`);
   }
@@ -34,9 +38,15 @@ export class FileStateStore implements StateStore {
     }
     const secret = randomBytes(32);
     const temporary = `${this.secretPath}.tmp`;
-    writeFileSync(temporary, secret.toString('hex'), { mode: 0o600 });
+    // A leftover temporary file would keep its old mode: start from a new one.
+    rmSync(temporary, { force: true });
+    writeFileSync(temporary, secret.toString('hex'), { mode: OWNER_ONLY_FILE_MODE });
     renameSync(temporary, this.secretPath);
     return secret;
+  }
+
+  privateFiles(): string[] {
+    return [this.secretPath, this.sessionsPath];
   }
 
   async loadSessions(): Promise<string | null> {
@@ -50,7 +60,8 @@ export class FileStateStore implements StateStore {
 
   async saveSessions(chunks: Iterable<string>): Promise<void> {
     const temporary = `${this.sessionsPath}.tmp`;
-    const out = createWriteStream(temporary, { mode: 0o600 });
+    await rm(temporary, { force: true });
+    const out = createWriteStream(temporary, { mode: OWNER_ONLY_FILE_MODE });
     try {
       for (const chunk of chunks) {
         if (!out.write(chunk)) await once(out, 'drain');

@@ -41,8 +41,10 @@ export async function startSwitchboard(options: SwitchboardOptions): Promise<Run
       host: adminConfig.host,
       port: adminConfig.port,
       token: adminConfig.token,
+      ...(adminConfig.allowedHosts ? { allowedHosts: adminConfig.allowedHosts } : {}),
       ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
+      // The gateway's logger: failed sign-ins belong in the event log as well as on the console.
+      logger: gateway.logger,
     });
   } catch (error) {
     // Without its admin port the gateway could not be managed: do not leave it running.

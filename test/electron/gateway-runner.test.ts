@@ -29,7 +29,7 @@ beforeEach(async () => {
   configStore.write(
     (await import('../../proxy/config-validation.js')).validateConfig({
       listeners: [{ port: await freePort(), host: '127.0.0.1' }],
-      admin: { host: '127.0.0.1', port: await freePort(), token: 'runner-token-0123456789' },
+      admin: { host: '127.0.0.1', port: await freePort(), token: 'runner-token-0123456789ab' },
     }),
   );
   statuses = [];

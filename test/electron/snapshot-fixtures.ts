@@ -20,6 +20,7 @@ export function server(id: string, state: ServerState, overrides: Partial<Server
     sessionsExpireBy: null,
     inflight: 0,
     websockets: 0,
+    pinnedConnections: 0,
     requests: 0,
     requestsPerSec: 0,
     errors: 0,

@@ -181,7 +181,7 @@ describe('admin token', () => {
 });
 
 describe('reading', () => {
-  it('GET /api/state gives the snapshot with the server fields of DESIGN §4', async () => {
+  it('GET /api/state gives the snapshot with every documented server field', async () => {
     const snapshot = await state();
     const v1 = snapshot.clusters[0]!.servers.find((s) => s.id === 'v1')!;
     for (const field of ['id', 'name', 'url', 'capacity', 'enabled', 'state', 'online', 'sessions', 'inflight', 'websockets', 'requests', 'errors']) {
@@ -380,6 +380,45 @@ describe('routes and pause', () => {
     const response = await api('PUT', '/api/routes', { cluster: 'web' });
     expect(response.status).toBe(400);
     expect(response.json.issues[0].path).toBe('routes');
+  });
+
+  it('PUT /api/routes carries a backendPath mapping, and PATCH switches a cluster\'s response rewriting', async () => {
+    const before = (await config()).routes;
+    const routes = [
+      { host: '*', path: '/', cluster: 'web' },
+      { host: '*', path: '/wiki/', backendPath: '/', cluster: 'web' },
+    ];
+    const response = await api('PUT', '/api/routes', routes);
+    expect(response.status).toBe(200);
+    expect((await config()).routes[1]).toEqual({ host: '*', path: '/wiki/', backendPath: '/', cluster: 'web' });
+    const wiki = await rawRequest(gatewayPort, { path: '/wiki?x=1', headers: { Host: 'app.test' } });
+    expect([wiki.status, wiki.headers.location]).toEqual([301, '/wiki/?x=1']);
+    expect((await config()).clusters[0]!.rewriteResponseUrls).toBe(true);
+    expect((await api('PATCH', '/api/clusters/web', { rewriteResponseUrls: false })).json.rewriteResponseUrls).toBe(false);
+    expect((await api('PATCH', '/api/clusters/web', { rewriteResponseUrls: 'no' })).json.issues).toEqual([
+      { path: 'rewriteResponseUrls', message: 'must be true or false' },
+    ]);
+    expect((await api('PATCH', '/api/clusters/web', { rewriteResponseUrls: true })).status).toBe(200);
+    expect((await api('PUT', '/api/routes', before)).status).toBe(200);
+  });
+
+  it('PUT /api/routes refuses a bad backendPath, or a mapped route path without a trailing slash, naming the field', async () => {
+    const before = await config();
+    const put = async (route: Record<string, string>) => (await api('PUT', '/api/routes', [{ host: '*', cluster: 'web', ...route }])).json.issues;
+    expect(await put({ path: '/wiki/', backendPath: 'app/' })).toContainEqual({ path: 'routes[0].backendPath', message: 'must start with "/"' });
+    expect(await put({ path: '/wiki/', backendPath: '/app' })).toEqual([
+      { path: 'routes[0].backendPath', message: expect.stringMatching(/^must end with "\/"/) },
+    ]);
+    expect(await put({ path: '/wiki/', backendPath: '/a/../b/' })).toEqual([
+      { path: 'routes[0].backendPath', message: 'must not contain "." or ".." segments' },
+    ]);
+    expect(await put({ path: '/wiki/', backendPath: '/a b/' })).toEqual([
+      { path: 'routes[0].backendPath', message: expect.stringMatching(/^must be a path such as "\/" or "\/app\/"/) },
+    ]);
+    expect(await put({ path: '/wiki', backendPath: '/' })).toEqual([
+      { path: 'routes[0].path', message: expect.stringMatching(/^must end with "\/" when backendPath is set/) },
+    ]);
+    expect(await config()).toEqual(before);
   });
 
   it('POST /api/pause pauses and resumes the gateway', async () => {

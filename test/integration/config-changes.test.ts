@@ -7,7 +7,7 @@ import { ConfigError } from '../../proxy/config-validation.js';
 import { ControlError } from '../../proxy/control-error.js';
 import { Gateway } from '../../proxy/gateway.js';
 import { FileStateStore } from '../../proxy/state-store.js';
-import { startGateway } from '../support/gateway-harness.js';
+import { startGateway, TEST_TOKEN } from '../support/gateway-harness.js';
 import { startBackends } from '../support/test-backend.js';
 import { stopAfterEach } from '../support/fixtures.js';
 
@@ -51,7 +51,7 @@ describe('config file', () => {
     const messages = (error as ConfigError).issues.map((i) => `${i.path} ${i.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
-        'admin.token must be at least 16 characters',
+        'admin.token must be at least 24 characters (remove the field and Switchboard generates a strong one)',
         'routes[0].path must start with "/"',
         'clusters[0].servers[0].url must be an http:// or https:// URL such as http://10.0.0.5:8080',
         'clusters[0].servers[0].capacity must be 0–100',
@@ -72,7 +72,7 @@ describe('config file', () => {
   it('generates ids from names when they are left out', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sb-config-')), 'switchboard.json');
     writeFileSync(path, JSON.stringify({
-      admin: { token: 'a'.repeat(20) },
+      admin: { token: TEST_TOKEN },
       clusters: [{ name: 'Intranet Portal', servers: [{ name: 'App 1.0', url: 'http://127.0.0.1:1' }, { name: 'App 1.0', url: 'http://127.0.0.1:2' }] }],
     }));
     const config = loadOrCreateConfig(new FileConfigStore(path));

@@ -119,7 +119,7 @@ describe('headless mode', () => {
     expect(config.admin.token.length).toBeGreaterThanOrEqual(16);
     expect(url).toContain(config.admin.token);
     expect(headless.output()).toMatch(/Created .*fresh\.json/);
-    expect(headless.output()).toMatch(/Gateway (NOT )?listening on http:\/\/0\.0\.0\.0:8080/);
+    expect(headless.output()).toMatch(/Gateway listening on http:\/\/0\.0\.0\.0:8080/);
 
     const state = await fetch('http://127.0.0.1:9090/api/state', { headers: { Authorization: `Bearer ${token}` } });
     expect(state.status).toBe(200);
@@ -140,7 +140,7 @@ describe('headless mode', () => {
     const headless = startHeadless(configPath);
     expect(await headless.exited).toBe(1);
     expect(headless.output()).toContain('clusters[0].servers[0].capacity must be 0–100');
-    expect(headless.output()).toContain('admin.token must be at least 16 characters');
+    expect(headless.output()).toContain('admin.token must be at least 24 characters');
     expect(readFileSync(configPath, 'utf8')).toBe(text);
   });
 
@@ -152,6 +152,69 @@ describe('headless mode', () => {
     expect(await headless.exited).toBe(1);
     expect(headless.output()).toMatch(/not valid JSON/);
     expect(readFileSync(configPath, 'utf8')).toBe(text);
+  });
+
+  it('starts from a config file saved by Windows PowerShell 5.1 (UTF-8 with a byte order mark)', async () => {
+    const adminPort = await freePort();
+    const configPath = join(workDir, 'bom.json');
+    const text = JSON.stringify({ listeners: [], admin: { host: '127.0.0.1', port: adminPort, token: 'headless-test-token-0123' } }, null, 2);
+    writeFileSync(configPath, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.replace(/\n/g, '\r\n'))]));
+    const headless = startHeadless(configPath);
+    await headless.waitForOutput(new RegExp(`Web console: http://127\\.0\\.0\\.1:${adminPort}/`));
+    headless.child.kill('SIGTERM');
+    expect(await headless.exited).toBe(0);
+  });
+
+  it('reports a JSON syntax error by line and column with the line, and hints at single backslashes', async () => {
+    const configPath = join(workDir, 'typo.json');
+    const text = '{\r\n  "admin": { "token": "headless-test-token-0123" },\r\n  "logs": { "directory": "D:\\Switchboard\\logs" }\r\n}\r\n';
+    writeFileSync(configPath, text);
+    const headless = startHeadless(configPath);
+    expect(await headless.exited).toBe(1);
+    const output = headless.output();
+    expect(output).toContain('typo.json is not valid JSON: line 3, column 30: Bad escaped character');
+    expect(output).toContain('  3 |   "logs": { "directory": "D:\\Switchboard\\logs" }');
+    expect(output).toContain('use \\\\ or / in Windows paths');
+    expect(readFileSync(configPath, 'utf8')).toBe(text);
+  });
+
+  it('exits non-zero when its listener port is taken, naming the port, the address and the process holding it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', resolveListen));
+    const takenPort = (blocker.address() as AddressInfo).port;
+    try {
+      const configPath = join(workDir, 'taken.json');
+      writeFileSync(
+        configPath,
+        JSON.stringify({ listeners: [{ port: takenPort, host: '127.0.0.1' }], admin: { host: '127.0.0.1', port: await freePort(), token: 'headless-test-token-0123' } }),
+      );
+      const headless = startHeadless(configPath);
+      expect(await headless.exited).toBe(1);
+      const expected = `Switchboard cannot start: the listener http://127.0.0.1:${takenPort} could not be opened: port ${takenPort} on 127.0.0.1 is already in use by another program (EADDRINUSE)`;
+      expect(headless.output()).toContain(expected);
+      // This test process holds the port; Linux says so through /proc.
+      if (process.platform === 'linux') expect(headless.output()).toContain(`${expected}; it is held by `);
+      if (process.platform === 'linux') expect(headless.output()).toContain(` (process ${process.pid})`);
+      expect(headless.output()).not.toContain('Web console:');
+    } finally {
+      await new Promise((resolveClose) => blocker.close(resolveClose));
+    }
+  });
+
+  it('exits non-zero when its admin port is taken, naming the process holding it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', resolveListen));
+    const takenPort = (blocker.address() as AddressInfo).port;
+    try {
+      const configPath = join(workDir, 'admin-taken.json');
+      writeFileSync(configPath, JSON.stringify({ listeners: [], admin: { host: '127.0.0.1', port: takenPort, token: 'headless-test-token-0123' } }));
+      const headless = startHeadless(configPath);
+      expect(await headless.exited).toBe(1);
+      expect(headless.output()).toContain(`Switchboard cannot start: the admin port ${takenPort} on 127.0.0.1 is already in use`);
+      if (process.platform === 'linux') expect(headless.output()).toMatch(new RegExp(`already in use; it is held by .+ \\(process ${process.pid}\\)`));
+    } finally {
+      await new Promise((resolveClose) => blocker.close(resolveClose));
+    }
   });
 
   it('stops gracefully on SIGTERM: finishes the request in flight, saves the sessions, exits 0', async () => {

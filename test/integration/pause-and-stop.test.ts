@@ -54,7 +54,7 @@ describe('pause and stop', () => {
     expect(await tryConnect(t.harness.port)).toBe('ECONNREFUSED');
   });
 
-  it('reports a listener that cannot bind instead of failing', async () => {
+  it('reports a listener that cannot bind, naming port and address, instead of failing (the desktop app keeps running)', async () => {
     t.backends = await startBackends('a');
     t.harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }]);
     const other = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }], {
@@ -62,7 +62,11 @@ describe('pause and stop', () => {
     });
     try {
       const state = await other.gateway.control.getState();
-      expect(state.listeners[0]).toMatchObject({ port: t.harness.port, listening: false, error: expect.stringContaining('EADDRINUSE') });
+      expect(state.listeners[0]).toMatchObject({
+        port: t.harness.port,
+        listening: false,
+        error: `port ${t.harness.port} on 127.0.0.1 is already in use by another program (EADDRINUSE)`,
+      });
     } finally {
       await other.stop();
     }

@@ -229,16 +229,21 @@ function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) 
       plural(server.sessions, 'session', 'sessions'),
       server.inflight > 0 ? plural(server.inflight, 'request in flight', 'requests in flight') : null,
       server.websockets > 0 ? plural(server.websockets, 'WebSocket', 'WebSockets') : null,
+      server.pinnedConnections > 0
+        ? plural(server.pinnedConnections, 'Windows-authenticated connection', 'Windows-authenticated connections')
+        : null,
     ].filter(Boolean);
     const expiry =
       server.sessionsExpireBy === null
         ? ''
         : ` · all expire by ${formatClock(server.sessionsExpireBy, now)} at the latest (in ${formatDuration(server.sessionsExpireBy - now)}) if no one returns`;
+    // A pinned connection closes a few seconds after its user stops working, so it ends with the sessions.
+    const pinnedEnd = server.pinnedConnections > 0 ? ' · Windows-authenticated connections close when their users stop working' : '';
     return (
       <div className={mergeClasses(styles.notice, styles.draining)} role="status" data-testid="server-notice">
         <ArrowTrendingDownRegular />
         <span>
-          Draining: {remaining.join(', ')} remaining{expiry}
+          Draining: {remaining.join(', ')} remaining{expiry}{pinnedEnd}
         </span>
       </div>
     );

@@ -1,0 +1,113 @@
+/**
+ * Connection pinning for Windows Integrated Authentication. NTLM and Negotiate (Kerberos/SPNEGO)
+ * authenticate a TCP connection, not a request: the challenge and its answer must travel over one
+ * backend connection, and the identity stays bound to it. So once a client connection takes part in
+ * such a handshake, it gets a backend connection of its own to its session's server, used by nothing
+ * else and closed together with the client's.
+ */
+import type http from 'node:http';
+import { createBackendAgent } from './backend-tls.js';
+import type { ServerRuntime } from './cluster-runtime.js';
+
+/** A client connection's own backend connection (an agent that holds at most one socket). */
+interface Pin {
+  readonly server: ServerRuntime;
+  readonly agent: http.Agent;
+}
+
+export type PinOutcome =
+  /** The request does not take part in connection authentication: use the shared pool. */
+  | { kind: 'shared' }
+  | { kind: 'pinned'; agent: http.Agent }
+  /** The server already has as many pinned connections as it may. */
+  | { kind: 'full'; limit: number };
+
+/** How long a pinned backend connection may sit idle; the client's own keep-alive ends it sooner. */
+const PINNED_IDLE_MS = 120_000;
+
+export class ConnectionPins {
+  /** Keyed by the client's connection: its socket, or the HTTP/2 session that carries its streams. */
+  private readonly pins = new WeakMap<object, Pin>();
+
+  /**
+   * The agent a request must use. A connection already pinned keeps its pin while the session stays
+   * on the same server; a pin to a server the session has left is let go (its identity is of no use
+   * on the new server, which will ask the client to authenticate again).
+   */
+  agentFor(req: http.IncomingMessage, server: ServerRuntime, maxPerServer: number): PinOutcome {
+    const key = connectionOf(req);
+    const existing = this.pins.get(key);
+    if (existing) {
+      if (existing.server === server) return { kind: 'pinned', agent: existing.agent };
+      this.release(key, existing);
+      return this.pin(key, server, maxPerServer);
+    }
+    if (!startsConnectionAuthentication(req.headers.authorization)) return { kind: 'shared' };
+    return this.pin(key, server, maxPerServer);
+  }
+
+  /**
+   * A backend's 401 offering NTLM or Negotiate pins the client connection from its next request on,
+   * so that the handshake the client starts next begins on a connection of its own.
+   */
+  noteResponse(req: http.IncomingMessage, server: ServerRuntime, proxyRes: http.IncomingMessage, maxPerServer: number): void {
+    if (proxyRes.statusCode !== 401 || !offersConnectionAuthentication(proxyRes.headers['www-authenticate'])) return;
+    const key = connectionOf(req);
+    if (!this.pins.has(key)) this.pin(key, server, maxPerServer);
+  }
+
+  private pin(key: object, server: ServerRuntime, maxPerServer: number): PinOutcome {
+    if (server.stats.pinned >= maxPerServer) return { kind: 'full', limit: maxPerServer };
+    const agent = createBackendAgent(server.config, { maxSockets: 1, maxFreeSockets: 1, timeout: PINNED_IDLE_MS });
+    const pin: Pin = { server, agent };
+    this.pins.set(key, pin);
+    server.stats.pinned++;
+    if (server.stats.pinned === 1) server.refreshState();
+    closedTogether(key, () => this.release(key, pin));
+    return { kind: 'pinned', agent };
+  }
+
+  private release(key: object, pin: Pin): void {
+    if (this.pins.get(key) !== pin) return;
+    this.pins.delete(key);
+    pin.agent.destroy();
+    pin.server.stats.pinned--;
+    if (pin.server.stats.pinned === 0) pin.server.refreshState();
+  }
+}
+
+/** `Authorization: NTLM …` or `Negotiate …`: a connection-bound handshake is under way. */
+export function startsConnectionAuthentication(authorization: string | undefined): boolean {
+  if (authorization === undefined) return false;
+  return hasSchemePrefix(authorization, 'ntlm') || hasSchemePrefix(authorization, 'negotiate');
+}
+
+/** A `WWW-Authenticate` offering NTLM or Negotiate among its challenges. */
+export function offersConnectionAuthentication(wwwAuthenticate: string | string[] | undefined): boolean {
+  if (wwwAuthenticate === undefined) return false;
+  const challenges = Array.isArray(wwwAuthenticate) ? wwwAuthenticate : [wwwAuthenticate];
+  return challenges.some((challenge) =>
+    challenge.split(',').some((part) => {
+      const scheme = part.trim().split(' ', 1)[0]!.toLowerCase();
+      return scheme === 'ntlm' || scheme === 'negotiate';
+    }),
+  );
+}
+
+function hasSchemePrefix(value: string, scheme: string): boolean {
+  if (value.length < scheme.length) return false;
+  if (value.slice(0, scheme.length).toLowerCase() !== scheme) return false;
+  return value.length === scheme.length || value.charCodeAt(scheme.length) === 32;
+}
+
+/** HTTP/1.x requests share their socket; HTTP/2 streams share their session. */
+function connectionOf(req: http.IncomingMessage): object {
+  const stream = (req as { stream?: { session?: object } }).stream;
+  return stream?.session ?? req.socket;
+}
+
+function closedTogether(key: object, release: () => void): void {
+  const emitter = key as { once?: (event: string, listener: () => void) => void; destroyed?: boolean };
+  if (emitter.destroyed) release();
+  else emitter.once?.('close', release);
+}

@@ -1,0 +1,285 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import http2 from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, startGateway, type ClusterInputForTest } from '../support/gateway-harness.js';
+import { freePort } from '../../demo/free-port.js';
+import { stopAfterEach } from '../support/fixtures.js';
+import { makeCertificate } from '../support/test-certificates.js';
+import { ntlmClientMessages, WindowsAuthBackend, type WindowsAuthReply } from '../support/windows-auth-backend.js';
+
+const t = stopAfterEach();
+const windowsBackends: WindowsAuthBackend[] = [];
+afterEach(async () => {
+  await Promise.all(windowsBackends.splice(0).map((backend) => backend.stop()));
+});
+const run = promisify(execFile);
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A browser-like client: one keep-alive connection, and the cookies the gateway gives it. */
+class OneConnectionClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private cookie = '';
+
+  constructor(private readonly base: string) {}
+
+  get(path: string, authorization?: string): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const headers: http.OutgoingHttpHeaders = {};
+      if (authorization) headers.authorization = authorization;
+      if (this.cookie) headers.cookie = this.cookie;
+      const req = http.get(`${this.base}${path}`, { agent: this.agent, headers }, (res) => {
+        const setCookie = res.headers['set-cookie']?.[0];
+        if (setCookie) this.cookie = setCookie.split(';')[0]!;
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      });
+      req.on('error', reject);
+    });
+  }
+
+  async json(path: string, authorization?: string): Promise<WindowsAuthReply> {
+    const answer = await this.get(path, authorization);
+    expect(answer.status, answer.body).toBe(200);
+    return JSON.parse(answer.body) as WindowsAuthReply;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+async function signInWithNtlm(client: OneConnectionClient, user: string): Promise<WindowsAuthReply> {
+  const challenged = await client.get('/', ntlmClientMessages.negotiate());
+  expect(challenged.status).toBe(401);
+  expect(String(challenged.headers['www-authenticate'])).toMatch(/^NTLM \S+/);
+  return client.json('/', ntlmClientMessages.authenticate(user));
+}
+
+async function signInWithNegotiate(client: OneConnectionClient, user: string): Promise<WindowsAuthReply> {
+  const challenged = await client.get('/', `Negotiate ${Buffer.from(`hello:${user}`).toString('base64')}`);
+  expect(challenged.status).toBe(401);
+  const token = Buffer.from(String(challenged.headers['www-authenticate']).split(' ')[1]!, 'base64').toString();
+  const nonce = token.split(':')[1]!;
+  return client.json('/', `Negotiate ${Buffer.from(`answer:${nonce}:${user}`).toString('base64')}`);
+}
+
+async function startWindowsAuthGateway(
+  count: number,
+  cluster: Partial<ClusterInputForTest> = {},
+  extra: Parameters<typeof startGateway>[1] = {},
+): Promise<WindowsAuthBackend[]> {
+  const backends = await Promise.all(Array.from({ length: count }, () => new WindowsAuthBackend().start()));
+  windowsBackends.push(...backends);
+  t.harness = await startGateway([
+    {
+      id: 'intranet',
+      name: 'Intranet',
+      servers: backends.map((backend, i) => ({ id: `iis-${i + 1}`, name: `IIS ${i + 1}`, url: backend.url })),
+      ...cluster,
+    },
+  ], extra);
+  return backends;
+}
+
+/** Anonymous users on the shared pool while others authenticate: they stir the pool's connections. */
+async function anonymousLoad(base: string, requests: number): Promise<number[]> {
+  const statuses: number[] = [];
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  await Promise.all(
+    Array.from({ length: requests }, () =>
+      new Promise<void>((resolve, reject) => {
+        http
+          .get(`${base}/anonymous`, { agent }, (res) => {
+            statuses.push(res.statusCode ?? 0);
+            res.resume();
+            res.on('end', resolve);
+          })
+          .on('error', reject);
+      }),
+    ),
+  );
+  agent.destroy();
+  return statuses;
+}
+
+async function serverSnapshot(id: string) {
+  const state = await t.harness!.gateway.control.getState();
+  return state.clusters[0]!.servers.find((server) => server.id === id)!;
+}
+
+describe('Windows Integrated Authentication', () => {
+  it('keeps two NTLM users on connections of their own over many interleaved requests', async () => {
+    const backends = await startWindowsAuthGateway(2);
+    const alice = new OneConnectionClient(t.harness!.url);
+    const bob = new OneConnectionClient(t.harness!.url);
+    try {
+      const [aliceSignIn, bobSignIn] = await Promise.all([signInWithNtlm(alice, 'alice'), signInWithNtlm(bob, 'bob'), anonymousLoad(t.harness!.url, 40)]);
+      expect(aliceSignIn.user).toBe('alice');
+      expect(bobSignIn.user).toBe('bob');
+
+      const rounds = await Promise.all([
+        ...Array.from({ length: 40 }, (_, i) => alice.json(`/page/${i}`)),
+        ...Array.from({ length: 40 }, (_, i) => bob.json(`/page/${i}`)),
+        anonymousLoad(t.harness!.url, 80),
+      ]);
+      const anonymous = rounds.pop() as number[];
+      const answers = rounds as WindowsAuthReply[];
+      for (const answer of answers.slice(0, 40)) expect(answer).toEqual({ user: 'alice', connection: aliceSignIn.connection });
+      for (const answer of answers.slice(40)) expect(answer).toEqual({ user: 'bob', connection: bobSignIn.connection });
+      // Nobody else ever rode on an authenticated connection.
+      expect(new Set(anonymous)).toEqual(new Set([401]));
+      expect(backends.reduce((sum, backend) => sum + backend.answersOnWrongConnection, 0)).toBe(0);
+
+      const servers = (await t.harness!.gateway.control.getState()).clusters[0]!.servers;
+      expect(servers.reduce((sum, server) => sum + server.pinnedConnections, 0)).toBe(2);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+    await eventually(async () => {
+      const servers = (await t.harness!.gateway.control.getState()).clusters[0]!.servers;
+      expect(servers.map((server) => server.pinnedConnections)).toEqual([0, 0]);
+    });
+  });
+
+  it('signs in a real NTLM client (curl --ntlm) for two users at once, each on its own connection', async () => {
+    const [backend] = await startWindowsAuthGateway(1);
+    const urls = Array.from({ length: 15 }, (_, i) => `${t.harness!.url}/doc/${i}`);
+    const curl = (user: string) => run('curl', ['-s', '--ntlm', '-u', `${user}:Secret-1`, ...urls], { timeout: 20_000 });
+    const [alice, bob] = await Promise.all([curl('CORP\\alice'), curl('CORP\\bob'), anonymousLoad(t.harness!.url, 60)]);
+    const answers = (output: { stdout: string }): WindowsAuthReply[] => output.stdout.split('}').filter(Boolean).map((part: string) => JSON.parse(`${part}}`) as WindowsAuthReply);
+    const aliceAnswers = answers(alice);
+    const bobAnswers = answers(bob);
+    expect(aliceAnswers).toHaveLength(15);
+    expect(bobAnswers).toHaveLength(15);
+    expect(new Set(aliceAnswers.map((a) => a.user))).toEqual(new Set(['CORP\\alice']));
+    expect(new Set(bobAnswers.map((a) => a.user))).toEqual(new Set(['CORP\\bob']));
+    expect(new Set(aliceAnswers.map((a) => a.connection)).size).toBe(1);
+    expect(new Set(bobAnswers.map((a) => a.connection)).size).toBe(1);
+    expect(aliceAnswers[0]!.connection).not.toBe(bobAnswers[0]!.connection);
+    expect(backend!.answersOnWrongConnection).toBe(0);
+  });
+
+  it('carries a two-step Negotiate handshake on the connection that was challenged', async () => {
+    const [backend] = await startWindowsAuthGateway(1);
+    const clients = ['carol', 'dave', 'erin'].map((user) => ({ user, client: new OneConnectionClient(t.harness!.url) }));
+    try {
+      const signIns = await Promise.all([...clients.map(({ client, user }) => signInWithNegotiate(client, user)), anonymousLoad(t.harness!.url, 40)]);
+      signIns.pop();
+      const pages = await Promise.all(clients.flatMap(({ client }) => Array.from({ length: 20 }, (_, i) => client.json(`/p/${i}`))));
+      clients.forEach(({ user }, index) => {
+        const own = pages.slice(index * 20, index * 20 + 20);
+        expect(new Set(own.map((page) => page.user))).toEqual(new Set([user]));
+        expect(new Set(own.map((page) => page.connection))).toEqual(new Set([(signIns[index] as WindowsAuthReply).connection]));
+      });
+      expect(backend!.answersOnWrongConnection).toBe(0);
+    } finally {
+      for (const { client } of clients) client.close();
+    }
+  });
+
+  it('pins from a 401 that offers Windows authentication, before the client answers it', async () => {
+    await startWindowsAuthGateway(1);
+    const client = new OneConnectionClient(t.harness!.url);
+    try {
+      expect((await client.get('/')).status).toBe(401);
+      expect((await serverSnapshot('iis-1')).pinnedConnections).toBe(1);
+      expect((await signInWithNtlm(client, 'frank')).user).toBe('frank');
+      expect((await serverSnapshot('iis-1')).pinnedConnections).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('bounds pinned connections per server with a clear 503, and frees a place when a client leaves', async () => {
+    await startWindowsAuthGateway(1, { maxPinnedConnectionsPerServer: 1 });
+    const first = new OneConnectionClient(t.harness!.url);
+    const second = new OneConnectionClient(t.harness!.url);
+    try {
+      expect((await signInWithNtlm(first, 'gina')).user).toBe('gina');
+      const refused = await second.get('/', ntlmClientMessages.negotiate());
+      expect(refused.status).toBe(503);
+      expect(refused.body).toContain('Windows-authenticated connections');
+      first.close();
+      await eventually(async () => expect((await serverSnapshot('iis-1')).pinnedConnections).toBe(0));
+      expect((await signInWithNtlm(second, 'hank')).user).toBe('hank');
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
+  it('keeps a draining server draining while a pinned connection is open, and drained once it closes', async () => {
+    await startWindowsAuthGateway(1, { sessionTimeoutSec: 1 });
+    const client = new OneConnectionClient(t.harness!.url);
+    try {
+      expect((await signInWithNtlm(client, 'ivy')).user).toBe('ivy');
+      await t.harness!.gateway.control.updateServer('intranet', 'iis-1', { capacity: 0 }, 'dashboard');
+      // The session expires after a second; the open, authenticated connection still holds the server.
+      await eventually(async () => expect((await serverSnapshot('iis-1')).sessions).toBe(0), 3000);
+      const holding = await serverSnapshot('iis-1');
+      expect(holding).toMatchObject({ state: 'draining', pinnedConnections: 1, inflight: 0 });
+    } finally {
+      client.close();
+    }
+    await eventually(async () => expect((await serverSnapshot('iis-1')).state).toBe('drained'));
+  });
+
+  it('pins an HTTP/2 client connection as a whole: its streams take turns on one backend connection', async () => {
+    const cert = makeCertificate(mkdtempSync(join(tmpdir(), 'sb-h2-auth-')), { commonName: 'intranet.test' });
+    const port = await freePort();
+    const [backend] = await startWindowsAuthGateway(1, {}, {
+      listeners: [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }],
+    });
+    const connect = () => http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(cert.certPath), servername: 'intranet.test' });
+    const get = (session: http2.ClientHttp2Session, path: string, authorization?: string): Promise<Answer> =>
+      new Promise((resolve, reject) => {
+        const stream = session.request({ ':path': path, ':authority': 'intranet.test', ...(authorization ? { authorization } : {}) });
+        let body = '';
+        let status = 0;
+        let headers: http.IncomingHttpHeaders = {};
+        stream.on('response', (responseHeaders) => {
+          status = Number(responseHeaders[':status']);
+          headers = responseHeaders as http.IncomingHttpHeaders;
+        });
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (body += chunk));
+        stream.on('end', () => resolve({ status, body, headers }));
+        stream.on('error', reject);
+      });
+    const jane = connect();
+    const kurt = connect();
+    try {
+      const signIn = async (session: http2.ClientHttp2Session, user: string): Promise<WindowsAuthReply> => {
+        expect((await get(session, '/', ntlmClientMessages.negotiate())).status).toBe(401);
+        const answer = await get(session, '/', ntlmClientMessages.authenticate(user));
+        expect(answer.status).toBe(200);
+        return JSON.parse(answer.body) as WindowsAuthReply;
+      };
+      const [janeIn, kurtIn] = await Promise.all([signIn(jane, 'jane'), signIn(kurt, 'kurt')]);
+      const pages = await Promise.all([
+        ...Array.from({ length: 20 }, (_, i) => get(jane, `/p/${i}`)),
+        ...Array.from({ length: 20 }, (_, i) => get(kurt, `/p/${i}`)),
+      ]);
+      const replies = pages.map((page) => JSON.parse(page.body) as WindowsAuthReply);
+      for (const reply of replies.slice(0, 20)) expect(reply).toEqual({ user: 'jane', connection: janeIn.connection });
+      for (const reply of replies.slice(20)) expect(reply).toEqual({ user: 'kurt', connection: kurtIn.connection });
+      expect(backend!.answersOnWrongConnection).toBe(0);
+    } finally {
+      jane.close();
+      kurt.close();
+    }
+  });
+});
