@@ -180,12 +180,13 @@ export class DataPath {
     }
 
     this.context.forwarder.web(req, res, {
-      ...backendTimeouts(cluster),
       target: server.target,
       agent: pin.kind === 'pinned' ? pin.agent : server.agent,
       // A Windows-authenticated connection is the only one its requests may use: no retry elsewhere.
       freshAgent: pin.kind === 'pinned' ? undefined : server.freshAgent,
       timeoutMs: attempt.timeoutSec * 1000,
+      bodyIdleTimeoutMs: cluster.config.clientBodyIdleTimeoutSec * 1000,
+      connectionWaitMs: cluster.config.backendConnectionWaitSec * 1000,
       headers: this.headersForBackend(req, cluster, attempt.client, attempt.secure, false),
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
       // Added by the forwarder after the rewriting below: the gateway's own cookie is never rewritten.
