@@ -8,19 +8,32 @@ import type { ClusterConfig, ServerConfig } from './config-schema.js';
 import type { ServerState } from './control-api.js';
 import { HealthTracker } from './server-health.js';
 import { ServerStats } from './server-stats.js';
+import { TentativeSessions } from './tentative-sessions.js';
 import { LeastSessionsBalancer, SmoothRoundRobinBalancer, type BalanceCandidate, type Balancer } from './balancer.js';
 
 export type StateListener = (server: ServerRuntime, from: ServerState | null, to: ServerState) => void;
 
 /** Connections to one backend are kept alive and reused; these bound what one backend gets. */
-const AGENT_OPTIONS: http.AgentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 };
+export const MAX_CONNECTIONS_PER_SERVER = 256;
+
+/** Pooled connections, closed after the cluster's `backendIdleTimeoutSec` unused (or sooner when the backend's Keep-Alive header asks). */
+function pooledAgentOptions(idleTimeoutSec: number): http.AgentOptions {
+  return { keepAlive: true, keepAliveMsecs: 1000, maxSockets: MAX_CONNECTIONS_PER_SERVER, maxFreeSockets: 64, timeout: idleTimeoutSec * 1000 };
+}
+
+/** A connection of its own for each request, for the retry after a pooled one turned out closed. */
+const FRESH_AGENT_OPTIONS: http.AgentOptions = { keepAlive: false };
 
 export class ServerRuntime {
   config: ServerConfig;
   target: URL;
   agent: http.Agent;
+  freshAgent: http.Agent;
+  private idleTimeoutSec: number;
   readonly health = new HealthTracker();
   readonly stats: ServerStats;
+  /** New cookie sessions handed out here whose clients have not come back yet. */
+  readonly tentative: TentativeSessions;
   state: ServerState | null = null;
   /** Whether any live session is bound here, kept in step by the session table. */
   hasSessions = false;
@@ -32,8 +45,11 @@ export class ServerRuntime {
   ) {
     this.config = config;
     this.target = new URL(config.url);
-    this.agent = createBackendAgent(config, AGENT_OPTIONS);
+    this.idleTimeoutSec = cluster.config.backendIdleTimeoutSec;
+    this.agent = createBackendAgent(config, pooledAgentOptions(this.idleTimeoutSec));
+    this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
     this.stats = new ServerStats(now);
+    this.tentative = new TentativeSessions(cluster.config.tentativeSessionSec);
   }
 
   get id(): string {
@@ -41,11 +57,19 @@ export class ServerRuntime {
   }
 
   update(config: ServerConfig): void {
+    const idleTimeoutSec = this.cluster.config.backendIdleTimeoutSec;
     if (config.url !== this.config.url || config.tlsFingerprint !== this.config.tlsFingerprint) {
       this.agent.destroy();
+      this.freshAgent.destroy();
       this.target = new URL(config.url);
-      this.agent = createBackendAgent(config, AGENT_OPTIONS);
+      this.agent = createBackendAgent(config, pooledAgentOptions(idleTimeoutSec));
+      this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
+    } else if (idleTimeoutSec !== this.idleTimeoutSec) {
+      // Requests under way finish on the old pool, whose idle connections then time out on their own.
+      this.agent = createBackendAgent(config, pooledAgentOptions(idleTimeoutSec));
     }
+    this.idleTimeoutSec = idleTimeoutSec;
+    this.tentative.resize(this.cluster.config.tentativeSessionSec);
     this.config = config;
   }
 
@@ -58,7 +82,8 @@ export class ServerRuntime {
     if (!this.config.enabled) return 'disabled';
     if (!this.health.online) return 'offline';
     if (this.config.capacity > 0) return 'active';
-    const busy = this.hasSessions || this.stats.inflight > 0 || this.stats.websockets > 0 || this.stats.pinned > 0;
+    const busy =
+      this.hasSessions || this.stats.inflight > 0 || this.stats.websockets > 0 || this.stats.pinned > 0 || this.tentative.count(Date.now()) > 0;
     return busy ? 'draining' : 'drained';
   }
 
@@ -73,6 +98,7 @@ export class ServerRuntime {
 
   close(): void {
     this.agent.destroy();
+    this.freshAgent.destroy();
   }
 }
 
@@ -129,9 +155,12 @@ export class ClusterRuntime {
   /** The server for a new session, chosen among active servers, optionally avoiding one. */
   pickServer(avoid?: ServerRuntime): ServerRuntime | undefined {
     const candidates: (BalanceCandidate & { server: ServerRuntime })[] = [];
+    const now = Date.now();
     for (const server of this.servers.values()) {
       if (server === avoid || server.state !== 'active') continue;
-      candidates.push({ id: server.id, capacity: server.config.capacity, sessions: this.sessionCount(this.id, server.id), server });
+      // Tentative sessions count too: new users arriving together are spread before any returns.
+      const sessions = this.sessionCount(this.id, server.id) + server.tentative.count(now);
+      candidates.push({ id: server.id, capacity: server.config.capacity, sessions, server });
     }
     const picked = this.balancer.pick(candidates) as (BalanceCandidate & { server: ServerRuntime }) | undefined;
     return picked?.server;

@@ -199,11 +199,32 @@ export const clusterSchema = z.strictObject({
     .optional(),
   sessionTimeoutSec: positiveSeconds.max(7 * 24 * 3600, 'must be at most 7 days').default(1800),
   sessionMaxLifetimeSec: positiveSeconds.max(30 * 24 * 3600, 'must be at most 30 days').optional(),
+  /**
+   * A new cookie session is tentative until its client comes back with the cookie: not stored,
+   * only counted for balancing and draining, for this long.
+   */
+  tentativeSessionSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(60),
   balancing: z
     .enum(['least-sessions', 'round-robin'], 'must be "least-sessions" or "round-robin"')
     .default('least-sessions'),
-  /** How long a backend may take to answer before the client gets a 504. */
+  /**
+   * How long a backend may stay silent once the request has been sent to it in full: until the
+   * first byte of its answer, and between bytes of its answer. Then the client gets a 504 and the
+   * server a health failure.
+   */
   requestTimeoutSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(120),
+  /**
+   * How long a client may pause in the middle of sending a request body. Then it gets a 408 and the
+   * backend request is abandoned; this is never held against the server.
+   */
+  clientBodyIdleTimeoutSec: positiveSeconds.max(3600, 'must be at most 3600 seconds').default(30),
+  /**
+   * How long an unused connection to a backend is kept for reuse. Below the backends' own idle
+   * timeout (5 s for Apache and Node), so the gateway closes it before the backend does.
+   */
+  backendIdleTimeoutSec: positiveSeconds.max(300, 'must be at most 300 seconds').default(4),
+  /** How long a request may wait for one of a server's connections when all are busy; then 503. */
+  backendConnectionWaitSec: positiveSeconds.max(600, 'must be at most 600 seconds').default(10),
   /** Client connections per server that may hold a backend connection of their own (NTLM, Negotiate). */
   maxPinnedConnectionsPerServer: z.int('must be a whole number').min(0, 'must be 0–100000').max(100_000, 'must be 0–100000').default(1000),
   healthCheck: healthCheckSchema.default(healthCheckSchema.parse({})),
@@ -213,6 +234,18 @@ export const clusterSchema = z.strictObject({
   /** Rewrite the backend's own address and path in Location, Content-Location, Refresh and Set-Cookie. */
   rewriteResponseUrls: z.boolean('must be true or false').default(true),
   servers: z.array(serverSchema).default([]),
+});
+
+const perClientLimit = z.int('must be a whole number (0 for no limit)').min(0, 'must be 0 (no limit) or more').max(1_000_000, 'must be at most 1000000');
+
+/** What one client address may hold at once; 0 switches a limit off. */
+export const limitsSchema = z.strictObject({
+  /** Open connections to the listeners (connections from trusted proxies are not limited). */
+  connectionsPerClient: perClientLimit.default(512),
+  /** Requests whose body is still being received. */
+  uploadsPerClient: perClientLimit.default(64),
+  /** Live cookie sessions per cluster; beyond it a client's new sessions are served but not kept. */
+  sessionsPerClient: perClientLimit.default(5000),
 });
 
 export const configSchema = z
@@ -226,6 +259,7 @@ export const configSchema = z
     /** Reverse proxies in front of the gateway whose X-Forwarded-For is believed. */
     trustedProxies: z.array(addressOrCidr).default([]),
     logs: logsSchema.default(logsSchema.parse({})),
+    limits: limitsSchema.default(limitsSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     reportDuplicates(ctx, config.listeners.map((l) => `${l.port}`), (i) => ['listeners', i, 'port'], 'port');
@@ -257,6 +291,7 @@ export type AccessRuleConfig = z.infer<typeof accessRuleSchema>;
 export type LogsConfig = z.infer<typeof logsSchema>;
 export type HostHeaderConfig = z.infer<typeof hostHeaderSchema>;
 export type CompressionConfig = z.infer<typeof compressionSchema>;
+export type LimitsConfig = z.infer<typeof limitsSchema>;
 export type ListenerConfig = z.infer<typeof listenerSchema>;
 export type AdminConfig = z.infer<typeof adminSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { refusingMatcher, refuseRequest, type AccessMatcher, type AddressList } from './access-rules.js';
 import { logWhenFinished, type AccessLog, type RequestDetails } from './access-log.js';
 import { resolveClientAddress } from './client-address.js';
+import { isOverConnectionLimit, type ClientLimits } from './client-limits.js';
 import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
 import type { ConnectionPins } from './connection-pinning.js';
 import { sendGatewayError, sendSocketError } from './error-pages.js';
@@ -16,6 +17,8 @@ import { bodyIsChunked } from './request-framing.js';
 import { screenRequest, screenUpgrade, sendRefusal } from './request-hygiene.js';
 import type { ForwardFailure, Forwarder } from './forwarder.js';
 import { sendTrailingSlashRedirect, toBackendUrl, withTrailingSlash, type PathMapping } from './path-mapping.js';
+import { whenConnectionAllows } from './pipelined-requests.js';
+import { announcesBody } from './request-body.js';
 import { hasRewritableHeaders, rewriteResponseHeaders } from './response-rewrite.js';
 import type { RouteMatch, RouteTable } from './route-table.js';
 import type { Binding, SessionBinder } from './session-binder.js';
@@ -32,6 +35,8 @@ export interface TrafficContext {
   /** The server-wide access rule, checked before any route's own. */
   readonly serverAccess: AccessMatcher | undefined;
   readonly accessLog: AccessLog;
+  /** Per-client-address limits on connections and uploads. */
+  readonly clientLimits: ClientLimits;
   /** Live traffic failed on a server: counts as a health-check failure at once. */
   passiveFailure(server: ServerRuntime, reason: string): void;
   /** Live traffic succeeded on a server that had recent failures. */
@@ -42,6 +47,16 @@ export class DataPath {
   constructor(private readonly context: TrafficContext) {}
 
   handleRequest(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean): void {
+    whenConnectionAllows(req, res, () => this.handleAdmitted(req, res, secure));
+  }
+
+  private handleAdmitted(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean): void {
+    if (isOverConnectionLimit(req.socket)) {
+      res.shouldKeepAlive = false;
+      const limit = this.context.clientLimits.config.connectionsPerClient;
+      sendGatewayError(res, 429, `Your address already has ${limit} connections open, the most this gateway allows. Please close some and try again.`);
+      return;
+    }
     const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);
     const logged: RequestDetails | undefined = this.context.accessLog.enabled ? { clientIp: client, cluster: null, server: null, sessionId: null } : undefined;
     if (logged) logWhenFinished(this.context.accessLog, req, res, () => logged);
@@ -57,6 +72,12 @@ export class DataPath {
     if (route.addTrailingSlash) return sendTrailingSlashRedirect(req, res);
     const { cluster } = route;
     if (logged) logged.cluster = cluster.id;
+    if (announcesBody(req) && !this.context.clientLimits.admitUpload(client, req)) {
+      res.shouldKeepAlive = false;
+      const limit = this.context.clientLimits.config.uploadsPerClient;
+      sendGatewayError(res, 429, `Your address already has ${limit} uploads in progress, the most this gateway allows. Please wait for one to finish.`);
+      return;
+    }
 
     const now = Date.now();
     const binding = this.context.binder.bind(cluster, req, client, secure, now);
@@ -105,9 +126,10 @@ export class DataPath {
       if (stats.websockets === 0) server.refreshState();
     });
     this.context.forwarder.ws(req, socket, head, {
+      ...backendTimeouts(cluster),
       target: server.target,
       agent: server.agent,
-      timeoutMs: cluster.config.requestTimeoutSec * 1000,
+      freshAgent: server.freshAgent,
       onError: (failure) => {
         stats.errors++;
         if (failure.connectFailed) this.context.passiveFailure(server, failure.error.message);
@@ -160,7 +182,11 @@ export class DataPath {
     this.context.forwarder.web(req, res, {
       target: server.target,
       agent: pin.kind === 'pinned' ? pin.agent : server.agent,
+      // A Windows-authenticated connection is the only one its requests may use: no retry elsewhere.
+      freshAgent: pin.kind === 'pinned' ? undefined : server.freshAgent,
       timeoutMs: attempt.timeoutSec * 1000,
+      bodyIdleTimeoutMs: cluster.config.clientBodyIdleTimeoutSec * 1000,
+      connectionWaitMs: cluster.config.backendConnectionWaitSec * 1000,
       headers: this.headersForBackend(req, cluster, attempt.client, attempt.secure, false),
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
       // Added by the forwarder after the rewriting below: the gateway's own cookie is never rewritten.
@@ -207,7 +233,23 @@ export class DataPath {
     endAttempt: () => void,
   ): void {
     const { server } = binding;
+    if (failure.clientStalled) {
+      // The rest of the body may still come: this connection cannot carry another request.
+      res.shouldKeepAlive = false;
+      sendGatewayError(res, 408, `The request body stopped arriving for ${cluster.config.clientBodyIdleTimeoutSec} s, so the request was abandoned. Please send it again.`);
+      return;
+    }
+    if (failure.staleConnection) {
+      // The keep-alive race, no fault of the server's: only the body could not be kept to send again.
+      sendGatewayError(res, 502, 'The server closed its connection just as this request was sent, and the request body was too large to send again. Please send it again.');
+      return;
+    }
     server.stats.errors++;
+    if (failure.connectionsBusy) {
+      // A full pool is load, not ill health: the server stays online and keeps its sessions.
+      sendGatewayError(res, 503, `All ${server.agent.maxSockets} connections to server "${server.config.name}" are busy. Please try again in a moment.`);
+      return;
+    }
     this.context.passiveFailure(server, failure.error.message);
     if (failure.connectFailed && !attempt.retried && !res.headersSent && hasNoBody(req)) {
       const next = this.context.binder.moveElsewhere(cluster, binding, attempt.client, attempt.secure, Date.now());
@@ -236,6 +278,15 @@ interface Attempt {
   mapping: PathMapping | undefined;
   /** The Host the client sent, before a fixed Host header replaced it for the backend. */
   publicHost: string | undefined;
+}
+
+function backendTimeouts(cluster: ClusterRuntime): { timeoutMs: number; bodyIdleTimeoutMs: number; connectionWaitMs: number } {
+  const { config } = cluster;
+  return {
+    timeoutMs: config.requestTimeoutSec * 1000,
+    bodyIdleTimeoutMs: config.clientBodyIdleTimeoutSec * 1000,
+    connectionWaitMs: config.backendConnectionWaitSec * 1000,
+  };
 }
 
 /** Enough of a session id to tell sessions apart in logs and lists, too little to use one. */

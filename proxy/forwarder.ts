@@ -11,11 +11,19 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { sendProxyResponse } from './compression.js';
 import type { CompressionConfig } from './config-schema.js';
+import { announcesBody, RequestBody } from './request-body.js';
 
 export interface ForwardRequest {
   target: URL;
   agent: http.Agent;
+  /** Opens a new connection for every request: for the one retry after a reused connection failed (none: no retry). */
+  freshAgent?: http.Agent | undefined;
+  /** How long the backend may stay silent once it has the whole request (see `requestTimeoutSec`). */
   timeoutMs: number;
+  /** How long the client may pause while sending a body. */
+  bodyIdleTimeoutMs: number;
+  /** How long a request may wait for a free connection when all of the agent's are busy. */
+  connectionWaitMs: number;
   /** What the backend receives as headers: built by `backendRequestHeaders`, framing included. */
   headers: http.OutgoingHttpHeaders;
   /** The gateway's own session cookie for the response, added after the backend's hop-by-hop headers are gone. */
@@ -35,10 +43,23 @@ export interface ForwardFailure {
   error: Error & { code?: string };
   /** The backend could not be reached at all, so the request never got there. */
   connectFailed: boolean;
+  /** The backend took too long (see `requestTimeoutSec`). */
   timedOut: boolean;
+  /** The client stopped sending its body: no fault of the backend. */
+  clientStalled?: boolean;
+  /** Every connection to the server stayed busy while the request waited for one. */
+  connectionsBusy?: boolean;
+  /** A reused connection turned out closed, and the body sent on it was too large to send again. */
+  staleConnection?: boolean;
 }
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNABORTED']);
+
+/**
+ * How a kept-alive connection that the backend closed fails when it is reused: reset, or closed
+ * before an answer ("socket hang up"), or refusing the write.
+ */
+const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE']);
 
 /** Headers that describe one connection, not the message: never passed on (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings']);
@@ -51,8 +72,17 @@ export class Forwarder {
   }
 
   web(req: http.IncomingMessage, res: http.ServerResponse, request: ForwardRequest): void {
+    const body = announcesBody(req) ? new RequestBody(req, request.bodyIdleTimeoutMs, () => this.attempts.get(req)?.clientIdle()) : undefined;
+    this.send(req, res, request, request.agent, body);
+  }
+
+  /** The attempt under way for each request, for the body watchdog to reach. */
+  private readonly attempts = new WeakMap<http.IncomingMessage, { clientIdle(): void }>();
+
+  private send(req: http.IncomingMessage, res: http.ServerResponse, request: ForwardRequest, agent: http.Agent, body: RequestBody | undefined): void {
     const { target } = request;
     const client = target.protocol === 'https:' ? https : http;
+    const isRetry = agent !== request.agent;
     let proxyReq: http.ClientRequest;
     try {
       proxyReq = client.request({
@@ -62,32 +92,64 @@ export class Forwarder {
         method: req.method,
         path: req.url,
         headers: request.headers,
-        agent: request.agent,
+        agent,
       });
     } catch (error) {
       // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
+      body?.stop();
       if (request.onInvalidRequest) request.onInvalidRequest((error as Error).message);
       else res.destroy();
       return;
     }
     let settled = false;
-    const fail = (error: Error & { code?: string }, timedOut: boolean): void => {
+    const fail = (error: Error & { code?: string }, kind: Partial<ForwardFailure> = {}): void => {
       if (settled) return;
       settled = true;
+      body?.stop();
       const code = error.code ?? '';
-      // A kept-alive socket the backend had just closed fails like a refused connection would.
-      const staleSocket = code === 'ECONNRESET' && proxyReq.reusedSocket && !res.headersSent;
-      request.onError({ error, connectFailed: CONNECT_ERRORS.has(code) || staleSocket, timedOut });
+      request.onError({ error, connectFailed: CONNECT_ERRORS.has(code), timedOut: false, ...kind });
     };
 
-    proxyReq.setTimeout(request.timeoutMs, () => {
-      fail(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }), true);
+    const waitForConnection = waitTimer(agent, request.connectionWaitMs, () => {
+      fail(Object.assign(new Error(`all ${agent.maxSockets} connections are busy`), { code: 'EBUSY' }), { connectionsBusy: true });
       proxyReq.destroy();
     });
-    proxyReq.on('error', (error) => {
+    if (waitForConnection) proxyReq.once('socket', () => clearTimeout(waitForConnection));
+    const backendTimedOut = (): void => {
+      fail(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }), { timedOut: true });
+      proxyReq.destroy();
+    };
+    // The backend's time starts once it has the whole request: a slow upload is the client's time.
+    if (!body || body.complete) proxyReq.setTimeout(request.timeoutMs, backendTimedOut);
+    else proxyReq.once('finish', () => proxyReq.setTimeout(request.timeoutMs, backendTimedOut));
+    if (body) {
+      this.attempts.set(req, {
+        clientIdle: () => {
+          if (settled) return;
+          // A body held up because the backend stopped reading it is the backend's delay, not the client's.
+          if (proxyReq.writableNeedDrain) backendTimedOut();
+          else {
+            fail(Object.assign(new Error('the client stopped sending its request body'), { code: 'ECLIENTIDLE' }), { clientStalled: true });
+            proxyReq.destroy();
+          }
+        },
+      });
+    }
+    proxyReq.on('error', (error: Error & { code?: string }) => {
       // The client left first: nothing to report, nobody to answer.
       if (res.destroyed) return;
-      fail(error, false);
+      // The backend closed a kept-alive connection just as it was reused (the keep-alive race):
+      // nothing reached the backend's application, so the same server gets the request again
+      // over a new connection.
+      const stale = !settled && !isRetry && proxyReq.reusedSocket && STALE_CONNECTION_ERRORS.has(error.code ?? '');
+      if (stale && request.freshAgent && (!body || body.replayable)) {
+        settled = true;
+        if (waitForConnection) clearTimeout(waitForConnection);
+        req.unpipe(proxyReq);
+        this.send(req, res, request, request.freshAgent, body);
+        return;
+      }
+      fail(error, stale ? { staleConnection: true } : {});
     });
     res.once('close', () => {
       if (!res.writableFinished) proxyReq.destroy();
@@ -96,13 +158,13 @@ export class Forwarder {
     // A 101 to a request that asked for no upgrade: Node hands over the socket and never answers.
     proxyReq.on('upgrade', (_proxyRes, socket) => {
       socket.destroy();
-      fail(new Error('the backend switched protocols on a request that asked for no upgrade'), false);
+      fail(new Error('the backend switched protocols on a request that asked for no upgrade'));
     });
 
     proxyReq.on('response', (proxyRes) => {
       if (proxyRes.statusCode === 101) {
         proxyReq.destroy();
-        fail(new Error('the backend answered 101 to a request that asked for no upgrade'), false);
+        fail(new Error('the backend answered 101 to a request that asked for no upgrade'));
         return;
       }
       settled = true;
@@ -138,6 +200,7 @@ export class Forwarder {
       }
       proxyRes.pipe(res);
     });
+    if (isRetry && body) for (const chunk of body.chunks) proxyReq.write(chunk);
     req.pipe(proxyReq);
   }
 
@@ -148,6 +211,15 @@ export class Forwarder {
       request.onError({ error, connectFailed: CONNECT_ERRORS.has(code), timedOut: false });
     });
   }
+}
+
+/**
+ * A timer for a request that has to queue for one of the agent's connections; none when a
+ * connection is at hand, which keeps the common case free of timers.
+ */
+function waitTimer(agent: http.Agent, waitMs: number, onExpiry: () => void): NodeJS.Timeout | undefined {
+  for (const _name in agent.requests) return setTimeout(onExpiry, waitMs);
+  return undefined;
 }
 
 /** The backend's end-to-end response headers. */

@@ -11,8 +11,9 @@ import type { Duplex } from 'node:stream';
 import { AccessLog } from './access-log.js';
 import { compileAccessRule, compileAddressList, type AccessMatcher, type AddressList } from './access-rules.js';
 import { watchListenerCertificates, type CertificateWatcher } from './certificate-watcher.js';
+import { ClientLimits } from './client-limits.js';
 import { ClusterRuntime, type ServerRuntime } from './cluster-runtime.js';
-import type { ClusterConfig, GatewayConfig, ListenerConfig } from './config-schema.js';
+import { limitsSchema, type ClusterConfig, type GatewayConfig, type ListenerConfig } from './config-schema.js';
 import { loadOrCreateConfig, type ConfigStore } from './config-store.js';
 import type { ChangeSource, ControlApi, GatewayEvent, GatewaySnapshot, ListenerStatus, ServerState } from './control-api.js';
 import { ControlService } from './control-service.js';
@@ -50,6 +51,7 @@ export interface GatewayOptions {
 const STATS_INTERVAL_MS = 1000;
 const SAVE_INTERVAL_MS = 5000;
 const DEFAULT_GRACE_MS = 10_000;
+const SESSION_LIMIT_WARNING_INTERVAL_MS = 60_000;
 
 interface RunningListener {
   config: ListenerConfig;
@@ -69,6 +71,7 @@ export class Gateway implements TrafficContext {
   trustedProxies: AddressList = compileAddressList([]);
   serverAccess: AccessMatcher | undefined = undefined;
   readonly forwarder = new Forwarder();
+  readonly clientLimits = new ClientLimits(limitsSchema.parse({}), compileAddressList([]));
   readonly pins = new ConnectionPins();
   readonly clusters = new Map<string, ClusterRuntime>();
   routes = new RouteTable([]);
@@ -88,6 +91,7 @@ export class Gateway implements TrafficContext {
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> | null = null;
   private sweeping = false;
+  private lastSessionLimitWarning = 0;
   private listenerSync: Promise<void> = Promise.resolve();
   private checkedLogDirectory: string | null = null;
 
@@ -112,7 +116,10 @@ export class Gateway implements TrafficContext {
   /** Loads the configuration (throws ConfigError), restores sessions and starts accepting traffic. */
   async start(): Promise<void> {
     const prepared = this.prepare(loadOrCreateConfig(this.configStore));
-    this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()));
+    this.binder = new SessionBinder(this.sessions, new SessionCookieCodec(this.stateStore.loadSecret()), {
+      perClient: () => this.currentConfig().limits.sessionsPerClient,
+      onClientLimit: (client, cluster) => this.sessionLimitReached(client, cluster),
+    });
     this.applyConfig(prepared);
     await this.configureLogs(prepared.config);
     this.tightenPermissions([this.configStore.location, ...(this.stateStore.privateFiles?.() ?? [])]);
@@ -188,6 +195,8 @@ export class Gateway implements TrafficContext {
     for (const clusterConfig of config.clusters) this.applyCluster(clusterConfig, now);
     this.routes = new RouteTable(config.routes);
     this.trustedProxies = compileAddressList(config.trustedProxies);
+    this.clientLimits.config = config.limits;
+    this.clientLimits.trustedProxies = this.trustedProxies;
     this.serverAccess = config.access ? compileAccessRule(config.access) : undefined;
     this.prepared = prepared;
     for (const warning of prepared.listenerTls.flatMap((tls) => tls?.warnings ?? [])) this.logger.warn(warning);
@@ -275,6 +284,15 @@ export class Gateway implements TrafficContext {
     server.refreshState();
   }
 
+  /** Said once a minute at most: a client creating sessions without end would otherwise flood the log too. */
+  private sessionLimitReached(client: string, cluster: ClusterRuntime): void {
+    const now = Date.now();
+    if (now - this.lastSessionLimitWarning < SESSION_LIMIT_WARNING_INTERVAL_MS) return;
+    this.lastSessionLimitWarning = now;
+    const limit = this.currentConfig().limits.sessionsPerClient;
+    this.logger.warn(`Client ${client} holds ${limit} sessions, the most one address may (limits.sessionsPerClient); its new sessions on "${cluster.config.name}" are served but not kept`);
+  }
+
   private newSessionTable(): SessionTable {
     return new SessionTable(Date.now(), (clusterId, serverId, occupied) => {
       const server = this.clusters.get(clusterId)?.servers.get(serverId);
@@ -287,7 +305,13 @@ export class Gateway implements TrafficContext {
   private tick(): void {
     const now = Date.now();
     this.sweep();
-    for (const cluster of this.clusters.values()) for (const server of cluster.servers.values()) server.stats.tick(now);
+    for (const cluster of this.clusters.values()) {
+      for (const server of cluster.servers.values()) {
+        server.stats.tick(now);
+        // A draining server's tentative sessions run out with time, not with any request.
+        if (server.state === 'draining') server.refreshState();
+      }
+    }
     if (this.events.hasListeners) this.events.emit({ type: 'stats', at: now, snapshot: this.snapshot() });
   }
 
@@ -392,6 +416,11 @@ export class Gateway implements TrafficContext {
     });
     const sockets = new Set<Duplex>();
     server.on('connection', (socket: Duplex) => {
+      // Over HTTP the request on it is answered with a 429; over HTTPS the handshake has not even begun.
+      if (!this.clientLimits.admitConnection(socket) && secure) {
+        socket.destroy();
+        return;
+      }
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });

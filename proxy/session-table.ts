@@ -33,6 +33,24 @@ export interface Session {
   tally: ServerTally;
 }
 
+/**
+ * A session that is served but not stored: a tentative one, or one beyond its client's limit.
+ * Removing it is a no-op, and it never counts anywhere.
+ */
+export function unstoredSession(clusterId: string, serverId: string, key: string, client: string, now: number): Session {
+  return {
+    key,
+    clusterId,
+    serverId,
+    client,
+    createdAt: now,
+    lastSeenAt: now,
+    requests: 1,
+    bucket: REMOVED,
+    tally: { count: 0, latestSeenAt: 0, latestCreatedAt: 0 },
+  };
+}
+
 const FILE_HEADER = 'switchboard-sessions 1\n';
 const SAVE_CHUNK = 5000;
 const REMOVED = -1;
@@ -41,6 +59,8 @@ export class SessionTable {
   private readonly clusters = new Map<string, Map<string, Session>>();
   private readonly policies = new Map<string, SessionPolicy>();
   private readonly tallies = new Map<string, ServerTally>();
+  /** Live sessions per client address, over all clusters. */
+  private readonly perClient = new Map<string, number>();
   private readonly buckets = new Map<number, Session[]>();
   private cursorSecond: number;
   private cursorIndex = 0;
@@ -80,8 +100,14 @@ export class SessionTable {
     return session;
   }
 
-  create(clusterId: string, serverId: string, key: string, client: string, now: number): Session {
-    return this.insert({ clusterId, serverId, key, client, createdAt: now, lastSeenAt: now, requests: 0 });
+  /** A new session; `createdAt` is earlier than `now` for a tentative session confirmed later. */
+  create(clusterId: string, serverId: string, key: string, client: string, now: number, createdAt = now): Session {
+    return this.insert({ clusterId, serverId, key, client, createdAt, lastSeenAt: now, requests: 0 });
+  }
+
+  /** Live sessions of one client address, over all clusters. */
+  countOfClient(client: string): number {
+    return this.perClient.get(client) ?? 0;
   }
 
   private insert(fields: Pick<Session, 'clusterId' | 'serverId' | 'key' | 'client' | 'createdAt' | 'lastSeenAt' | 'requests'>): Session {
@@ -263,6 +289,9 @@ export class SessionTable {
   }
 
   private count(session: Session, delta: 1 | -1): void {
+    const ofClient = (this.perClient.get(session.client) ?? 0) + delta;
+    if (ofClient > 0) this.perClient.set(session.client, ofClient);
+    else this.perClient.delete(session.client);
     const tally = session.tally;
     tally.count += delta;
     if (delta > 0) {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { waitForPort } from './wait-for-port.js';
 
 export interface GatewayProcess {
+  /** The gateway's process id, to read its memory. */
+  readonly pid: number;
   readonly adminUrl: string;
   readonly token: string;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function startGatewayProcess(options: {
     throw error;
   }
   return {
+    pid: child.pid!,
     adminUrl: `http://127.0.0.1:${options.adminPort}`,
     token,
     close: async () => {

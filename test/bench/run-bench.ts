@@ -6,6 +6,7 @@
  * own node_modules) measured alternately with this one, for an A/B comparison of a change.
  * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
  * `npm run bench -- tls`: what HTTPS and compression cost through the gateway, against plain HTTP.
+ * `npm run bench -- flood [--baseline DIR]`: what a flood of cookie-less requests costs the gateway in memory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -159,9 +160,12 @@ if (mode === 'sessions') {
 } else if (mode === 'tls') {
   const { runGatewayTlsBench } = await import('./gateway-tls-bench.js');
   await runGatewayTlsBench();
+} else if (mode === 'flood') {
+  const { runSessionFloodBench } = await import('./session-flood-bench.js');
+  await runSessionFloodBench(REPO_ROOT, baselineRoot === undefined ? undefined : resolve(baselineRoot));
 } else if (mode === undefined || mode === 'http') {
   await runHttpBench(baselineRoot === undefined ? undefined : resolve(baselineRoot));
 } else {
-  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions  |  npm run bench -- tls`);
+  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions  |  npm run bench -- tls  |  npm run bench -- flood [--baseline DIR]`);
   process.exitCode = 1;
 }

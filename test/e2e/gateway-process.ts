@@ -96,6 +96,8 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
     const config = {
       listeners: [{ port: listenerPort, host: '127.0.0.1' }],
       admin: { host: '127.0.0.1', port: adminPort, token },
+      // Every simulated user comes from 127.0.0.1: no per-address session limit.
+      limits: { sessionsPerClient: 0 },
       routes: clusters.map((cluster) => ({ host: '*', path: cluster.path, cluster: cluster.id })),
       clusters: clusters.map((cluster) => ({
         id: cluster.id,
@@ -166,19 +168,22 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
  * Sends `count` requests without a cookie through the gateway, each starting a new session, and
  * returns their cookies so that a test can come back as the same users.
  */
+/** New sessions: a first request each, and a second returning its cookie, which is when the gateway stores a session. */
 export async function createSessions(listenerUrl: string, path: string, count: number): Promise<string[]> {
   const cookies: string[] = [];
   for (let i = 0; i < count; i++) {
     const response = await get(`${listenerUrl}${path}`);
     if (response.status !== 200) throw new Error(`request ${i} through the gateway answered ${response.status}`);
+    const back = await get(`${listenerUrl}${path}`, response.cookie);
+    if (back.status !== 200) throw new Error(`request ${i} through the gateway answered ${back.status} when it came back`);
     cookies.push(response.cookie ?? '');
   }
   return cookies;
 }
 
-function get(url: string): Promise<{ status: number; cookie: string | undefined }> {
+function get(url: string, cookie?: string): Promise<{ status: number; cookie: string | undefined }> {
   return new Promise((resolvePromise, reject) => {
-    const req = request(url, { agent: false }, (res) => {
+    const req = request(url, { agent: false, headers: cookie ? { cookie } : {} }, (res) => {
       res.resume();
       res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] }));
     });

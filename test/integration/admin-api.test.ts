@@ -314,6 +314,9 @@ describe('drain, restore and sessions', () => {
     expect(first.body).toBe('served by one');
     expect(second.body).toBe('served by one');
     expect(first.cookie).toBeDefined();
+    // Sessions are stored once their clients come back with the cookie.
+    await throughGateway('app.test', first.cookie);
+    await throughGateway('app.test', second.cookie);
 
     const all = await api('GET', '/api/clusters/web/servers/v1/sessions');
     expect(all.status).toBe(200);
@@ -503,8 +506,9 @@ describe('event stream', () => {
   it('delivers drained once the last session of a drained server expires', async () => {
     const events = await openEvents(adminPort, `/api/events?token=${TOKEN}`);
     try {
-      const { body } = await throughGateway('short.test');
+      const { body, cookie } = await throughGateway('short.test');
       expect(body).toBe('served by three');
+      await throughGateway('short.test', cookie);
       await api('POST', '/api/clusters/short/servers/s1/drain');
       const draining = (await state()).clusters.find((c) => c.id === 'short')!.servers[0]!;
       expect(draining.state).toBe('draining');

@@ -7,14 +7,17 @@ import { stopAfterEach } from '../support/fixtures.js';
 const t = stopAfterEach();
 
 
-async function countNewSessions(users: number, baseUrl: string): Promise<Map<string, number>> {
+async function countNewSessions(users: number, baseUrl: string): Promise<{ counts: Map<string, number>; users: User[] }> {
   const counts = new Map<string, number>();
+  const created: User[] = [];
   for (let i = 0; i < users; i++) {
-    const reply = await new User(baseUrl).get('/');
+    const user = new User(baseUrl);
+    const reply = await user.get('/');
     expect(reply.status).toBe(200);
     counts.set(reply.backend, (counts.get(reply.backend) ?? 0) + 1);
+    created.push(user);
   }
-  return counts;
+  return { counts, users: created };
 }
 
 describe('balancing new sessions by capacity', () => {
@@ -31,10 +34,13 @@ describe('balancing new sessions by capacity', () => {
           ],
         },
       ]);
-      const counts = await countNewSessions(300, t.harness.url);
+      // Balanced while every session is still tentative (no user has come back yet).
+      const { counts, users } = await countNewSessions(300, t.harness.url);
       expect(counts.get('a')).toBe(180);
       expect(counts.get('b')).toBe(90);
       expect(counts.get('c')).toBe(30);
+      expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(0);
+      for (const user of users) await user.get('/again');
       const state = await t.harness.gateway.control.getState();
       expect(state.clusters[0]!.servers.map((s) => s.sessions)).toEqual([180, 90, 30]);
     });
@@ -86,9 +92,11 @@ describe('forged and garbage cookies', () => {
     const user = new User(t.harness.url);
     await user.get('/');
     const genuine = user.cookies.get('sb-web')!;
-    const [, sessionId, mac] = genuine.split('.');
+    const [, sessionId, issued, mac] = genuine.split('.');
     const forgeries = [
-      `b.${sessionId}.${mac}`, // pointed at another server
+      `b.${sessionId}.${issued}.${mac}`, // pointed at another server
+      `a.${sessionId}.${(parseInt(issued!, 36) + 1).toString(36)}.${mac}`, // issued later than it was
+      `a.${sessionId}.${mac}`, // passed off as a stored session
       `a.${sessionId}.${'A'.repeat(22)}`, // wrong mac
       'garbage',
       '',
@@ -103,10 +111,12 @@ describe('forged and garbage cookies', () => {
       expect(reply.backend).toBe('a');
       expect(reply.headers['set-cookie']?.some((c) => c.startsWith('sb-web='))).toBe(true);
     }
-    // Nobody reached the capacity-0 server, and every forgery got a session of its own.
+    // Nobody reached the capacity-0 server, and every forgery got a tentative session of its own,
+    // stored as soon as that client comes back with it (the genuine user here).
     expect(t.backends[1]!.served).toBe(0);
+    await user.get('/back');
     const state = await t.harness.gateway.control.getState();
-    expect(state.clusters[0]!.servers[0]!.sessions).toBe(1 + forgeries.length);
+    expect(state.clusters[0]!.servers[0]!.sessions).toBe(1);
   });
 
   it('sets the cookie HttpOnly, SameSite=Lax and Path=/', async () => {

@@ -40,7 +40,7 @@ class RawClient {
   }
 }
 
-async function startExchangeGateway(cluster: { requestTimeoutSec?: number; sessionTimeoutSec?: number } = {}, routes?: object[]): Promise<ExchangeBackend> {
+async function startExchangeGateway(cluster: { requestTimeoutSec?: number; sessionTimeoutSec?: number; tentativeSessionSec?: number } = {}, routes?: object[]): Promise<ExchangeBackend> {
   const backend = await new ExchangeBackend().start();
   exchangeBackends.push(backend);
   t.harness = await startGateway(
@@ -95,7 +95,8 @@ describe('Exchange traffic', () => {
 
   it('keeps a draining server draining while an RPC channel is open', async () => {
     // Between its packets a channel may stay silent for minutes: its route allows for that.
-    await startExchangeGateway({ requestTimeoutSec: 1, sessionTimeoutSec: 1 }, [
+    // The channel never returns its session cookie: that tentative session holds the server for tentativeSessionSec.
+    await startExchangeGateway({ requestTimeoutSec: 1, sessionTimeoutSec: 1, tentativeSessionSec: 1 }, [
       { host: '*', path: '/rpc/', cluster: 'exchange', requestTimeoutSec: 3600 },
     ]);
     const out = new RawClient(t.harness!.port);

@@ -231,6 +231,8 @@ describe('headless mode', () => {
           {
             id: 'web',
             name: 'Intranet',
+            // Sessions by address are stored at the first request (a cookie session only once the cookie returns).
+            sessionMethod: 'client-ip',
             healthCheck: { type: 'tcp', intervalSec: 60 },
             servers: [{ id: 'v1', name: 'App 1.0', url: `http://127.0.0.1:${(backend.address() as AddressInfo).port}` }],
           },

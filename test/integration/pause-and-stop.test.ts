@@ -28,6 +28,7 @@ describe('pause and stop', () => {
     // A connection per request, as pausing cuts kept-alive ones.
     const user = new User(t.harness.url, true);
     const home = (await user.get('/')).backend;
+    expect((await user.get('/next')).backend).toBe(home);
     await t.harness.gateway.control.setPaused(true, 'tray');
     expect(await tryConnect(t.harness.port)).toBe('ECONNREFUSED');
     const paused = await t.harness.gateway.control.getState();

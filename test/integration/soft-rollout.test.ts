@@ -29,7 +29,12 @@ describe('soft rollout', () => {
     expect(drained.drainedFromCapacity).toBe(100);
 
     for (let i = 0; i < 5; i++) for (const user of oldUsers) expect((await user.get(`/again/${i}`)).backend).toBe('v1');
-    for (let i = 0; i < 20; i++) expect((await new User(t.harness.url).get('/')).backend).toBe('v2');
+    for (let i = 0; i < 20; i++) {
+      const newUser = new User(t.harness.url);
+      expect((await newUser.get('/')).backend).toBe('v2');
+      // Coming back with the cookie makes the session a stored one.
+      expect((await newUser.get('/next')).backend).toBe('v2');
+    }
 
     const v1 = await serverState('v1');
     expect(v1.state).toBe('draining');
@@ -56,6 +61,7 @@ describe('soft rollout', () => {
     ]);
     const user = new User(t.harness.url);
     expect((await user.get('/')).backend).toBe('v1');
+    expect((await user.get('/next')).backend).toBe('v1');
     await t.harness.gateway.control.updateServer('web', 'v1', { capacity: 0 }, 'dashboard');
     await t.harness.gateway.control.updateServer('web', 'v2', { capacity: 100 }, 'dashboard');
     expect((await serverState('v1')).state).toBe('draining');
@@ -134,6 +140,7 @@ describe('soft rollout', () => {
     await t.harness.gateway.control.updateServer('web', 'b', { capacity: 50 });
     await t.harness.gateway.control.removeServer('web', 'a');
     expect((await user.get('/')).backend).toBe('b');
+    expect((await user.get('/next')).backend).toBe('b');
     const state = await t.harness.gateway.control.getState();
     expect(state.clusters[0]!.servers.map((s) => [s.id, s.sessions])).toEqual([['b', 1]]);
   });
@@ -143,7 +150,11 @@ describe('soft rollout', () => {
     t.harness = await startGateway([
       { id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }, { id: 'b', name: 'B', url: t.backends[1]!.url }] },
     ]);
-    for (let i = 0; i < 4; i++) await new User(t.harness.url).get('/');
+    for (let i = 0; i < 4; i++) {
+      const user = new User(t.harness.url);
+      await user.get('/');
+      await user.get('/next');
+    }
     await t.harness.gateway.control.updateCluster('web', { sessionTimeoutSec: 900 });
     expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(4);
     await t.harness.gateway.control.updateCluster('web', { sessionMethod: 'client-ip' });
@@ -162,6 +173,7 @@ describe('restart', () => {
     const users = Array.from({ length: 6 }, () => new User(t.harness!.url));
     const homes = [];
     for (const user of users) homes.push((await user.get('/')).backend);
+    for (const user of users) await user.get('/next');
     await t.harness.gateway.control.drainServer('web', 'a');
     await t.harness.restart();
     const state = await t.harness.gateway.control.getState();
