@@ -18,7 +18,7 @@ import {
   routeSchema,
   serverSchema,
 } from '../proxy/config-schema.js';
-import type { ClusterInput, ServerInput, SettingsPatch } from '../proxy/control-api.js';
+import type { ClusterInput, ServerInput, ServerProbeInput, SettingsPatch } from '../proxy/control-api.js';
 import type { BridgeMethod } from './ipc-channels.js';
 
 const id = z.string().regex(SLUG_PATTERN, 'must be an id of 1–40 characters of a–z, 0–9 and "-"');
@@ -27,6 +27,7 @@ const serverFields = serverSchema
   .pick({ name: true, url: true, capacity: true, enabled: true })
   .extend({ tlsFingerprint: serverSchema.shape.tlsFingerprint.unwrap().nullable().optional() });
 const serverInput = serverFields.extend({ id: id.optional() });
+const serverProbeInput = serverFields.pick({ url: true, tlsFingerprint: true });
 const serverPatch = serverFields.partial();
 
 const clusterFields = clusterSchema
@@ -71,6 +72,7 @@ export const bridgeArgumentSchemas = {
   getState: z.tuple([]),
   getConfig: z.tuple([]),
   listSessions: z.tuple([id, id, sessionListOptions.optional()]),
+  probeServer: z.tuple([id, serverProbeInput]),
   addCluster: z.tuple([clusterInput, pageSource]),
   updateCluster: z.tuple([id, clusterPatch, pageSource]),
   removeCluster: z.tuple([id, pageSource]),
@@ -89,6 +91,7 @@ export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
   getState: [],
   getConfig: [],
   listSessions: ['clusterId', 'serverId', 'options'],
+  probeServer: ['clusterId', 'server'],
   addCluster: ['cluster', 'source'],
   updateCluster: ['clusterId', 'patch', 'source'],
   removeCluster: ['clusterId', 'source'],
@@ -109,8 +112,9 @@ export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 const fieldsMatch: [
   SameKeys<ServerInput, z.input<typeof serverInput>>,
+  SameKeys<ServerProbeInput, z.input<typeof serverProbeInput>>,
   SameKeys<ClusterInput, z.input<typeof clusterInput>>,
   SameKeys<SettingsPatch, z.input<typeof settingsPatch>>,
   SameKeys<NonNullable<SettingsPatch['logs']>, NonNullable<z.input<typeof settingsPatch>['logs']>>,
-] = [true, true, true, true];
+] = [true, true, true, true, true];
 void fieldsMatch;

@@ -4,7 +4,17 @@
  * object at all, which PATCH fields are allowed); everything else is validated by the control API
  * against the config schema.
  */
-import type { ChangeSource, ClusterInput, ClusterPatch, ControlApi, RouteInput, ServerInput, ServerPatch, SettingsPatch } from './control-api.js';
+import type {
+  ChangeSource,
+  ClusterInput,
+  ClusterPatch,
+  ControlApi,
+  RouteInput,
+  ServerInput,
+  ServerPatch,
+  ServerProbeInput,
+  SettingsPatch,
+} from './control-api.js';
 import { HttpError } from './admin-http.js';
 
 export interface AdminRequest {
@@ -65,6 +75,12 @@ const routes: AdminRoute[] = [
     pattern: 'clusters/:cid/servers',
     handle: async (req, control) =>
       created(await control.addServer(req.params.cid!, (await objectBody(req)) as unknown as ServerInput, req.source)),
+  },
+  {
+    method: 'POST',
+    pattern: 'clusters/:cid/probe',
+    handle: async (req, control) =>
+      ok(await control.probeServer(req.params.cid!, (await objectBody(req)) as unknown as ServerProbeInput)),
   },
   {
     method: 'PATCH',

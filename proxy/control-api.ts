@@ -197,6 +197,25 @@ export interface SettingsPatch {
   };
 }
 
+/** What `probeServer` checks: a server's address, before it is saved anywhere. */
+export interface ServerProbeInput {
+  url: string;
+  tlsFingerprint?: string | null;
+}
+
+/** The outcome of one health probe, as the cluster's health check would judge it. */
+export interface ProbeReport {
+  ok: boolean;
+  /** Why it failed, e.g. "connect ECONNREFUSED 127.0.0.1:3001"; null when it passed. */
+  error: string | null;
+  /** How long the probe took, in milliseconds. */
+  durationMs: number;
+  /** What was checked, e.g. "HTTP GET / (online below 500)". */
+  check: string;
+  /** Epoch ms when the probe finished. */
+  at: number;
+}
+
 export interface SessionListOptions {
   /** At most this many sessions, most recently seen first (default 1000, at most 100000). */
   limit?: number;
@@ -210,6 +229,8 @@ export interface ControlApi {
   getState(): Promise<GatewaySnapshot>;
   getConfig(): Promise<GatewayConfig>;
   listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList>;
+  /** Runs one health probe of `input.url` with the cluster's health check settings; saves nothing. */
+  probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport>;
 
   addCluster(input: ClusterInput, source?: ChangeSource): Promise<ClusterConfig>;
   updateCluster(clusterId: string, patch: ClusterPatch, source?: ChangeSource): Promise<ClusterConfig>;

@@ -12,15 +12,18 @@ import type {
   ControlApi,
   GatewayEvent,
   GatewaySnapshot,
+  ProbeReport,
   RouteInput,
   ServerInput,
   ServerPatch,
+  ServerProbeInput,
   SessionList,
   SessionListOptions,
   SettingsPatch,
 } from './control-api.js';
 import { ControlError } from './control-error.js';
 import { SHOWN_SESSION_ID_LENGTH } from './data-path.js';
+import { probeUrl } from './server-probe.js';
 import type { Gateway } from './gateway.js';
 import type { PreparedConfig } from './listener-tls.js';
 import { uniqueSlug } from './slug.js';
@@ -61,6 +64,13 @@ export class ControlService implements ControlApi {
       requests: session.requests,
     }));
     return { total: table.countOf(clusterId, serverId), sessions };
+  }
+
+  async probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
+    const config = this.gateway.currentConfig();
+    requireRecord(input, 'server to probe');
+    const cluster = config.clusters[this.clusterIndex(config, clusterId)]!;
+    return probeUrl(input, cluster.healthCheck);
   }
 
   async addCluster(input: ClusterInput, source: ChangeSource = 'api'): Promise<ClusterConfig> {

@@ -15,6 +15,7 @@ const SOURCE_POSITION: Record<MethodName, number | null> = {
   getState: null,
   getConfig: null,
   listSessions: null,
+  probeServer: null,
   addCluster: 1,
   updateCluster: 2,
   removeCluster: 1,

@@ -35,3 +35,10 @@ export function plural(count: number, one: string, many: string): string {
 export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A short duration measured in milliseconds: "4.2 ms", "180 ms", "2.0 s". */
+export function formatMilliseconds(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -9,11 +9,13 @@ import type {
   GatewayConfig,
   GatewayEvent,
   GatewaySnapshot,
+  ProbeReport,
   RouteConfig,
   RouteInput,
   ServerConfig,
   ServerInput,
   ServerPatch,
+  ServerProbeInput,
   SessionList,
   SettingsPatch,
   SessionListOptions,
@@ -44,6 +46,10 @@ export class HttpControlClient implements ControlClient {
   listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList> {
     const query = options?.limit === undefined ? '' : `?limit=${options.limit}`;
     return this.request('GET', `${serverPath(clusterId, serverId)}/sessions${query}`);
+  }
+
+  probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
+    return this.request('POST', `${clusterPath(clusterId)}/probe`, input);
   }
 
   addCluster(input: ClusterInput): Promise<ClusterConfig> {

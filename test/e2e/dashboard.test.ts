@@ -193,10 +193,12 @@ describe('dashboard against a headless gateway', () => {
     await dialog.getByRole('textbox', { name: /name/ }).fill('App 1.2');
     await dialog.getByRole('textbox', { name: /URL/ }).fill(gateway.spareBackendUrl);
     await screenshot(page, 'replace-server');
-    await dialog.getByRole('button', { name: 'Replace' }).click();
+    await dialog.getByRole('button', { name: 'Check and replace' }).click();
 
     await expect.poll(async () => (await server('web', 'App 1.2'))?.capacity).toBe(100);
     await expect.poll(async () => (await server('web', 'App 1.1'))?.capacity).toBe(0);
+    await expect.poll(() => dialog.getByTestId('replace-status').textContent()).toContain('App 1.2 answers and takes new users');
+    await dialog.getByRole('button', { name: 'Done' }).click();
     expect((await server('web', 'App 1.1'))?.state).toBe('draining');
     await expect.poll(() => serverRow('App 1.1').getByTestId('server-notice').textContent()).toContain('Draining');
     await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('active');

@@ -8,6 +8,7 @@ import type { ClusterSnapshot, ServerPatch, ServerSnapshot } from '../../../prox
 import { useDashboard } from '../dashboard-context.js';
 import { FormDialog } from './FormDialog.js';
 import { numberOrText } from './number-field.js';
+import { UrlProbe, useUrlProbe } from './UrlProbe.js';
 import { useClusterConfig } from './use-cluster-config.js';
 import { useFormSubmit } from './use-form-submit.js';
 
@@ -32,8 +33,11 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   const fingerprintLoaded = !server || stored.cluster !== undefined;
   const https = url.trim().toLowerCase().startsWith('https://');
   const { busy, issues, submit } = useFormSubmit(FIELDS);
+  const probe = useUrlProbe(cluster.id);
 
   useEffect(() => setFingerprint(storedFingerprint), [storedFingerprint]);
+  const { reset: resetProbe } = probe;
+  useEffect(() => resetProbe(), [url, fingerprint, resetProbe]);
 
   const save = async () => {
     const done = await submit(async () => {
@@ -76,6 +80,12 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
       <Field label="URL" required validationMessage={issues.byField.url} hint="Where the gateway forwards requests, e.g. http://10.0.0.5:8080">
         <Input value={url} onChange={(_e, d) => setUrl(d.value)} />
       </Field>
+      <UrlProbe
+        serverName={name}
+        busy={probe.busy}
+        outcome={probe.outcome}
+        onTest={() => void probe.run(url.trim(), https ? fingerprint.trim() : undefined)}
+      />
       {https && (
         <Field
           label="Trust self-signed certificate (SHA-256 fingerprint)"

@@ -1,0 +1,126 @@
+/**
+ * The operations that could cause an outage, in real Chromium against a real headless gateway:
+ * replacing a server checks the new one before the old one drains, and the Test button probes
+ * a URL without saving anything.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ServerSnapshot } from '../../proxy/control-api.js';
+import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
+import { createSessions, freePort, startGateway, type RunningGateway } from './gateway-process.js';
+
+const VIEWPORT = { width: 1366, height: 860 };
+const ACTION_TIMEOUT_MS = 8000;
+
+let gateway: RunningGateway;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+async function server(clusterId: string, name: string): Promise<ServerSnapshot | undefined> {
+  const state = await gateway.state();
+  return state.clusters.find((c) => c.id === clusterId)?.servers.find((s) => s.name === name);
+}
+
+function serverRow(name: string) {
+  return page.getByRole('group', { name: `Server ${name}`, exact: true });
+}
+
+async function openReplace(name: string) {
+  await page.getByRole('button', { name: `More actions for ${name}` }).click();
+  await page.getByRole('menuitem', { name: 'Replace with a new version…' }).click();
+  return page.getByRole('dialog');
+}
+
+beforeAll(async () => {
+  [gateway, browser] = await Promise.all([
+    startGateway([
+      { id: 'web', name: 'Intranet', path: '/', servers: [{ id: 'v1', name: 'App 1.0', capacity: 100 }] },
+      { id: 'crm', name: 'CRM', path: '/crm', servers: [{ id: 'c1', name: 'CRM 4', capacity: 100 }] },
+    ]),
+    launchChromium(),
+  ]);
+  context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  page = await context.newPage();
+  await page.goto(gateway.consoleUrl);
+  await page.getByRole('slider', { name: 'Capacity of App 1.0' }).waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  saveGatewayLog('safe-rollout', gateway);
+});
+
+describe('replacing a server checks the new one first', () => {
+  it('tests a URL from the server dialog: a mistyped one fails with the reason, a right one answers with its time', async () => {
+    await page.getByRole('region', { name: 'Cluster Intranet' }).getByRole('button', { name: 'Add server' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: /^Name/ }).fill('Probe');
+    await dialog.getByRole('textbox', { name: /^URL/ }).fill(`http://127.0.0.1:${await freePort()}`);
+    await dialog.getByRole('button', { name: 'Test the URL of Probe' }).click();
+    const result = dialog.getByTestId('probe-result');
+    await expect.poll(() => result.textContent()).toMatch(/^Failed after [\d.]+ m?s: connect ECONNREFUSED .*\(HTTP GET \/ \(online below 500\)\)$/);
+    await screenshot(page, 'server-dialog-test-failed');
+
+    await dialog.getByRole('textbox', { name: /^URL/ }).fill(gateway.spareBackendUrl);
+    expect(await result.textContent()).toBe('');
+    await dialog.getByRole('button', { name: 'Test the URL of Probe' }).click();
+    await expect.poll(() => result.textContent()).toMatch(/^Answered in [\d.]+ m?s/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    // Testing saved nothing.
+    expect(await server('web', 'Probe')).toBeUndefined();
+  });
+
+  it('does not add or drain anything when the new server’s URL is mistyped', async () => {
+    await createSessions(gateway.listenerUrl, '/', 2);
+    const dialog = await openReplace('App 1.0');
+    await dialog.getByRole('textbox', { name: /name/ }).fill('App 1.1');
+    await dialog.getByRole('textbox', { name: /URL/ }).fill(`http://127.0.0.1:${await freePort()}`);
+    await dialog.getByRole('button', { name: 'Check and replace' }).click();
+    await expect.poll(() => dialog.getByTestId('replace-preflight').textContent()).toContain('The new server does not answer');
+    await screenshot(page, 'replace-server-preflight-failed');
+    expect(await server('web', 'App 1.1')).toBeUndefined();
+    expect((await server('web', 'App 1.0'))?.capacity).toBe(100);
+    expect(await dialog.getByRole('button', { name: 'Add it anyway' }).isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  it('adds the new server, shows its checks, and drains the old one only once the new one answers', async () => {
+    const dialog = await openReplace('App 1.0');
+    await dialog.getByRole('textbox', { name: /name/ }).fill('App 1.1');
+    await dialog.getByRole('textbox', { name: /URL/ }).fill(gateway.spareBackendUrl);
+    await dialog.getByRole('button', { name: 'Check and replace' }).click();
+    await expect.poll(() => dialog.getByTestId('replace-status').textContent()).toContain('App 1.1 answers and takes new users');
+    expect(await dialog.getByTestId('replace-checks').textContent()).toMatch(/Answered in/);
+    await screenshot(page, 'replace-server-done');
+    expect((await server('web', 'App 1.1'))?.capacity).toBe(100);
+    expect((await server('web', 'App 1.0'))).toMatchObject({ capacity: 0, state: 'draining' });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => serverRow('App 1.0').getByTestId('server-notice').textContent()).toContain('Draining');
+  });
+
+  it('with a new server that does not answer, keeps the old one until the admin overrides after seeing why', async () => {
+    const dialog = await openReplace('CRM 4');
+    await dialog.getByRole('textbox', { name: /name/ }).fill('CRM 5');
+    await dialog.getByRole('textbox', { name: /URL/ }).fill(`http://127.0.0.1:${await freePort()}`);
+    await dialog.getByRole('button', { name: 'Check and replace' }).click();
+    await dialog.getByRole('button', { name: 'Add it anyway' }).click();
+    await expect.poll(async () => (await server('crm', 'CRM 5'))?.capacity).toBe(100);
+    const status = dialog.getByTestId('replace-status');
+    await expect.poll(() => status.textContent()).toContain('CRM 5 does not answer');
+    expect(await status.textContent()).toContain('CRM 4 has not been drained');
+    // Checks go on while the dialog waits; the old server keeps taking new users all the while.
+    await expect.poll(async () => (await dialog.getByTestId('replace-checks').getByRole('listitem').count()) >= 2).toBe(true);
+    expect((await server('crm', 'CRM 4'))?.capacity).toBe(100);
+    await screenshot(page, 'replace-server-new-one-failing');
+
+    await dialog.getByRole('button', { name: 'Drain CRM 4 anyway' }).click();
+    await expect.poll(async () => (await server('crm', 'CRM 4'))?.capacity).toBe(0);
+    await expect.poll(() => status.textContent()).toContain('CRM 4 is draining although CRM 5 did not answer');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The admin API calls behind the console's safer operations, against a real gateway and real
+ * backends: probing a URL before it becomes a server.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAdminHarness, type AdminHarness } from '../support/admin-harness.js';
+import { startBackends, type TestBackend } from '../support/test-backend.js';
+import { freePort } from '../../demo/free-port.js';
+
+let harness: AdminHarness | undefined;
+let backends: TestBackend[] = [];
+
+afterEach(async () => {
+  await harness?.stop();
+  await Promise.all(backends.map((b) => b.stop()));
+  harness = undefined;
+  backends = [];
+});
+
+async function start(healthCheck: Record<string, unknown> = { type: 'http', path: '/health', intervalSec: 60 }): Promise<AdminHarness> {
+  backends = await startBackends('old', 'spare');
+  harness = await startAdminHarness([
+    { id: 'web', name: 'Web', healthCheck, servers: [{ id: 'old', name: 'Old', url: backends[0]!.url, capacity: 100 }] },
+  ]);
+  return harness;
+}
+
+describe('probing a server before adding it', () => {
+  it('reports a URL that answers, with how long the probe took, and saves nothing', async () => {
+    const { api, configPath } = await start();
+    const before = readFileSync(configPath, 'utf8');
+    const served = backends[1]!.served;
+    const reply = await api('POST', '/api/clusters/web/probe', { url: backends[1]!.url });
+    expect(reply.status).toBe(200);
+    expect(reply.json).toMatchObject({ ok: true, error: null, check: 'HTTP GET /health (online below 500)' });
+    expect(reply.json.durationMs).toBeGreaterThan(0);
+    expect(reply.json.durationMs).toBeLessThan(2000);
+    expect(backends[1]!.served).toBe(served + 1);
+    expect(readFileSync(configPath, 'utf8')).toBe(before);
+    expect((await api('GET', '/api/state')).json.clusters[0].servers).toHaveLength(1);
+  });
+
+  it('reports why a mistyped URL fails, without touching any server’s health', async () => {
+    const { api } = await start();
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const reply = await api('POST', '/api/clusters/web/probe', { url: nobody });
+    expect(reply.status).toBe(200);
+    expect(reply.json.ok).toBe(false);
+    expect(reply.json.error).toMatch(/ECONNREFUSED/);
+    const old = (await api('GET', '/api/state')).json.clusters[0].servers[0];
+    expect(old.health.consecutiveFailures).toBe(0);
+  });
+
+  it('judges the answer as the cluster’s health check would: 500 fails', async () => {
+    const { api } = await start();
+    backends[1]!.handlers.set('/health', (_req, res) => {
+      res.writeHead(500);
+      res.end();
+    });
+    const reply = await api('POST', '/api/clusters/web/probe', { url: backends[1]!.url });
+    expect(reply.json).toMatchObject({ ok: false, error: 'GET /health answered 500' });
+  });
+
+  it('refuses an invalid URL with an issue on the field, and an unknown cluster with 404', async () => {
+    const { api } = await start();
+    const invalid = await api('POST', '/api/clusters/web/probe', { url: 'ftp://10.0.0.5/' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.issues).toEqual([{ path: 'url', message: expect.stringMatching(/http:\/\/ or https:\/\//) }]);
+    expect((await api('POST', '/api/clusters/nope/probe', { url: backends[1]!.url })).status).toBe(404);
+  });
+});
