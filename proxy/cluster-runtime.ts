@@ -22,6 +22,8 @@ export class ServerRuntime {
   readonly health = new HealthTracker();
   readonly stats: ServerStats;
   state: ServerState | null = null;
+  /** Epoch ms when a drain finished in this run (draining → drained); null otherwise. */
+  drainedAt: number | null = null;
   /** Whether any live session is bound here, kept in step by the session table. */
   hasSessions = false;
 
@@ -68,6 +70,7 @@ export class ServerRuntime {
     if (next === this.state) return;
     const previous = this.state;
     this.state = next;
+    this.drainedAt = next === 'drained' && previous !== null ? Date.now() : null;
     this.cluster.onStateChange(this, previous, next);
   }
 

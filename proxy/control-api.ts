@@ -57,6 +57,15 @@ export interface ServerSnapshot {
   /** The capacity a drain started from, while drained by `drainServer`. */
   drainedFromCapacity: number | null;
   state: ServerState;
+  /**
+   * `drained` with nothing ever to drain: a server staged at capacity 0 that takes no new
+   * sessions and never had any since. It is not "safe to stop" in the sense of a finished drain.
+   */
+  standby: boolean;
+  /** `drained` after a drain: it was taking users and has none left, so it can be stopped. */
+  safeToStop: boolean;
+  /** Epoch ms when its drain finished, if that happened since the gateway started; else null. */
+  drainedAt: number | null;
   online: boolean;
   health: ServerHealth;
   /** Live sessions bound to this server. */

@@ -1,7 +1,7 @@
 /**
  * The operations that could cause an outage, in real Chromium against a real headless gateway:
- * replacing a server checks the new one before the old one drains, and the Test button probes
- * a URL without saving anything.
+ * replacing a server checks the new one before the old one drains, the Test button probes a URL
+ * without saving anything, and a staged server reads as standby, not "safe to stop".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -37,6 +37,15 @@ beforeAll(async () => {
     startGateway([
       { id: 'web', name: 'Intranet', path: '/', servers: [{ id: 'v1', name: 'App 1.0', capacity: 100 }] },
       { id: 'crm', name: 'CRM', path: '/crm', servers: [{ id: 'c1', name: 'CRM 4', capacity: 100 }] },
+      {
+        id: 'wiki',
+        name: 'Wiki',
+        path: '/wiki',
+        servers: [
+          { id: 'w1', name: 'Wiki 1', capacity: 100 },
+          { id: 'w2', name: 'Wiki 2', capacity: 0 },
+        ],
+      },
     ]),
     launchChromium(),
   ]);
@@ -122,5 +131,24 @@ describe('replacing a server checks the new one first', () => {
     await expect.poll(async () => (await server('crm', 'CRM 4'))?.capacity).toBe(0);
     await expect.poll(() => status.textContent()).toContain('CRM 4 is draining although CRM 5 did not answer');
     await dialog.getByRole('button', { name: 'Done' }).click();
+  });
+});
+
+describe('standby versus safe to stop', () => {
+  it('shows a server staged at capacity 0 as standby, and "safe to stop" only after a drain', async () => {
+    const staged = serverRow('Wiki 2');
+    expect(await staged.locator('[data-state]').textContent()).toBe('Standby');
+    const notice = staged.getByTestId('server-notice');
+    expect(await notice.textContent()).toBe('Standby: takes no new sessions until its capacity is raised.');
+    expect(await page.getByRole('region', { name: 'Cluster Wiki' }).textContent()).not.toContain('safe to stop');
+    expect(await server('wiki', 'Wiki 2')).toMatchObject({ state: 'drained', standby: true, safeToStop: false });
+    await screenshot(page, 'standby-server');
+
+    await serverRow('Wiki 1').getByRole('button', { name: 'Drain Wiki 1' }).click();
+    await expect.poll(() => serverRow('Wiki 1').getByTestId('server-notice').textContent()).toMatch(/^No sessions left — safe to stop Wiki 1 \(drained at .+\)\.$/);
+    expect(await serverRow('Wiki 1').locator('[data-state]').textContent()).toBe('Drained');
+    expect(await notice.textContent()).toContain('Standby');
+    await serverRow('Wiki 1').getByRole('button', { name: 'Restore Wiki 1' }).click();
+    await expect.poll(async () => (await server('wiki', 'Wiki 1'))?.state).toBe('active');
   });
 });

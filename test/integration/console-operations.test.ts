@@ -1,6 +1,7 @@
 /**
  * The admin API calls behind the console's safer operations, against a real gateway and real
- * backends: probing a URL before it becomes a server.
+ * backends: probing a URL before it becomes a server, and telling a staged server (standby) from
+ * one whose drain finished (safe to stop).
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,5 +69,51 @@ describe('probing a server before adding it', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.json.issues).toEqual([{ path: 'url', message: expect.stringMatching(/http:\/\/ or https:\/\//) }]);
     expect((await api('POST', '/api/clusters/nope/probe', { url: backends[1]!.url })).status).toBe(404);
+  });
+});
+
+describe('standby versus safe to stop', () => {
+  it('reads a server staged at capacity 0 as standby, and one drained from a capacity as safe to stop', async () => {
+    backends = await startBackends('old', 'new');
+    harness = await startAdminHarness([
+      {
+        id: 'web',
+        name: 'Web',
+        healthCheck: { type: 'tcp', intervalSec: 60 },
+        servers: [
+          { id: 'old', name: 'Old', url: backends[0]!.url, capacity: 100 },
+          { id: 'new', name: 'New', url: backends[1]!.url, capacity: 0 },
+        ],
+      },
+    ]);
+    const servers = async () => (await harness!.api('GET', '/api/state')).json.clusters[0].servers;
+    const [, staged] = await servers();
+    // The state value stays as documented; the new fields tell the two apart.
+    expect(staged).toMatchObject({ state: 'drained', standby: true, safeToStop: false, drainedAt: null });
+
+    await harness.api('POST', '/api/clusters/web/servers/old/drain');
+    const [drained] = await servers();
+    expect(drained).toMatchObject({ state: 'drained', standby: false, safeToStop: true });
+    expect(drained.drainedAt).toBeGreaterThan(Date.now() - 5000);
+
+    await harness.api('POST', '/api/clusters/web/servers/old/restore');
+    const [restored] = await servers();
+    expect(restored).toMatchObject({ state: 'active', standby: false, safeToStop: false, drainedAt: null });
+  });
+
+  it('reads a server whose capacity was set to 0 directly as draining, then safe to stop once its session expired', async () => {
+    backends = await startBackends('a');
+    harness = await startAdminHarness([
+      { id: 'web', name: 'Web', sessionTimeoutSec: 1, healthCheck: { type: 'tcp', intervalSec: 60 }, servers: [{ id: 'a', name: 'A', url: backends[0]!.url, capacity: 100 }] },
+    ]);
+    const answer = await fetch(harness.url + '/');
+    await answer.text();
+    // Capacity 0 set directly, not by Drain: a drain all the same, from 100.
+    await harness.api('PATCH', '/api/clusters/web/servers/a', { capacity: 0 });
+    const server = async () => (await harness!.api('GET', '/api/state')).json.clusters[0].servers[0];
+    expect(await server()).toMatchObject({ state: 'draining', standby: false, safeToStop: false });
+    const deadline = Date.now() + 8000;
+    while ((await server()).state !== 'drained' && Date.now() < deadline) await new Promise((done) => setTimeout(done, 200));
+    expect(await server()).toMatchObject({ state: 'drained', standby: false, safeToStop: true });
   });
 });

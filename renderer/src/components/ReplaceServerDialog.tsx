@@ -185,7 +185,7 @@ export function ReplaceServerDialog({ cluster, server, onClose }: ReplaceServerD
     >
       <div className={styles.status}>
         <Text weight="semibold">{added?.name}</Text>
-        {fresh && <ServerStateBadge state={fresh.state} />}
+        {fresh && <ServerStateBadge state={fresh.state} standby={fresh.standby} />}
         <Text>{url}</Text>
       </div>
       <ol className={styles.checks} aria-label={`Health checks of ${added?.name ?? 'the new server'}`} data-testid="replace-checks">

@@ -22,6 +22,7 @@ import {
   DeleteRegular,
   EditRegular,
   MoreHorizontalRegular,
+  PauseCircleRegular,
   PeopleRegular,
   PlugDisconnectedRegular,
 } from '@fluentui/react-icons';
@@ -76,6 +77,7 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase300,
   },
   draining: { backgroundColor: tokens.colorPaletteYellowBackground1, color: tokens.colorNeutralForeground1 },
+  standby: { backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground2 },
   drained: { backgroundColor: tokens.colorPaletteGreenBackground1, color: tokens.colorPaletteGreenForeground1 },
   offline: { backgroundColor: tokens.colorPaletteRedBackground1, color: tokens.colorPaletteRedForeground1 },
   highlighted: {
@@ -139,7 +141,7 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
             <Text weight="semibold" className={styles.name}>
               {server.name}
             </Text>
-            <ServerStateBadge state={server.state} />
+            <ServerStateBadge state={server.state} standby={server.standby} />
           </div>
           <span className={styles.url} title={server.url}>
             {server.url}
@@ -243,11 +245,23 @@ function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) 
       </div>
     );
   }
+  if (server.state === 'drained' && server.standby) {
+    return (
+      <div className={mergeClasses(styles.notice, styles.standby)} role="status" data-testid="server-notice">
+        <PauseCircleRegular />
+        <span>Standby: takes no new sessions until its capacity is raised.</span>
+      </div>
+    );
+  }
   if (server.state === 'drained') {
+    const when = server.drainedAt === null ? '' : ` (drained at ${formatClock(server.drainedAt, now)})`;
     return (
       <div className={mergeClasses(styles.notice, styles.drained)} role="status" data-testid="server-notice">
         <CheckmarkCircleRegular />
-        <span>No sessions left — safe to stop {server.name}.</span>
+        <span>
+          No sessions left — safe to stop {server.name}
+          {when}.
+        </span>
       </div>
     );
   }
