@@ -1,7 +1,8 @@
 /**
  * The operations that could cause an outage, in real Chromium against a real headless gateway:
  * replacing a server checks the new one before the old one drains, the Test button probes a URL
- * without saving anything, and a staged server reads as standby, not "safe to stop".
+ * without saving anything, a staged server reads as standby, not "safe to stop", and the console
+ * says when a cluster is down, when the gateway is paused, and when it cannot reach the gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -44,6 +45,7 @@ beforeAll(async () => {
         servers: [
           { id: 'w1', name: 'Wiki 1', capacity: 100 },
           { id: 'w2', name: 'Wiki 2', capacity: 0 },
+          { id: 'w3', name: 'Wiki 3', capacity: 100 },
         ],
       },
     ]),
@@ -150,5 +152,80 @@ describe('standby versus safe to stop', () => {
     expect(await notice.textContent()).toContain('Standby');
     await serverRow('Wiki 1').getByRole('button', { name: 'Restore Wiki 1' }).click();
     await expect.poll(async () => (await server('wiki', 'Wiki 1'))?.state).toBe('active');
+  });
+});
+
+/** A request through the gateway without a cookie: what a new user gets. */
+async function newUserStatus(path: string): Promise<number> {
+  const response = await fetch(gateway.listenerUrl + path);
+  await response.text();
+  return response.status;
+}
+
+describe('the console says when something is down', () => {
+  it('shows a red banner on a cluster with no active server, naming the consequence, and clears it when one is back', async () => {
+    const card = page.getByRole('region', { name: 'Cluster Wiki' });
+    const banner = card.getByTestId('cluster-down');
+    await expect.poll(() => banner.count()).toBe(0);
+    await gateway.api('POST', '/api/clusters/wiki/servers/w1/drain');
+    await gateway.api('POST', '/api/clusters/wiki/servers/w3/drain');
+    await expect.poll(() => banner.textContent()).toContain('Wiki has no active server: new users get an error page (503 Service Unavailable)');
+    expect(await banner.textContent()).toContain('Wiki 1 is at capacity 0, Wiki 2 is on standby, Wiki 3 is at capacity 0');
+    // A drained server is not shown as a calm, green "safe to stop" while the cluster is down.
+    expect(await serverRow('Wiki 1').getByTestId('server-notice').textContent()).toContain('no server of Wiki is active');
+    // What the banner says is what a new user gets.
+    expect(await newUserStatus('/wiki')).toBe(503);
+    await screenshot(page, 'cluster-down');
+    await gateway.api('POST', '/api/clusters/wiki/servers/w1/restore');
+    await gateway.api('POST', '/api/clusters/wiki/servers/w3/restore');
+    await expect.poll(() => banner.count()).toBe(0);
+    expect(await newUserStatus('/wiki')).toBe(200);
+  });
+
+  it('dims an offline server and says its users have nowhere to go when no other server is active', async () => {
+    // From the override above: CRM 4 drains and CRM 5 never answered, so its health checks take it offline.
+    const row = serverRow('CRM 5');
+    await expect.poll(() => row.getAttribute('data-dimmed'), { timeout: 15_000 }).toBe('true');
+    expect(await row.getByTestId('server-notice').textContent()).toContain('No other server is active: its users get an error page.');
+    expect(await serverRow('CRM 4').getAttribute('data-dimmed')).toBeNull();
+    // Not a green "safe to stop" while it is the cluster's last hope.
+    expect(await serverRow('CRM 4').getByTestId('server-notice').textContent()).toContain('no server of CRM is active');
+    const background = await row.evaluate((element) => getComputedStyle(element).backgroundColor);
+    const healthyBackground = await serverRow('CRM 4').evaluate((element) => getComputedStyle(element).backgroundColor);
+    expect(background).not.toBe(healthyBackground);
+    await expect.poll(() => page.getByRole('region', { name: 'Cluster CRM' }).getByTestId('cluster-down').textContent()).toContain('CRM 5 is offline');
+    await screenshot(page, 'offline-server-dimmed');
+  });
+
+  it('shows a full-width banner while the gateway is paused, with a way to resume', async () => {
+    await gateway.api('POST', '/api/pause', { paused: true });
+    const banner = page.getByTestId('paused-banner');
+    await expect.poll(() => banner.textContent()).toContain('The gateway is paused');
+    const width = await banner.evaluate((element) => element.getBoundingClientRect().width);
+    expect(width).toBeGreaterThanOrEqual(VIEWPORT.width - 20);
+    // It stays in view however far the page is scrolled.
+    await page.mouse.wheel(0, 2000);
+    await expect.poll(() => banner.evaluate((element) => element.getBoundingClientRect().top)).toBeLessThan(200);
+    await screenshot(page, 'gateway-paused', { fullPage: false });
+    await banner.getByRole('button', { name: 'Resume gateway' }).click();
+    await expect.poll(async () => (await gateway.state()).paused).toBe(false);
+    await expect.poll(() => banner.count()).toBe(0);
+  });
+
+  it('disables every control while the console cannot reach the gateway, and enables them again after reconnecting', async () => {
+    const slider = page.getByRole('slider', { name: 'Capacity of App 1.1' });
+    expect(await slider.isEnabled()).toBe(true);
+    await gateway.stopGateway();
+    await page.getByTestId('reconnecting').waitFor({ timeout: 10_000 });
+    expect(await slider.isDisabled()).toBe(true);
+    expect(await page.getByRole('switch', { name: 'App 1.1 switched on' }).isDisabled()).toBe(true);
+    expect(await serverRow('App 1.1').getByRole('button', { name: 'Drain App 1.1' }).isDisabled()).toBe(true);
+    const header = page.getByRole('banner');
+    for (const name of ['Pause gateway', 'Settings', 'Add cluster']) expect(await header.getByRole('button', { name }).isDisabled()).toBe(true);
+    await screenshot(page, 'disconnected-controls-disabled', { fullPage: false });
+    await gateway.startGatewayAgain();
+    await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await slider.isEnabled()).toBe(true);
+    expect(await header.getByRole('button', { name: 'Settings' }).isEnabled()).toBe(true);
   });
 });

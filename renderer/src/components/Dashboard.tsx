@@ -26,10 +26,9 @@ const DialogHost = lazy(() => import('./DialogHost.js').then((module) => ({ defa
 
 const useStyles = makeStyles({
   page: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground1 },
+  /** The header and the paused banner stay in view while the page scrolls. */
+  top: { position: 'sticky', top: 0, zIndex: 10 },
   header: {
-    position: 'sticky',
-    top: 0,
-    zIndex: 10,
     display: 'flex',
     alignItems: 'center',
     gap: tokens.spacingHorizontalM,
@@ -48,6 +47,9 @@ const useStyles = makeStyles({
     marginInline: 'auto',
   },
   centered: { display: 'flex', justifyContent: 'center', padding: '96px' },
+  /** A disabled fieldset greys out and blocks every control inside it at once; it draws nothing itself. */
+  controls: { border: 'none', margin: 0, padding: 0, minWidth: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  pausedBanner: { borderRadius: 0 },
   empty: { display: 'flex', flexDirection: 'column', alignItems: 'center', gap: tokens.spacingVerticalM, padding: '64px' },
 });
 
@@ -92,12 +94,14 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
   );
 
   const offline = status === 'offline';
+  const live = status === 'online';
   const listeners = snapshot?.listeners
     .map((l) => `${l.protocol}://${l.host}:${l.port}${l.listening ? '' : ` (not listening: ${l.error ?? 'unknown error'})`}`)
     .join(', ');
 
   return (
     <div className={styles.page}>
+      <div className={styles.top}>
       <header className={styles.header}>
         <AppLogo />
         <div className={styles.heading}>
@@ -117,16 +121,17 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
         {snapshot && context && (
           <Button
             appearance="subtle"
+            disabled={!live}
             icon={snapshot.paused ? <PlayRegular /> : <PauseRegular />}
             onClick={() => change(snapshot.paused ? 'Resume the gateway' : 'Pause the gateway', () => client.setPaused(!snapshot.paused)).catch(() => undefined)}
           >
             {snapshot.paused ? 'Resume gateway' : 'Pause gateway'}
           </Button>
         )}
-        <Button appearance="subtle" icon={<SettingsRegular />} disabled={!snapshot} onClick={() => setDialog({ kind: 'settings' })}>
+        <Button appearance="subtle" icon={<SettingsRegular />} disabled={!snapshot || !live} onClick={() => setDialog({ kind: 'settings' })}>
           Settings
         </Button>
-        <Button appearance="primary" icon={<AddRegular />} disabled={!snapshot} onClick={() => setDialog({ kind: 'add-cluster' })}>
+        <Button appearance="primary" icon={<AddRegular />} disabled={!snapshot || !live} onClick={() => setDialog({ kind: 'add-cluster' })}>
           Add cluster
         </Button>
         {onSignOut && (
@@ -135,6 +140,23 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
           </Button>
         )}
       </header>
+      {snapshot?.paused && (
+        <MessageBar intent="warning" layout="multiline" className={styles.pausedBanner} data-testid="paused-banner">
+          <MessageBarBody>
+            <MessageBarTitle>The gateway is paused</MessageBarTitle>
+            Its listeners are closed: every user gets "connection refused" until you resume it. Sessions are kept.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button
+              disabled={!live}
+              onClick={() => change('Resume the gateway', () => client.setPaused(false)).catch(() => undefined)}
+            >
+              Resume gateway
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      </div>
 
       <main className={styles.main}>
         {offline && (
@@ -142,7 +164,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
             <MessageBarBody>
               <MessageBarTitle>Reconnecting…</MessageBarTitle>
               The gateway is not answering; the figures below are from {snapshot ? new Date(snapshot.at).toLocaleTimeString() : 'before'}.
-              The dashboard reconnects by itself as soon as it is back.
+              Changes are disabled until the dashboard has reconnected, which it does by itself as soon as the gateway is back.
             </MessageBarBody>
           </MessageBar>
         )}
@@ -163,6 +185,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
           </div>
         ) : (
           <DashboardContext.Provider value={context}>
+            <fieldset className={styles.controls} disabled={!live} data-testid="dashboard-controls">
             {snapshot.clusters.length === 0 ? (
               <div className={styles.empty}>
                 <Text size={500} weight="semibold">
@@ -185,6 +208,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
                 />
               ))
             )}
+            </fieldset>
             {dialog && (
               <Suspense fallback={null}>
                 <DialogHost request={dialog} onClose={() => setDialog(null)} />

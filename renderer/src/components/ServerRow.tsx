@@ -80,6 +80,8 @@ const useStyles = makeStyles({
   standby: { backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground2 },
   drained: { backgroundColor: tokens.colorPaletteGreenBackground1, color: tokens.colorPaletteGreenForeground1 },
   offline: { backgroundColor: tokens.colorPaletteRedBackground1, color: tokens.colorPaletteRedForeground1 },
+  /** An offline server is greyed so that it stands apart from those taking traffic. */
+  dimmed: { backgroundColor: tokens.colorNeutralBackground4, '& .uplot': { opacity: 0.4 } },
   highlighted: {
     backgroundColor: tokens.colorBrandBackground2,
     boxShadow: `inset 4px 0 0 ${tokens.colorBrandStroke1}`,
@@ -129,7 +131,8 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
       ref={rowRef}
       role="group"
       aria-label={`Server ${server.name}`}
-      className={mergeClasses(grid.grid, styles.row, highlightedAt !== null && styles.highlighted)}
+      className={mergeClasses(grid.grid, styles.row, server.state === 'offline' && styles.dimmed, highlightedAt !== null && styles.highlighted)}
+      data-dimmed={server.state === 'offline' ? 'true' : undefined}
       data-cluster-id={cluster.id}
       data-server-id={server.id}
       data-highlighted={highlightedAt !== null ? 'true' : undefined}
@@ -219,12 +222,12 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
         </Menu>
       </div>
 
-      <ServerNotice server={server} now={now} />
+      <ServerNotice cluster={cluster} server={server} now={now} />
     </div>
   );
 }
 
-function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) {
+function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; server: ServerSnapshot; now: number }) {
   const styles = useStyles();
   if (server.state === 'draining') {
     const remaining = [
@@ -253,6 +256,14 @@ function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) 
       </div>
     );
   }
+  if (server.state === 'drained' && !cluster.servers.some((s) => s.state === 'active')) {
+    return (
+      <div className={mergeClasses(styles.notice, styles.draining)} role="status" data-testid="server-notice">
+        <CheckmarkCircleRegular />
+        <span>No sessions left on {server.name}, but no server of {cluster.name} is active: restore it or bring another one up before stopping it.</span>
+      </div>
+    );
+  }
   if (server.state === 'drained') {
     const when = server.drainedAt === null ? '' : ` (drained at ${formatClock(server.drainedAt, now)})`;
     return (
@@ -269,7 +280,12 @@ function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) 
     return (
       <div className={mergeClasses(styles.notice, styles.offline)} role="status" data-testid="server-notice">
         <PlugDisconnectedRegular />
-        <span>Not responding: {server.health.lastError ?? 'health checks fail'}. Its users are moved to other servers.</span>
+        <span>
+          Not responding: {server.health.lastError ?? 'health checks fail'}.{' '}
+          {cluster.servers.some((s) => s.id !== server.id && s.state === 'active')
+            ? 'Its users are moved to other servers on their next request.'
+            : 'No other server is active: its users get an error page.'}
+        </span>
       </div>
     );
   }
