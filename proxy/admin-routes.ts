@@ -16,6 +16,7 @@ import type {
   SettingsPatch,
 } from './control-api.js';
 import { HttpError } from './admin-http.js';
+import { outageWarnings } from './outage-warnings.js';
 
 export interface AdminRequest {
   params: Record<string, string>;
@@ -146,10 +147,27 @@ export function matchAdminRoute(method: string, segments: string[]): RouteMatch 
   for (const route of routes) {
     const params = matchPattern(route.pattern, segments);
     if (!params) continue;
-    if (route.method === method) return { kind: 'found', handle: route.handle, params };
+    if (route.method === method) return { kind: 'found', handle: method === 'GET' ? route.handle : withOutageWarnings(route.handle), params };
     allowed.push(route.method);
   }
   return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+}
+
+/**
+ * A change is made as asked even when it leaves users without a server (scripts rely on that),
+ * but its answer then says so: `warnings` in the JSON object answered, or as the whole answer
+ * instead of an empty 204.
+ */
+function withOutageWarnings(handle: AdminRoute['handle']): AdminRoute['handle'] {
+  return async (request, control) => {
+    const before = await control.getState();
+    const reply = await handle(request, control);
+    const warnings = outageWarnings(before, await control.getState());
+    if (warnings.length === 0) return reply;
+    if (reply.status === 204) return { status: 200, body: { warnings } };
+    if (typeof reply.body === 'object' && reply.body !== null && !Array.isArray(reply.body)) return { ...reply, body: { ...reply.body, warnings } };
+    return reply;
+  };
 }
 
 function matchPattern(pattern: string, segments: string[]): Record<string, string> | null {

@@ -262,9 +262,10 @@ describe('dashboard against a headless gateway', () => {
     await expect.poll(() => card.count()).toBe(0);
   });
 
-  it('switches a server off and on again', async () => {
+  it('switches a server off and on again, confirming since it is the cluster’s last active server', async () => {
     const power = page.getByRole('switch', { name: 'App 1.2 switched on' });
     await power.click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Switch App 1.2 off' }).click();
     await expect.poll(async () => (await server('web', 'App 1.2'))?.enabled).toBe(false);
     expect((await server('web', 'App 1.2'))?.state).toBe('disabled');
     await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('disabled');
@@ -287,6 +288,9 @@ describe('dashboard against a headless gateway', () => {
   it('says a drained server is safe to stop once its last session has expired', async () => {
     await createSessions(gateway.listenerUrl, '/timesheets', 2);
     await expect.poll(async () => (await server('quick', 'Timesheets 3.2'))?.sessions).toBe(2);
+    // Another active server, so that draining this one is the ordinary step it should be.
+    expect((await gateway.api('POST', '/api/clusters/quick/servers', { name: 'Timesheets 3.3', url: gateway.spareBackendUrl })).status).toBe(201);
+    await serverRow('Timesheets 3.3').waitFor();
     await serverRow('Timesheets 3.2').getByRole('button', { name: 'Drain Timesheets 3.2' }).click();
     const notice = serverRow('Timesheets 3.2').getByTestId('server-notice');
     await expect.poll(async () => (await server('quick', 'Timesheets 3.2'))?.state, { timeout: 10_000 }).toBe('drained');

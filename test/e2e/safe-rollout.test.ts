@@ -2,10 +2,11 @@
  * The operations that could cause an outage, in real Chromium against a real headless gateway:
  * replacing a server checks the new one before the old one drains, the Test button probes a URL
  * without saving anything, a staged server reads as standby, not "safe to stop", and the console
- * says when a cluster is down, when the gateway is paused, and when it cannot reach the gateway.
+ * says when a cluster is down, when the gateway is paused, and when it cannot reach the gateway;
+ * every action that would leave users without a server asks first, saying what they will see.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { ServerSnapshot } from '../../proxy/control-api.js';
 import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
 import { createSessions, freePort, startGateway, type RunningGateway } from './gateway-process.js';
@@ -48,6 +49,7 @@ beforeAll(async () => {
           { id: 'w3', name: 'Wiki 3', capacity: 100 },
         ],
       },
+      { id: 'solo', name: 'Payroll', path: '/payroll', servers: [{ id: 'p1', name: 'Payroll 7', capacity: 100 }] },
     ]),
     launchChromium(),
   ]);
@@ -155,6 +157,14 @@ describe('standby versus safe to stop', () => {
   });
 });
 
+/** The computed background colour of an element, read in the page. */
+function backgroundOf(locator: Locator): Promise<string> {
+  return locator.evaluate((element) => {
+    const view = element.ownerDocument.defaultView as unknown as { getComputedStyle(target: unknown): { backgroundColor: string } };
+    return view.getComputedStyle(element).backgroundColor;
+  });
+}
+
 /** A request through the gateway without a cookie: what a new user gets. */
 async function newUserStatus(path: string): Promise<number> {
   const response = await fetch(gateway.listenerUrl + path);
@@ -190,9 +200,7 @@ describe('the console says when something is down', () => {
     expect(await serverRow('CRM 4').getAttribute('data-dimmed')).toBeNull();
     // Not a green "safe to stop" while it is the cluster's last hope.
     expect(await serverRow('CRM 4').getByTestId('server-notice').textContent()).toContain('no server of CRM is active');
-    const background = await row.evaluate((element) => getComputedStyle(element).backgroundColor);
-    const healthyBackground = await serverRow('CRM 4').evaluate((element) => getComputedStyle(element).backgroundColor);
-    expect(background).not.toBe(healthyBackground);
+    expect(await backgroundOf(row)).not.toBe(await backgroundOf(serverRow('CRM 4')));
     await expect.poll(() => page.getByRole('region', { name: 'Cluster CRM' }).getByTestId('cluster-down').textContent()).toContain('CRM 5 is offline');
     await screenshot(page, 'offline-server-dimmed');
   });
@@ -227,5 +235,103 @@ describe('the console says when something is down', () => {
     await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 15_000 });
     expect(await slider.isEnabled()).toBe(true);
     expect(await header.getByRole('button', { name: 'Settings' }).isEnabled()).toBe(true);
+  });
+});
+
+describe('actions that would leave users without a server ask first', () => {
+  const NO_NEW_USERS = 'No server of Payroll would take new users: new visitors get an error page (503 Service Unavailable).';
+
+  async function answer(button: 'Cancel' | string) {
+    const question = page.getByRole('alertdialog');
+    await question.waitFor();
+    const consequence = await question.getByTestId('confirm-consequence').textContent();
+    await question.getByRole('button', { name: button, exact: true }).click();
+    await expect.poll(() => question.count()).toBe(0);
+    return consequence;
+  }
+
+  it('asks before draining the last active server; Cancel changes nothing', async () => {
+    const row = serverRow('Payroll 7');
+    await row.getByRole('button', { name: 'Drain Payroll 7' }).click();
+    await page.getByRole('alertdialog').waitFor();
+    await screenshot(page, 'confirm-drain-last-server', { fullPage: false });
+    expect(await answer('Cancel')).toBe(`${NO_NEW_USERS} Users with a session on Payroll 7 keep working until it ends.`);
+    await page.waitForTimeout(500);
+    expect((await server('solo', 'Payroll 7'))?.capacity).toBe(100);
+
+    await row.getByRole('button', { name: 'Drain Payroll 7' }).click();
+    await answer('Drain Payroll 7');
+    await expect.poll(async () => (await server('solo', 'Payroll 7'))?.capacity).toBe(0);
+    // Putting it back never asks.
+    await row.getByRole('button', { name: 'Restore Payroll 7' }).click();
+    await expect.poll(() => row.locator('[data-state]').getAttribute('data-state')).toBe('active');
+  });
+
+  it('asks before switching off the last active server, and the switch stays on when cancelled', async () => {
+    const power = page.getByRole('switch', { name: 'Payroll 7 switched on' });
+    await power.click();
+    expect(await answer('Cancel')).toBe(NO_NEW_USERS);
+    await expect.poll(() => power.isChecked()).toBe(true);
+    expect((await server('solo', 'Payroll 7'))?.enabled).toBe(true);
+  });
+
+  it('asks before the slider takes the last active server to 0, and puts the slider back when cancelled', async () => {
+    const slider = page.getByRole('slider', { name: 'Capacity of Payroll 7' });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    expect(await answer('Cancel')).toContain(NO_NEW_USERS);
+    await expect.poll(() => slider.inputValue()).toBe('100');
+    expect((await server('solo', 'Payroll 7'))?.capacity).toBe(100);
+  });
+
+  it('asks before pausing the gateway, saying every user is refused', async () => {
+    const header = page.getByRole('banner');
+    await header.getByRole('button', { name: 'Pause gateway' }).click();
+    expect(await answer('Cancel')).toContain('every user, with or without a session, gets "connection refused"');
+    expect((await gateway.state()).paused).toBe(false);
+    await header.getByRole('button', { name: 'Pause gateway' }).click();
+    await answer('Pause gateway');
+    await expect.poll(async () => (await gateway.state()).paused).toBe(true);
+    // Resuming never asks.
+    await header.getByRole('button', { name: 'Resume gateway' }).click();
+    await expect.poll(async () => (await gateway.state()).paused).toBe(false);
+  });
+
+  it('says in the remove dialog when the server is the cluster’s last active one', async () => {
+    await page.getByRole('button', { name: 'More actions for Payroll 7' }).click();
+    await page.getByRole('menuitem', { name: 'Remove server…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByTestId('confirm-consequence').textContent()).toContain(`Payroll 7 is the last active server of Payroll. ${NO_NEW_USERS}`);
+    await screenshot(page, 'confirm-remove-last-server', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  it('asks inside the settings dialog before switching off a whole cluster', async () => {
+    await page.getByRole('button', { name: 'More actions for cluster Payroll' }).click();
+    await page.getByRole('menuitem', { name: 'Cluster settings…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('switch', { name: 'Switched on' }).click();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const consequence = dialog.getByTestId('confirm-consequence');
+    await expect.poll(() => consequence.textContent()).toContain('Every request routed to Payroll, from current users and new ones alike, gets an error page');
+    await screenshot(page, 'confirm-switch-off-cluster', { fullPage: false });
+    expect((await gateway.state()).clusters.find((c) => c.id === 'solo')?.enabled).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await gateway.state()).clusters.find((c) => c.id === 'solo')?.enabled).toBe(true);
+  });
+
+  it('asks inside the edit dialog before the last active server gets capacity 0, and goes ahead on the second press', async () => {
+    await page.getByRole('button', { name: 'More actions for Payroll 7' }).click();
+    await page.getByRole('menuitem', { name: 'Edit server…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('spinbutton', { name: /Capacity/ }).fill('0');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.getByTestId('confirm-consequence').textContent()).toContain(NO_NEW_USERS);
+    expect((await server('solo', 'Payroll 7'))?.capacity).toBe(100);
+    await dialog.getByRole('button', { name: 'Set capacity to 0' }).click();
+    await expect.poll(async () => (await server('solo', 'Payroll 7'))?.capacity).toBe(0);
+    await expect.poll(() => dialog.count()).toBe(0);
   });
 });

@@ -117,3 +117,59 @@ describe('standby versus safe to stop', () => {
     expect(await server()).toMatchObject({ state: 'drained', standby: false, safeToStop: true });
   });
 });
+
+describe('the admin API says when a change left a cluster without an active server', () => {
+  async function twoServers(): Promise<AdminHarness> {
+    backends = await startBackends('a', 'b');
+    harness = await startAdminHarness([
+      {
+        id: 'web',
+        name: 'Web',
+        healthCheck: { type: 'tcp', intervalSec: 60 },
+        servers: [
+          { id: 'a', name: 'A', url: backends[0]!.url, capacity: 50 },
+          { id: 'b', name: 'B', url: backends[1]!.url, capacity: 50 },
+        ],
+      },
+    ]);
+    return harness;
+  }
+
+  it('makes the change as asked, and warns only when the last active server goes', async () => {
+    const { api } = await twoServers();
+    const first = await api('POST', '/api/clusters/web/servers/a/drain');
+    expect(first.status).toBe(200);
+    expect(first.json.warnings).toBeUndefined();
+
+    const last = await api('PATCH', '/api/clusters/web/servers/b', { capacity: 0 });
+    expect(last.status).toBe(200);
+    expect(last.json).toMatchObject({ id: 'b', capacity: 0 });
+    expect(last.json.warnings).toEqual(['cluster "web" (Web) has no active server left: new users get 503 Service Unavailable']);
+    const newUser = await fetch(harness!.url + '/');
+    await newUser.text();
+    expect(newUser.status).toBe(503);
+
+    // Already down: the next change does not repeat it.
+    expect((await api('PATCH', '/api/clusters/web/servers/a', { enabled: false })).json.warnings).toBeUndefined();
+  });
+
+  it('answers a removal that empties a cluster of active servers with 200 and the warning instead of 204', async () => {
+    const { api } = await twoServers();
+    expect((await api('DELETE', '/api/clusters/web/servers/a')).status).toBe(204);
+    const removed = await api('DELETE', '/api/clusters/web/servers/b');
+    expect(removed.status).toBe(200);
+    expect(removed.json.warnings).toEqual(['cluster "web" (Web) has no active server left: new users get 503 Service Unavailable']);
+  });
+
+  it('warns when a cluster is switched off and when the gateway is paused', async () => {
+    const { api } = await twoServers();
+    const off = await api('PATCH', '/api/clusters/web', { enabled: false });
+    expect(off.json.warnings).toEqual(['cluster "web" (Web) is switched off: every request routed to it gets 503 Service Unavailable']);
+    const paused = await api('POST', '/api/pause', { paused: true });
+    expect(paused.json).toEqual({
+      paused: true,
+      warnings: ['the gateway is paused: its listeners are closed and every request is refused until it is resumed'],
+    });
+    expect((await api('POST', '/api/pause', { paused: false })).json).toEqual({ paused: false });
+  });
+});

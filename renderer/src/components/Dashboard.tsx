@@ -15,7 +15,7 @@ import {
 import { AddRegular, DismissRegular, PauseRegular, PlayRegular, SettingsRegular, SignOutRegular } from '@fluentui/react-icons';
 import type { ControlClient } from '../control-client.js';
 import { messageOf } from '../control-client-error.js';
-import { DashboardContext, type DashboardContextValue, type DialogRequest } from '../dashboard-context.js';
+import { DashboardContext, type ConfirmRequest, type DashboardContextValue, type DialogRequest } from '../dashboard-context.js';
 import { useGateway } from '../use-gateway.js';
 import { useServerTarget } from '../use-server-target.js';
 import { AppLogo } from './AppLogo.js';
@@ -23,6 +23,14 @@ import { ClusterCard } from './ClusterCard.js';
 
 // The dialogs and the session list are needed only on demand; the first paint does without them.
 const DialogHost = lazy(() => import('./DialogHost.js').then((module) => ({ default: module.DialogHost })));
+const ConfirmDialog = lazy(() => import('./ConfirmDialog.js').then((module) => ({ default: module.ConfirmDialog })));
+
+const PAUSE_QUESTION: ConfirmRequest = {
+  title: 'Pause the gateway?',
+  consequence:
+    'Its listeners close: every user, with or without a session, gets "connection refused" until you resume it. Sessions are kept.',
+  confirmLabel: 'Pause gateway',
+};
 
 const useStyles = makeStyles({
   page: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground1 },
@@ -66,6 +74,21 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
   const { snapshot, history, status, refresh } = useGateway(client);
   const [dialog, setDialog] = useState<DialogRequest | null>(null);
   const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
+  const [question, setQuestion] = useState<{ request: ConfirmRequest; answer(confirmed: boolean): void } | null>(null);
+
+  const confirm = useCallback(
+    (request: ConfirmRequest) =>
+      new Promise<boolean>((resolve) => {
+        setQuestion({
+          request,
+          answer: (confirmed) => {
+            setQuestion(null);
+            resolve(confirmed);
+          },
+        });
+      }),
+    [],
+  );
   const highlight = useServerTarget(snapshot !== null);
 
   useEffect(() => {
@@ -89,8 +112,8 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
   );
 
   const context = useMemo<DashboardContextValue | null>(
-    () => (snapshot ? { client, snapshot, change, openDialog: setDialog } : null),
-    [client, snapshot, change],
+    () => (snapshot ? { client, snapshot, change, openDialog: setDialog, confirm } : null),
+    [client, snapshot, change, confirm],
   );
 
   const offline = status === 'offline';
@@ -123,7 +146,10 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
             appearance="subtle"
             disabled={!live}
             icon={snapshot.paused ? <PlayRegular /> : <PauseRegular />}
-            onClick={() => change(snapshot.paused ? 'Resume the gateway' : 'Pause the gateway', () => client.setPaused(!snapshot.paused)).catch(() => undefined)}
+            onClick={async () => {
+              if (!snapshot.paused && !(await confirm(PAUSE_QUESTION))) return;
+              await change(snapshot.paused ? 'Resume the gateway' : 'Pause the gateway', () => client.setPaused(!snapshot.paused)).catch(() => undefined);
+            }}
           >
             {snapshot.paused ? 'Resume gateway' : 'Pause gateway'}
           </Button>
@@ -212,6 +238,11 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
             {dialog && (
               <Suspense fallback={null}>
                 <DialogHost request={dialog} onClose={() => setDialog(null)} />
+              </Suspense>
+            )}
+            {question && (
+              <Suspense fallback={null}>
+                <ConfirmDialog request={question.request} onAnswer={question.answer} />
               </Suspense>
             )}
           </DashboardContext.Provider>

@@ -28,6 +28,7 @@ import {
 } from '@fluentui/react-icons';
 import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
+import { lastServerQuestion, leavesNoActiveServer, type ServerChange } from '../outage-check.js';
 import { formatClock, formatCount, formatDuration, formatRate, plural } from '../format.js';
 import type { SessionSeries } from '../session-history.js';
 import { CapacitySlider } from './CapacitySlider.js';
@@ -105,7 +106,7 @@ interface ServerRowProps {
 export function ServerRow({ cluster, server, series, share, dark, now, highlightedAt }: ServerRowProps) {
   const styles = useStyles();
   const grid = useServerGridStyles();
-  const { client, change, openDialog } = useDashboard();
+  const { client, change, openDialog, confirm } = useDashboard();
   const [switching, setSwitching] = useState<boolean | null>(null);
   const enabled = switching ?? server.enabled;
   const drained = server.capacity === 0;
@@ -115,15 +116,33 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
     if (highlightedAt !== null) rowRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }, [highlightedAt]);
 
+  /** True when the change is harmless or the admin confirmed it after being told what users will see. */
+  const allowed = (serverChange: ServerChange, confirmLabel: string) =>
+    leavesNoActiveServer(cluster, server.id, serverChange)
+      ? confirm(lastServerQuestion(cluster, server, serverChange, confirmLabel))
+      : Promise.resolve(true);
+
   const setCapacity = async (capacity: number) => {
+    // A refusal rejects, so that the slider goes back to the gateway's value.
+    if (!(await allowed({ capacity }, 'Set capacity to 0'))) throw new Error('cancelled');
     await change(`Set the capacity of ${server.name}`, () => client.updateServer(cluster.id, server.id, { capacity }));
   };
 
-  const setEnabled = (next: boolean) => {
+  const setEnabled = async (next: boolean) => {
     setSwitching(next);
-    change(`Switch ${server.name} ${next ? 'on' : 'off'}`, () => client.updateServer(cluster.id, server.id, { enabled: next }))
-      .catch(() => undefined)
-      .finally(() => setSwitching(null));
+    try {
+      if (!(await allowed({ enabled: next }, `Switch ${server.name} off`))) return;
+      await change(`Switch ${server.name} ${next ? 'on' : 'off'}`, () => client.updateServer(cluster.id, server.id, { enabled: next }));
+    } catch {
+      // The page banner reports a failed change.
+    } finally {
+      setSwitching(null);
+    }
+  };
+
+  const drain = async () => {
+    if (!(await allowed({ capacity: 0 }, `Drain ${server.name}`))) return;
+    await change(`Drain ${server.name}`, () => client.drainServer(cluster.id, server.id)).catch(() => undefined);
   };
 
   return (
@@ -176,7 +195,7 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
         checked={enabled}
         label={enabled ? 'On' : 'Off'}
         aria-label={`${server.name} switched on`}
-        onChange={(_event, data) => setEnabled(data.checked)}
+        onChange={(_event, data) => void setEnabled(data.checked)}
       />
 
       <div className={mergeClasses(grid.actions, styles.actions)}>
@@ -197,7 +216,7 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
             appearance="subtle"
             icon={<ArrowTrendingDownRegular />}
             aria-label={`Drain ${server.name}`}
-            onClick={() => change(`Drain ${server.name}`, () => client.drainServer(cluster.id, server.id)).catch(() => undefined)}
+            onClick={() => void drain()}
           >
             Drain
           </Button>
