@@ -26,6 +26,7 @@ const callers: { [M in BridgeMethod]: (control: ControlApi, args: Args<M>) => Pr
   getConfig: (control) => control.getConfig(),
   listSessions: (control, [clusterId, serverId, options]) => control.listSessions(clusterId, serverId, options),
   probeServer: (control, [clusterId, input]) => control.probeServer(clusterId, input),
+  endSession: (control, [clusterId, serverId, sessionId]) => control.endSession(clusterId, serverId, sessionId, SOURCE),
   addCluster: (control, [input]) => control.addCluster(input, SOURCE),
   updateCluster: (control, [clusterId, patch]) => control.updateCluster(clusterId, patch, SOURCE),
   removeCluster: (control, [clusterId]) => control.removeCluster(clusterId, SOURCE),

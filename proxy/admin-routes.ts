@@ -115,6 +115,15 @@ const routes: AdminRoute[] = [
   },
 
   {
+    method: 'DELETE',
+    pattern: 'clusters/:cid/servers/:sid/sessions/:id',
+    handle: async (req, control) => {
+      await control.endSession(req.params.cid!, req.params.sid!, req.params.id!, req.source);
+      return noContent;
+    },
+  },
+
+  {
     method: 'PUT',
     pattern: 'routes',
     handle: async (req, control) => ok(await control.setRoutes(routesOf(await req.body()), req.source)),

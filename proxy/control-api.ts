@@ -238,6 +238,11 @@ export interface ControlApi {
   getState(): Promise<GatewaySnapshot>;
   getConfig(): Promise<GatewayConfig>;
   listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList>;
+  /**
+   * Ends one live session (by the id `listSessions` shows) at once, e.g. to finish a drain early:
+   * the user's next request starts a new session on an active server.
+   */
+  endSession(clusterId: string, serverId: string, sessionId: string, source?: ChangeSource): Promise<void>;
   /** Runs one health probe of `input.url` with the cluster's health check settings; saves nothing. */
   probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport>;
 

@@ -66,6 +66,19 @@ export class ControlService implements ControlApi {
     return { total: table.countOf(clusterId, serverId), sessions };
   }
 
+  async endSession(clusterId: string, serverId: string, sessionId: string, source: ChangeSource = 'api'): Promise<void> {
+    const { cluster } = this.findServer(this.gateway.currentConfig(), clusterId, serverId);
+    if (typeof sessionId !== 'string' || sessionId === '') {
+      throw new ControlError('invalid', 'sessionId must be a session id from the session list', [{ path: 'sessionId', message: 'must be a session id from the session list' }]);
+    }
+    const table = this.gateway.sessions;
+    const shown = (key: string) => (cluster.sessionMethod === 'cookie' ? key.slice(0, SHOWN_SESSION_ID_LENGTH) : key);
+    const matches = table.list(clusterId, serverId, Number.MAX_SAFE_INTEGER, Date.now()).filter((session) => shown(session.key) === sessionId);
+    if (matches.length === 0) throw new ControlError('not-found', `There is no live session "${sessionId}" on server "${serverId}"`);
+    for (const session of matches) table.remove(session);
+    this.gateway.logger.info(`session ${sessionId} of server "${serverId}" in "${clusterId}" ended (${source})`);
+  }
+
   async probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
     const config = this.gateway.currentConfig();
     requireRecord(input, 'server to probe');

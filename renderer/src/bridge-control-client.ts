@@ -16,6 +16,7 @@ const SOURCE_POSITION: Record<MethodName, number | null> = {
   getConfig: null,
   listSessions: null,
   probeServer: null,
+  endSession: 3,
   addCluster: 1,
   updateCluster: 2,
   removeCluster: 1,

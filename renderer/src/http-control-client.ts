@@ -48,6 +48,10 @@ export class HttpControlClient implements ControlClient {
     return this.request('GET', `${serverPath(clusterId, serverId)}/sessions${query}`);
   }
 
+  async endSession(clusterId: string, serverId: string, sessionId: string): Promise<void> {
+    await this.request('DELETE', `${serverPath(clusterId, serverId)}/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
   probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
     return this.request('POST', `${clusterPath(clusterId)}/probe`, input);
   }

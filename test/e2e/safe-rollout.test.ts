@@ -3,8 +3,10 @@
  * replacing a server checks the new one before the old one drains, the Test button probes a URL
  * without saving anything, a staged server reads as standby, not "safe to stop", and the console
  * says when a cluster is down, when the gateway is paused, and when it cannot reach the gateway;
- * every action that would leave users without a server asks first, saying what they will see.
+ * every action that would leave users without a server asks first, saying what they will see;
+ * the session list sorts, filters, exports CSV and ends a session after confirming.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { ServerSnapshot } from '../../proxy/control-api.js';
@@ -333,5 +335,61 @@ describe('actions that would leave users without a server ask first', () => {
     await dialog.getByRole('button', { name: 'Set capacity to 0' }).click();
     await expect.poll(async () => (await server('solo', 'Payroll 7'))?.capacity).toBe(0);
     await expect.poll(() => dialog.count()).toBe(0);
+  });
+});
+
+describe('the session list', () => {
+  it('shows ids, sorts, filters, exports CSV, and ends sessions after confirming so a drain finishes early', async () => {
+    const before = (await server('web', 'App 1.0'))!;
+    expect(before).toMatchObject({ state: 'draining', sessions: 2 });
+    const listed = (await gateway.api<{ sessions: { id: string; client: string; requests: number }[] }>('GET', '/api/clusters/web/servers/v1/sessions')).body.sessions;
+    await serverRow('App 1.0').getByRole('button', { name: 'Live sessions of App 1.0' }).click();
+    const table = page.getByRole('table', { name: 'Live sessions of App 1.0' });
+    const rows = table.getByRole('row');
+    await expect.poll(() => rows.count()).toBe(3);
+    // Ids in plain sight, not in a tooltip.
+    const shownIds = await table.getByRole('row').locator('[role=cell]:first-child').allTextContents();
+    expect(shownIds.sort()).toEqual(listed.map((s) => s.id).sort());
+
+    const sessionHeader = table.getByRole('columnheader', { name: /Session/ });
+    await sessionHeader.getByRole('button').click();
+    expect(await sessionHeader.getAttribute('aria-sort')).toBe('ascending');
+    const ascending = await table.getByRole('row').locator('[role=cell]:first-child').allTextContents();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a.localeCompare(b)));
+    await sessionHeader.getByRole('button').click();
+    expect(await sessionHeader.getAttribute('aria-sort')).toBe('descending');
+    const descending = await table.getByRole('row').locator('[role=cell]:first-child').allTextContents();
+    expect(descending).toEqual([...ascending].reverse());
+
+    const target = listed[0]!;
+    await page.getByRole('textbox', { name: 'Filter sessions by client address or session id' }).fill(target.id);
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.getByTestId('session-filtered').textContent()).toBe('1 of 2 match');
+    await screenshot(page, 'sessions-filtered', { fullPage: false });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^sessions-web-v1-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    expect(csv[0]).toBe('session,client,created (UTC),last seen (UTC),expires (UTC),requests');
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toMatch(new RegExp(`^${target.id},${target.client.replace(/\./g, '\\.')},\\d{4}-.+Z,.+Z,.+Z,${target.requests}$`));
+
+    await table.getByRole('button', { name: `End session ${target.id}` }).click();
+    const question = page.getByTestId('end-session-confirm');
+    expect(await question.textContent()).toContain(`End session ${target.id} of ${target.client}?`);
+    await screenshot(page, 'sessions-end-confirm', { fullPage: false });
+    await question.getByRole('button', { name: 'Keep it' }).click();
+    expect((await server('web', 'App 1.0'))?.sessions).toBe(2);
+
+    await table.getByRole('button', { name: `End session ${target.id}` }).click();
+    await question.getByRole('button', { name: 'End session' }).click();
+    await expect.poll(async () => (await server('web', 'App 1.0'))?.sessions).toBe(1);
+    await page.getByRole('textbox', { name: 'Filter sessions by client address or session id' }).fill('');
+    await expect.poll(() => rows.count()).toBe(2);
+    await table.getByRole('button', { name: /^End session / }).click();
+    await question.getByRole('button', { name: 'End session' }).click();
+    await expect.poll(async () => (await server('web', 'App 1.0'))?.state).toBe('drained');
+    expect((await server('web', 'App 1.0'))?.safeToStop).toBe(true);
+    await page.getByRole('button', { name: 'Close' }).click();
   });
 });

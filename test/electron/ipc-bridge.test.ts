@@ -107,6 +107,13 @@ describe('preload bridge', () => {
     expect(bad).toMatchObject({ code: 'invalid', issues: [{ path: 'url' }] });
   });
 
+  it('ends a session by its shown id, and says when there is no such session', async () => {
+    const missing = await rejection(page.invoke('endSession', 'web', 'v1', 'abcdefgh'));
+    expect(missing).toMatchObject({ code: 'not-found' });
+    const empty = await rejection(page.invoke('endSession', 'web', 'v1', ''));
+    expect(empty).toMatchObject({ code: 'invalid', issues: [{ path: 'sessionId' }] });
+  });
+
   it('accepts the dashboard naming itself as the source, as the web console client does', async () => {
     await page.invoke('setPaused', true, 'dashboard');
     expect((await harness.gateway.control.getState()).paused).toBe(true);

@@ -173,3 +173,38 @@ describe('the admin API says when a change left a cluster without an active serv
     expect((await api('POST', '/api/pause', { paused: false })).json).toEqual({ paused: false });
   });
 });
+
+describe('ending a session', () => {
+  it('ends one session by its shown id, so a draining server finishes early, and refuses an unknown one', async () => {
+    backends = await startBackends('a', 'b');
+    harness = await startAdminHarness([
+      {
+        id: 'web',
+        name: 'Web',
+        healthCheck: { type: 'tcp', intervalSec: 60 },
+        servers: [
+          { id: 'a', name: 'A', url: backends[0]!.url, capacity: 100 },
+          { id: 'b', name: 'B', url: backends[1]!.url, capacity: 0 },
+        ],
+      },
+    ]);
+    const { api } = harness;
+    const first = await fetch(harness.url + '/');
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    await first.text();
+    await api('POST', '/api/clusters/web/servers/b/restore');
+    await api('POST', '/api/clusters/web/servers/a/drain');
+    const listed = (await api('GET', '/api/clusters/web/servers/a/sessions')).json;
+    expect(listed.total).toBe(1);
+    expect((await api('GET', '/api/state')).json.clusters[0].servers[0].state).toBe('draining');
+
+    expect((await api('DELETE', '/api/clusters/web/servers/a/sessions/nope1234')).status).toBe(404);
+    const ended = await api('DELETE', `/api/clusters/web/servers/a/sessions/${listed.sessions[0].id}`);
+    expect(ended.status).toBe(204);
+    const a = (await api('GET', '/api/state')).json.clusters[0].servers[0];
+    expect(a).toMatchObject({ sessions: 0, state: 'drained', safeToStop: true });
+    // The user's next request starts over on the active server.
+    const again = await fetch(harness.url + '/', { headers: { cookie } });
+    expect(JSON.parse(await again.text()).backend).toBe('b');
+  });
+});
