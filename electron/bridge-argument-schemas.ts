@@ -83,6 +83,8 @@ export const bridgeArgumentSchemas = {
   drainServer: z.tuple([id, id, pageSource]),
   restoreServer: z.tuple([id, id, pageSource]),
   setRoutes: z.tuple([z.array(routeSchema), pageSource]),
+  // Checked whole against the config schema by the control API, which names each bad field.
+  importConfig: z.tuple([z.record(z.string(), z.unknown(), 'must be a JSON object'), pageSource]),
   updateSettings: z.tuple([settingsPatch, pageSource]),
   setPaused: z.tuple([z.boolean('must be true or false'), pageSource]),
 } satisfies Record<BridgeMethod, z.ZodType<unknown[]>>;
@@ -103,6 +105,7 @@ export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
   drainServer: ['clusterId', 'serverId', 'source'],
   restoreServer: ['clusterId', 'serverId', 'source'],
   setRoutes: ['routes', 'source'],
+  importConfig: ['config', 'source'],
   updateSettings: ['settings', 'source'],
   setPaused: ['paused', 'source'],
 };

@@ -36,6 +36,7 @@ const callers: { [M in BridgeMethod]: (control: ControlApi, args: Args<M>) => Pr
   drainServer: (control, [clusterId, serverId]) => control.drainServer(clusterId, serverId, SOURCE),
   restoreServer: (control, [clusterId, serverId]) => control.restoreServer(clusterId, serverId, SOURCE),
   setRoutes: (control, [routes]) => control.setRoutes(routes, SOURCE),
+  importConfig: (control, [config]) => control.importConfig(config, SOURCE),
   updateSettings: (control, [patch]) => control.updateSettings(patch, SOURCE),
   setPaused: (control, [paused]) => control.setPaused(paused, SOURCE),
 };

@@ -50,6 +50,7 @@ const noContent: AdminReply = { status: 204 };
 const routes: AdminRoute[] = [
   { method: 'GET', pattern: 'state', handle: async (_, control) => ok(await control.getState()) },
   { method: 'GET', pattern: 'config', handle: async (_, control) => ok(await control.getConfig()) },
+  { method: 'PUT', pattern: 'config', handle: async (req, control) => ok(await control.importConfig(await objectBody(req), req.source)) },
 
   {
     method: 'POST',

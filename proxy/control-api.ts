@@ -258,6 +258,12 @@ export interface ControlApi {
   restoreServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig>;
 
   setRoutes(routes: RouteInput[], source?: ChangeSource): Promise<RouteConfig[]>;
+  /**
+   * Replaces the whole configuration with `config` (a document as `getConfig` gives it), validated
+   * whole: on any issue nothing is applied or written. The running `admin` settings are kept, so
+   * an import never changes the console's own address or token.
+   */
+  importConfig(config: unknown, source?: ChangeSource): Promise<GatewayConfig>;
   /** Listeners (HTTPS certificates included), access rule, trusted proxies and logs. */
   updateSettings(patch: SettingsPatch, source?: ChangeSource): Promise<GatewayConfig>;
   setPaused(paused: boolean, source?: ChangeSource): Promise<void>;

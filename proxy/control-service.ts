@@ -191,6 +191,16 @@ export class ControlService implements ControlApi {
     });
   }
 
+  async importConfig(config: unknown, source: ChangeSource = 'api'): Promise<GatewayConfig> {
+    requireRecord(config, 'configuration');
+    return this.change(source, 'configuration imported', (draft) => {
+      const admin = draft.admin;
+      for (const key of Object.keys(draft)) delete draft[key];
+      Object.assign(draft, structuredClone(config), { admin });
+      return { prefix: '', result: (valid) => valid };
+    });
+  }
+
   async updateSettings(patch: SettingsPatch, source: ChangeSource = 'api'): Promise<GatewayConfig> {
     requireRecord(patch as unknown, 'change');
     rejectUnknownFields(patch as Record<string, unknown>, SETTINGS_FIELDS);

@@ -26,6 +26,7 @@ const SOURCE_POSITION: Record<MethodName, number | null> = {
   drainServer: 2,
   restoreServer: 2,
   setRoutes: 1,
+  importConfig: 1,
   updateSettings: 1,
   setPaused: 1,
 };

@@ -92,6 +92,10 @@ export class HttpControlClient implements ControlClient {
     return this.request('PUT', '/api/routes', routes);
   }
 
+  importConfig(config: unknown): Promise<GatewayConfig> {
+    return this.request('PUT', '/api/config', config);
+  }
+
   updateSettings(patch: SettingsPatch): Promise<GatewayConfig> {
     return this.request('PATCH', '/api/settings', patch);
   }

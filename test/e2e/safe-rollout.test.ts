@@ -4,7 +4,8 @@
  * without saving anything, a staged server reads as standby, not "safe to stop", and the console
  * says when a cluster is down, when the gateway is paused, and when it cannot reach the gateway;
  * every action that would leave users without a server asks first, saying what they will see;
- * the session list sorts, filters, exports CSV and ends a session after confirming.
+ * the session list sorts, filters, exports CSV and ends a session after confirming; the
+ * configuration downloads as a file and uploads whole or not at all.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -391,5 +392,41 @@ describe('the session list', () => {
     await expect.poll(async () => (await server('web', 'App 1.0'))?.state).toBe('drained');
     expect((await server('web', 'App 1.0'))?.safeToStop).toBe(true);
     await page.getByRole('button', { name: 'Close' }).click();
+  });
+});
+
+describe('configuration file export and import', () => {
+  it('downloads the configuration without the token, refuses a bad upload changing nothing, and applies a good one', async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gateway settings' });
+    await dialog.getByRole('tab', { name: 'Configuration file' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export configuration' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^switchboard-config-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const current = (await gateway.api<Record<string, any>>('GET', '/api/config')).body;
+    expect(exported.admin.token).toBeUndefined();
+    expect(exported.clusters).toEqual(current.clusters);
+    expect(exported.routes).toEqual(current.routes);
+
+    const result = dialog.getByTestId('config-import-result');
+    const broken = structuredClone(exported);
+    broken.clusters[0].servers[0].url = 'ftp://nowhere';
+    broken.routes.push({ host: '*', path: '/lost', cluster: 'missing' });
+    await dialog.getByTestId('config-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+    await expect.poll(() => result.textContent()).toContain('broken.json was not imported; nothing was changed.');
+    expect(await result.textContent()).toContain('clusters[0].servers[0].url must be an http:// or https:// URL');
+    await screenshot(page, 'config-import-refused', { fullPage: false });
+    expect((await gateway.api('GET', '/api/config')).body).toEqual(current);
+
+    await dialog.getByTestId('config-file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"clusters": [') });
+    await expect.poll(() => result.textContent()).toContain('notes.json is not valid JSON');
+
+    const renamed = structuredClone(exported);
+    renamed.clusters[0].name = 'Intranet (imported)';
+    await dialog.getByTestId('config-file').setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(renamed)) });
+    await expect.poll(() => result.textContent()).toContain('good.json is now the configuration');
+    expect((await gateway.api<Record<string, any>>('GET', '/api/config')).body.clusters[0].name).toBe('Intranet (imported)');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('region', { name: 'Cluster Intranet (imported)' }).waitFor();
   });
 });

@@ -4,6 +4,7 @@
  * one whose drain finished (safe to stop).
  */
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAdminHarness, type AdminHarness } from '../support/admin-harness.js';
 import { startBackends, type TestBackend } from '../support/test-backend.js';
@@ -206,5 +207,49 @@ describe('ending a session', () => {
     // The user's next request starts over on the active server.
     const again = await fetch(harness.url + '/', { headers: { cookie } });
     expect(JSON.parse(await again.text()).backend).toBe('b');
+  });
+});
+
+describe('config export and import', () => {
+  it('imports a whole configuration, keeping the running admin settings', async () => {
+    const { api } = await start();
+    const exported = (await api('GET', '/api/config')).json;
+    const edited = structuredClone(exported);
+    edited.clusters[0].servers[0].capacity = 40;
+    edited.clusters.push({ id: 'wiki', name: 'Wiki', servers: [{ id: 'w1', name: 'Wiki 1', url: backends[1]!.url }] });
+    edited.routes.push({ host: 'wiki.test', path: '/', cluster: 'wiki' });
+    edited.admin = { ...edited.admin, token: 'someone-elses-token-0123456789', port: 1 };
+    const imported = await api('PUT', '/api/config', edited);
+    expect(imported.status).toBe(200);
+    expect(imported.json.admin).toEqual(exported.admin);
+    const now = (await api('GET', '/api/config')).json;
+    expect(now.clusters.map((c: { id: string }) => c.id)).toEqual(['web', 'wiki']);
+    expect(now.clusters[0].servers[0].capacity).toBe(40);
+    const wiki = await new Promise<string>((resolve, reject) => {
+      get(harness!.url + '/', { headers: { host: 'wiki.test' } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+    expect(JSON.parse(wiki).backend).toBe('spare');
+  });
+
+  it('refuses an invalid configuration with every issue named, and changes nothing', async () => {
+    const { api, configPath } = await start();
+    const before = readFileSync(configPath, 'utf8');
+    const exported = (await api('GET', '/api/config')).json;
+    const broken = structuredClone(exported);
+    broken.clusters[0].servers[0].url = 'ftp://nowhere';
+    broken.clusters[0].servers[0].capacity = 500;
+    broken.routes.push({ host: '*', path: '/x', cluster: 'missing' });
+    const refused = await api('PUT', '/api/config', broken);
+    expect(refused.status).toBe(400);
+    const paths = refused.json.issues.map((issue: { path: string }) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['clusters[0].servers[0].url', 'clusters[0].servers[0].capacity']));
+    expect(refused.json.issues.length).toBeGreaterThanOrEqual(3);
+    expect(readFileSync(configPath, 'utf8')).toBe(before);
+    expect((await api('GET', '/api/config')).json).toEqual(exported);
+    expect((await api('PUT', '/api/config', [1, 2])).status).toBe(400);
   });
 });
