@@ -5,7 +5,8 @@
  * says when a cluster is down, when the gateway is paused, and when it cannot reach the gateway;
  * every action that would leave users without a server asks first, saying what they will see;
  * the session list sorts, filters, exports CSV and ends a session after confirming; the
- * configuration downloads as a file and uploads whole or not at all.
+ * configuration downloads as a file and uploads whole or not at all; routes are edited with the
+ * API's issues next to the field.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -428,5 +429,37 @@ describe('configuration file export and import', () => {
     expect((await gateway.api<Record<string, any>>('GET', '/api/config')).body.clusters[0].name).toBe('Intranet (imported)');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('region', { name: 'Cluster Intranet (imported)' }).waitFor();
+  });
+});
+
+describe('routes editor', () => {
+  it('adds a route, showing the API’s issue next to the field it names, then saves it', async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gateway settings' });
+    await dialog.getByRole('tab', { name: 'Routes' }).click();
+    const before = (await gateway.api<{ routes: unknown[] }>('GET', '/api/config')).body.routes;
+    await dialog.getByRole('button', { name: 'Add route' }).click();
+    const added = dialog.getByRole('group', { name: `Route ${before.length + 1}` });
+    await added.getByRole('textbox', { name: 'Host' }).fill('wiki corp');
+    await added.getByRole('textbox', { name: 'Path' }).fill('docs');
+    await added.getByRole('combobox', { name: 'Cluster' }).selectOption('wiki');
+    await dialog.getByRole('button', { name: 'Save routes' }).click();
+    const hostField = added.locator('.fui-Field', { has: page.getByRole('textbox', { name: 'Host' }) });
+    const pathField = added.locator('.fui-Field', { has: page.getByRole('textbox', { name: 'Path' }) });
+    await expect.poll(() => hostField.textContent()).toContain('Must be a host name, *.domain or *');
+    expect(await pathField.textContent()).toContain('Must start with "/"');
+    expect(await added.getByRole('textbox', { name: 'Host' }).getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'routes-editor-invalid', { fullPage: false });
+    expect((await gateway.api<{ routes: unknown[] }>('GET', '/api/config')).body.routes).toEqual(before);
+
+    await added.getByRole('textbox', { name: 'Host' }).fill('wiki.corp.local');
+    await added.getByRole('textbox', { name: 'Path' }).fill('/docs');
+    await added.getByRole('combobox', { name: 'Who may use it' }).selectOption('allow');
+    await added.getByRole('textbox', { name: `Addresses for route ${before.length + 1}` }).fill('127.0.0.1, 10.0.0.0/8');
+    await dialog.getByRole('button', { name: 'Save routes' }).click();
+    await expect
+      .poll(async () => (await gateway.api<{ routes: unknown[] }>('GET', '/api/config')).body.routes.at(-1))
+      .toEqual({ host: 'wiki.corp.local', path: '/docs', cluster: 'wiki', access: { mode: 'allow', addresses: ['127.0.0.1', '10.0.0.0/8'], action: '403' } });
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 });
