@@ -81,6 +81,8 @@ const useStyles = makeStyles({
   standby: { backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground2 },
   drained: { backgroundColor: tokens.colorPaletteGreenBackground1, color: tokens.colorPaletteGreenForeground1 },
   offline: { backgroundColor: tokens.colorPaletteRedBackground1, color: tokens.colorPaletteRedForeground1 },
+  /** Read by screen readers, not shown: the row's badge and notice show the same. */
+  announcement: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clipPath: 'inset(50%)', whiteSpace: 'nowrap' },
   /** An offline server is greyed so that it stands apart from those taking traffic. */
   dimmed: { backgroundColor: tokens.colorNeutralBackground4, '& .uplot': { opacity: 0.4 } },
   highlighted: {
@@ -242,6 +244,10 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
       </div>
 
       <ServerNotice cluster={cluster} server={server} now={now} />
+      {/* Announces each change of state once; the notice above (with its countdown) is not a live region. */}
+      <span role="status" className={styles.announcement} data-testid="state-announcement">
+        {server.name}: {stateWords(server)}
+      </span>
     </div>
   );
 }
@@ -259,7 +265,7 @@ function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; serv
         ? ''
         : ` · all expire by ${formatClock(server.sessionsExpireBy, now)} at the latest (in ${formatDuration(server.sessionsExpireBy - now)}) if no one returns`;
     return (
-      <div className={mergeClasses(styles.notice, styles.draining)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.draining)} data-testid="server-notice">
         <ArrowTrendingDownRegular />
         <span>
           Draining: {remaining.join(', ')} remaining{expiry}
@@ -269,7 +275,7 @@ function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; serv
   }
   if (server.state === 'drained' && server.standby) {
     return (
-      <div className={mergeClasses(styles.notice, styles.standby)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.standby)} data-testid="server-notice">
         <PauseCircleRegular />
         <span>Standby: takes no new sessions until its capacity is raised.</span>
       </div>
@@ -277,7 +283,7 @@ function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; serv
   }
   if (server.state === 'drained' && !cluster.servers.some((s) => s.state === 'active')) {
     return (
-      <div className={mergeClasses(styles.notice, styles.draining)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.draining)} data-testid="server-notice">
         <CheckmarkCircleRegular />
         <span>No sessions left on {server.name}, but no server of {cluster.name} is active: restore it or bring another one up before stopping it.</span>
       </div>
@@ -286,7 +292,7 @@ function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; serv
   if (server.state === 'drained') {
     const when = server.drainedAt === null ? '' : ` (drained at ${formatClock(server.drainedAt, now)})`;
     return (
-      <div className={mergeClasses(styles.notice, styles.drained)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.drained)} data-testid="server-notice">
         <CheckmarkCircleRegular />
         <span>
           No sessions left — safe to stop {server.name}
@@ -297,7 +303,7 @@ function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; serv
   }
   if (server.state === 'offline') {
     return (
-      <div className={mergeClasses(styles.notice, styles.offline)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.offline)} data-testid="server-notice">
         <PlugDisconnectedRegular />
         <span>
           Not responding: {server.health.lastError ?? 'health checks fail'}.{' '}
@@ -309,4 +315,19 @@ function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; serv
     );
   }
   return null;
+}
+
+function stateWords(server: ServerSnapshot): string {
+  switch (server.state) {
+    case 'active':
+      return 'active';
+    case 'draining':
+      return 'draining';
+    case 'drained':
+      return server.standby ? 'standby, takes no new sessions' : 'drained, no sessions left';
+    case 'offline':
+      return 'offline, not responding';
+    case 'disabled':
+      return 'switched off';
+  }
 }
