@@ -106,6 +106,28 @@ describe.each(['light', 'dark'] as const)('accessibility in %s mode', (scheme) =
     expect(await standby.textContent()).toBe('App 1.1: standby, takes no new sessions');
   });
 
+  it('returns the focus to the control that opened a dialog, and focuses the first invalid field after a refused submit', async () => {
+    const focusedName = () => page.evaluate('document.activeElement?.getAttribute("aria-label") || document.activeElement?.textContent');
+    const addServer = page.getByRole('region', { name: 'Cluster Intranet' }).getByRole('button', { name: 'Add server' });
+    await addServer.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: /^Name/ }).fill('App 2');
+    await dialog.getByRole('textbox', { name: /^URL/ }).fill('ftp://10.0.0.5/');
+    await dialog.getByRole('button', { name: 'Add server' }).click();
+    await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("aria-invalid")')).toBe('true');
+    expect(await page.evaluate('document.activeElement?.value')).toBe('ftp://10.0.0.5/');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(focusedName).toBe('Add server');
+
+    await page.getByRole('button', { name: 'More actions for App 1.0' }).click();
+    await page.getByRole('menuitem', { name: 'Edit server…' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(focusedName).toBe('More actions for App 1.0');
+
+    // The column titles are read out, not hidden.
+    expect(await page.getByTestId('column-titles').first().getAttribute('aria-hidden')).toBeNull();
+  });
+
   it('server dialogs', async () => {
     await page.getByRole('region', { name: 'Cluster Intranet' }).getByRole('button', { name: 'Add server' }).click();
     await page.getByRole('dialog').waitFor();

@@ -141,7 +141,7 @@ export function ClusterCard({ cluster, history, dark, now, highlight }: ClusterC
         <div className={styles.empty}>No servers yet: requests routed here get 503. Add the first one to start sending traffic to this cluster.</div>
       ) : (
         <>
-          <div className={mergeClasses(grid.grid, grid.header, styles.columns)} aria-hidden="true">
+          <div className={mergeClasses(grid.grid, grid.header, styles.columns)} data-testid="column-titles">
             <span className={grid.identity}>Server</span>
             <span className={grid.sessions}>Live sessions (last 5 min)</span>
             <span className={grid.traffic}>Traffic</span>

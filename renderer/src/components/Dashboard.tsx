@@ -1,5 +1,5 @@
 /** The signed-in dashboard: header, link status, one card per cluster, and the dialogs. */
-import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Badge,
   Button,
@@ -73,6 +73,28 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
   const styles = useStyles();
   const { snapshot, history, status, refresh } = useGateway(client);
   const [dialog, setDialog] = useState<DialogRequest | null>(null);
+  // The control that opened the dialog gets the focus back when it closes (a menu item is gone
+  // by then, so its menu's button does).
+  const opener = useRef<HTMLElement | null>(null);
+  const lastMenuButton = useRef<HTMLElement | null>(null);
+  const openDialog = useCallback((request: DialogRequest) => {
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    opener.current = active?.closest<HTMLElement>('[role="menu"]') ? lastMenuButton.current : active;
+    setDialog(request);
+  }, []);
+  const closeDialog = useCallback(() => {
+    setDialog(null);
+    const target = opener.current;
+    window.requestAnimationFrame(() => target?.isConnected && target.focus());
+  }, []);
+  useEffect(() => {
+    const remember = (event: FocusEvent) => {
+      const element = event.target instanceof HTMLElement ? event.target : null;
+      if (element?.getAttribute('aria-haspopup') === 'menu') lastMenuButton.current = element;
+    };
+    document.addEventListener('focusin', remember);
+    return () => document.removeEventListener('focusin', remember);
+  }, []);
   const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
   const [question, setQuestion] = useState<{ request: ConfirmRequest; answer(confirmed: boolean): void } | null>(null);
 
@@ -112,8 +134,8 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
   );
 
   const context = useMemo<DashboardContextValue | null>(
-    () => (snapshot ? { client, snapshot, change, openDialog: setDialog, confirm } : null),
-    [client, snapshot, change, confirm],
+    () => (snapshot ? { client, snapshot, change, openDialog, confirm } : null),
+    [client, snapshot, change, openDialog, confirm],
   );
 
   const offline = status === 'offline';
@@ -154,10 +176,10 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
             {snapshot.paused ? 'Resume gateway' : 'Pause gateway'}
           </Button>
         )}
-        <Button appearance="subtle" icon={<SettingsRegular />} disabled={!snapshot || !live} onClick={() => setDialog({ kind: 'settings' })}>
+        <Button appearance="subtle" icon={<SettingsRegular />} disabled={!snapshot || !live} onClick={() => openDialog({ kind: 'settings' })}>
           Settings
         </Button>
-        <Button appearance="primary" icon={<AddRegular />} disabled={!snapshot || !live} onClick={() => setDialog({ kind: 'add-cluster' })}>
+        <Button appearance="primary" icon={<AddRegular />} disabled={!snapshot || !live} onClick={() => openDialog({ kind: 'add-cluster' })}>
           Add cluster
         </Button>
         {onSignOut && (
@@ -218,7 +240,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
                   No clusters yet
                 </Text>
                 <Text>A cluster is the set of servers that run one application. Add one, then add its servers.</Text>
-                <Button appearance="primary" icon={<AddRegular />} onClick={() => setDialog({ kind: 'add-cluster' })}>
+                <Button appearance="primary" icon={<AddRegular />} onClick={() => openDialog({ kind: 'add-cluster' })}>
                   Add cluster
                 </Button>
               </div>
@@ -237,7 +259,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
             </fieldset>
             {dialog && (
               <Suspense fallback={null}>
-                <DialogHost request={dialog} onClose={() => setDialog(null)} />
+                <DialogHost request={dialog} onClose={closeDialog} />
               </Suspense>
             )}
             {question && (
