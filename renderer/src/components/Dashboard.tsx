@@ -35,7 +35,7 @@ const PAUSE_QUESTION: ConfirmRequest = {
 const useStyles = makeStyles({
   page: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground1 },
   /** The header and the paused banner stay in view while the page scrolls. */
-  top: { position: 'sticky', top: 0, zIndex: 10 },
+  top: { position: 'sticky', top: 0, zIndex: 10, '@media (max-height: 500px)': { position: 'static' } },
   header: {
     display: 'flex',
     alignItems: 'center',
@@ -43,6 +43,9 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXXL}`,
     backgroundColor: tokens.colorNeutralBackground1,
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    // On a small screen or at high zoom the buttons wrap instead of squeezing the status badges.
+    flexWrap: 'wrap',
+    '& .fui-Badge': { flexShrink: 0 },
   },
   heading: { display: 'flex', flexDirection: 'column', marginInlineEnd: 'auto' },
   listeners: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
