@@ -10,10 +10,13 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** A wall-clock time, with the date only when it is not today. */
+/**
+ * A wall-clock time with its time zone (the console and the gateway may be in different ones),
+ * with the date only when it is not today.
+ */
 export function formatClock(epochMs: number, now = Date.now()): string {
   const date = new Date(epochMs);
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
   if (new Date(now).toDateString() === date.toDateString()) return time;
   return `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
 }

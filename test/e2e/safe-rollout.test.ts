@@ -57,7 +57,7 @@ beforeAll(async () => {
     ]),
     launchChromium(),
   ]);
-  context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
+  context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', timezoneId: 'Asia/Kolkata', locale: 'en-GB' });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   page = await context.newPage();
   await page.goto(gateway.consoleUrl);
@@ -153,7 +153,8 @@ describe('standby versus safe to stop', () => {
     await screenshot(page, 'standby-server');
 
     await serverRow('Wiki 1').getByRole('button', { name: 'Drain Wiki 1' }).click();
-    await expect.poll(() => serverRow('Wiki 1').getByTestId('server-notice').textContent()).toMatch(/^No sessions left — safe to stop Wiki 1 \(drained at .+\)\.$/);
+    await expect.poll(() => serverRow('Wiki 1').getByTestId('server-notice').textContent()).toMatch(/^No sessions left — safe to stop Wiki 1 \(drained at \d\d:\d\d:\d\d GMT\+5:30\)\.$/);
+    // The time carries its zone (the browser's, here India's), so nobody mistakes it for the server's.
     expect(await serverRow('Wiki 1').locator('[data-state]').textContent()).toBe('Drained');
     expect(await notice.textContent()).toContain('Standby');
     await serverRow('Wiki 1').getByRole('button', { name: 'Restore Wiki 1' }).click();

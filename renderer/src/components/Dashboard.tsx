@@ -15,6 +15,7 @@ import {
 import { AddRegular, DismissRegular, PauseRegular, PlayRegular, SettingsRegular, SignOutRegular } from '@fluentui/react-icons';
 import type { ControlClient } from '../control-client.js';
 import { messageOf } from '../control-client-error.js';
+import { formatClock } from '../format.js';
 import { DashboardContext, type ConfirmRequest, type DashboardContextValue, type DialogRequest } from '../dashboard-context.js';
 import { useGateway } from '../use-gateway.js';
 import { useServerTarget } from '../use-server-target.js';
@@ -214,7 +215,7 @@ export function Dashboard({ client, dark, onSignOut, onUnauthorized }: Dashboard
           <MessageBar intent="warning" role="alert" data-testid="reconnecting">
             <MessageBarBody>
               <MessageBarTitle>Reconnecting…</MessageBarTitle>
-              The gateway is not answering; the figures below are from {snapshot ? new Date(snapshot.at).toLocaleTimeString() : 'before'}.
+              The gateway is not answering; the figures below are from {snapshot ? formatClock(snapshot.at) : 'before'}.
               Changes are disabled until the dashboard has reconnected, which it does by itself as soon as the gateway is back.
             </MessageBarBody>
           </MessageBar>
