@@ -13,11 +13,13 @@ import type {
   GatewayConfig,
   GatewayEvent,
   GatewaySnapshot,
+  ProbeReport,
   RouteConfig,
   RouteInput,
   ServerConfig,
   ServerInput,
   ServerPatch,
+  ServerProbeInput,
   SessionList,
   SessionListOptions,
   SettingsPatch,
@@ -103,6 +105,18 @@ export class AdminApiClient implements ControlApi {
 
   restoreServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig> {
     return this.#request('POST', `${serverPath(clusterId, serverId)}/restore`, undefined, source);
+  }
+
+  async endSession(clusterId: string, serverId: string, sessionId: string, source?: ChangeSource): Promise<void> {
+    await this.#request('DELETE', `${serverPath(clusterId, serverId)}/sessions/${encodeURIComponent(sessionId)}`, undefined, source);
+  }
+
+  probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
+    return this.#request('POST', `${clusterPath(clusterId)}/probe`, input);
+  }
+
+  importConfig(config: unknown, source?: ChangeSource): Promise<GatewayConfig> {
+    return this.#request('PUT', '/api/config', config, source);
   }
 
   setRoutes(routes: RouteInput[], source?: ChangeSource): Promise<RouteConfig[]> {

@@ -18,7 +18,7 @@ import {
   routeSchema,
   serverSchema,
 } from '../proxy/config-schema.js';
-import type { ClusterInput, ServerInput, SettingsPatch } from '../proxy/control-api.js';
+import type { ClusterInput, ServerInput, ServerProbeInput, SettingsPatch } from '../proxy/control-api.js';
 import type { BridgeMethod } from './ipc-channels.js';
 
 const id = z.string().regex(SLUG_PATTERN, 'must be an id of 1–40 characters of a–z, 0–9 and "-"');
@@ -27,6 +27,7 @@ const serverFields = serverSchema
   .pick({ name: true, url: true, capacity: true, enabled: true })
   .extend({ tlsFingerprint: serverSchema.shape.tlsFingerprint.unwrap().nullable().optional() });
 const serverInput = serverFields.extend({ id: id.optional() });
+const serverProbeInput = serverFields.pick({ url: true, tlsFingerprint: true });
 const serverPatch = serverFields.partial();
 
 const clusterFields = clusterSchema
@@ -73,6 +74,8 @@ export const bridgeArgumentSchemas = {
   getState: z.tuple([]),
   getConfig: z.tuple([]),
   listSessions: z.tuple([id, id, sessionListOptions.optional()]),
+  probeServer: z.tuple([id, serverProbeInput]),
+  endSession: z.tuple([id, id, z.string().min(1, 'must be a session id from the session list').max(200), pageSource]),
   addCluster: z.tuple([clusterInput, pageSource]),
   updateCluster: z.tuple([id, clusterPatch, pageSource]),
   removeCluster: z.tuple([id, pageSource]),
@@ -82,6 +85,8 @@ export const bridgeArgumentSchemas = {
   drainServer: z.tuple([id, id, pageSource]),
   restoreServer: z.tuple([id, id, pageSource]),
   setRoutes: z.tuple([z.array(routeSchema), pageSource]),
+  // Checked whole against the config schema by the control API, which names each bad field.
+  importConfig: z.tuple([z.record(z.string(), z.unknown(), 'must be a JSON object'), pageSource]),
   updateSettings: z.tuple([settingsPatch, pageSource]),
   setPaused: z.tuple([z.boolean('must be true or false'), pageSource]),
 } satisfies Record<BridgeMethod, z.ZodType<unknown[]>>;
@@ -91,6 +96,8 @@ export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
   getState: [],
   getConfig: [],
   listSessions: ['clusterId', 'serverId', 'options'],
+  probeServer: ['clusterId', 'server'],
+  endSession: ['clusterId', 'serverId', 'sessionId', 'source'],
   addCluster: ['cluster', 'source'],
   updateCluster: ['clusterId', 'patch', 'source'],
   removeCluster: ['clusterId', 'source'],
@@ -100,6 +107,7 @@ export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
   drainServer: ['clusterId', 'serverId', 'source'],
   restoreServer: ['clusterId', 'serverId', 'source'],
   setRoutes: ['routes', 'source'],
+  importConfig: ['config', 'source'],
   updateSettings: ['settings', 'source'],
   setPaused: ['paused', 'source'],
 };
@@ -111,8 +119,9 @@ export const bridgeParameterNames: Record<BridgeMethod, readonly string[]> = {
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 const fieldsMatch: [
   SameKeys<ServerInput, z.input<typeof serverInput>>,
+  SameKeys<ServerProbeInput, z.input<typeof serverProbeInput>>,
   SameKeys<ClusterInput, z.input<typeof clusterInput>>,
   SameKeys<SettingsPatch, z.input<typeof settingsPatch>>,
   SameKeys<NonNullable<SettingsPatch['logs']>, NonNullable<z.input<typeof settingsPatch>['logs']>>,
-] = [true, true, true, true];
+] = [true, true, true, true, true];
 void fieldsMatch;

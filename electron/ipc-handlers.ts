@@ -25,6 +25,8 @@ const callers: { [M in BridgeMethod]: (control: ControlApi, args: Args<M>) => Pr
   getState: (control) => control.getState(),
   getConfig: (control) => control.getConfig(),
   listSessions: (control, [clusterId, serverId, options]) => control.listSessions(clusterId, serverId, options),
+  probeServer: (control, [clusterId, input]) => control.probeServer(clusterId, input),
+  endSession: (control, [clusterId, serverId, sessionId]) => control.endSession(clusterId, serverId, sessionId, SOURCE),
   addCluster: (control, [input]) => control.addCluster(input, SOURCE),
   updateCluster: (control, [clusterId, patch]) => control.updateCluster(clusterId, patch, SOURCE),
   removeCluster: (control, [clusterId]) => control.removeCluster(clusterId, SOURCE),
@@ -34,6 +36,7 @@ const callers: { [M in BridgeMethod]: (control: ControlApi, args: Args<M>) => Pr
   drainServer: (control, [clusterId, serverId]) => control.drainServer(clusterId, serverId, SOURCE),
   restoreServer: (control, [clusterId, serverId]) => control.restoreServer(clusterId, serverId, SOURCE),
   setRoutes: (control, [routes]) => control.setRoutes(routes, SOURCE),
+  importConfig: (control, [config]) => control.importConfig(config, SOURCE),
   updateSettings: (control, [patch]) => control.updateSettings(patch, SOURCE),
   setPaused: (control, [paused]) => control.setPaused(paused, SOURCE),
 };

@@ -24,6 +24,11 @@ const STATE_LABELS: Record<ServerState, string> = {
   disabled: 'disabled',
 };
 
+/** A capacity-0 server that had nothing to drain is on standby; only a finished drain is safe to stop. */
+function stateLabel(server: ServerSnapshot): string {
+  return server.standby ? 'standby, takes no new sessions' : STATE_LABELS[server.state];
+}
+
 export function buildTrayMenuTemplate(snapshot: GatewaySnapshot | null, options: TrayMenuOptions): MenuItemConstructorOptions[] {
   const { actions } = options;
   const running = options.status.kind === 'running' && snapshot !== null;
@@ -126,7 +131,7 @@ function clusterLabel(cluster: ClusterSnapshot): string {
 }
 
 export function serverLabel(server: ServerSnapshot): string {
-  return `${server.name}: ${STATE_LABELS[server.state]}, ${plural(server.sessions, 'session')}`;
+  return `${server.name}: ${stateLabel(server)}, ${plural(server.sessions, 'session')}`;
 }
 
 function serverItem(

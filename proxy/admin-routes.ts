@@ -4,8 +4,19 @@
  * object at all, which PATCH fields are allowed); everything else is validated by the control API
  * against the config schema.
  */
-import type { ChangeSource, ClusterInput, ClusterPatch, ControlApi, RouteInput, ServerInput, ServerPatch, SettingsPatch } from './control-api.js';
+import type {
+  ChangeSource,
+  ClusterInput,
+  ClusterPatch,
+  ControlApi,
+  RouteInput,
+  ServerInput,
+  ServerPatch,
+  ServerProbeInput,
+  SettingsPatch,
+} from './control-api.js';
 import { HttpError } from './admin-http.js';
+import { outageWarnings } from './outage-warnings.js';
 
 export interface AdminRequest {
   params: Record<string, string>;
@@ -39,6 +50,7 @@ const noContent: AdminReply = { status: 204 };
 const routes: AdminRoute[] = [
   { method: 'GET', pattern: 'state', handle: async (_, control) => ok(await control.getState()) },
   { method: 'GET', pattern: 'config', handle: async (_, control) => ok(await control.getConfig()) },
+  { method: 'PUT', pattern: 'config', handle: async (req, control) => ok(await control.importConfig(await objectBody(req), req.source)) },
 
   {
     method: 'POST',
@@ -65,6 +77,12 @@ const routes: AdminRoute[] = [
     pattern: 'clusters/:cid/servers',
     handle: async (req, control) =>
       created(await control.addServer(req.params.cid!, (await objectBody(req)) as unknown as ServerInput, req.source)),
+  },
+  {
+    method: 'POST',
+    pattern: 'clusters/:cid/probe',
+    handle: async (req, control) =>
+      ok(await control.probeServer(req.params.cid!, (await objectBody(req)) as unknown as ServerProbeInput)),
   },
   {
     method: 'PATCH',
@@ -95,6 +113,15 @@ const routes: AdminRoute[] = [
     pattern: 'clusters/:cid/servers/:sid/sessions',
     handle: async (req, control) =>
       ok(await control.listSessions(req.params.cid!, req.params.sid!, sessionListOptionsOf(req.query))),
+  },
+
+  {
+    method: 'DELETE',
+    pattern: 'clusters/:cid/servers/:sid/sessions/:id',
+    handle: async (req, control) => {
+      await control.endSession(req.params.cid!, req.params.sid!, req.params.id!, req.source);
+      return noContent;
+    },
   },
 
   {
@@ -130,10 +157,27 @@ export function matchAdminRoute(method: string, segments: string[]): RouteMatch 
   for (const route of routes) {
     const params = matchPattern(route.pattern, segments);
     if (!params) continue;
-    if (route.method === method) return { kind: 'found', handle: route.handle, params };
+    if (route.method === method) return { kind: 'found', handle: method === 'GET' ? route.handle : withOutageWarnings(route.handle), params };
     allowed.push(route.method);
   }
   return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+}
+
+/**
+ * A change is made as asked even when it leaves users without a server (scripts rely on that),
+ * but its answer then says so: `warnings` in the JSON object answered, or as the whole answer
+ * instead of an empty 204.
+ */
+function withOutageWarnings(handle: AdminRoute['handle']): AdminRoute['handle'] {
+  return async (request, control) => {
+    const before = await control.getState();
+    const reply = await handle(request, control);
+    const warnings = outageWarnings(before, await control.getState());
+    if (warnings.length === 0) return reply;
+    if (reply.status === 204) return { status: 200, body: { warnings } };
+    if (typeof reply.body === 'object' && reply.body !== null && !Array.isArray(reply.body)) return { ...reply, body: { ...reply.body, warnings } };
+    return reply;
+  };
 }
 
 function matchPattern(pattern: string, segments: string[]): Record<string, string> | null {

@@ -35,6 +35,8 @@ export class ServerRuntime {
   /** New cookie sessions handed out here whose clients have not come back yet. */
   readonly tentative: TentativeSessions;
   state: ServerState | null = null;
+  /** Epoch ms when a drain finished in this run (draining → drained); null otherwise. */
+  drainedAt: number | null = null;
   /** Whether any live session is bound here, kept in step by the session table. */
   hasSessions = false;
 
@@ -93,6 +95,7 @@ export class ServerRuntime {
     if (next === this.state) return;
     const previous = this.state;
     this.state = next;
+    this.drainedAt = next === 'drained' && previous !== null ? Date.now() : null;
     this.cluster.onStateChange(this, previous, next);
   }
 

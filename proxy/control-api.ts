@@ -57,6 +57,15 @@ export interface ServerSnapshot {
   /** The capacity a drain started from, while drained by `drainServer`. */
   drainedFromCapacity: number | null;
   state: ServerState;
+  /**
+   * `drained` with nothing ever to drain: a server staged at capacity 0 that takes no new
+   * sessions and never had any since. It is not "safe to stop" in the sense of a finished drain.
+   */
+  standby: boolean;
+  /** `drained` after a drain: it was taking users and has none left, so it can be stopped. */
+  safeToStop: boolean;
+  /** Epoch ms when its drain finished, if that happened since the gateway started; else null. */
+  drainedAt: number | null;
   online: boolean;
   health: ServerHealth;
   /** Live sessions bound to this server. */
@@ -203,6 +212,25 @@ export interface SettingsPatch {
   };
 }
 
+/** What `probeServer` checks: a server's address, before it is saved anywhere. */
+export interface ServerProbeInput {
+  url: string;
+  tlsFingerprint?: string | null;
+}
+
+/** The outcome of one health probe, as the cluster's health check would judge it. */
+export interface ProbeReport {
+  ok: boolean;
+  /** Why it failed, e.g. "connect ECONNREFUSED 127.0.0.1:3001"; null when it passed. */
+  error: string | null;
+  /** How long the probe took, in milliseconds. */
+  durationMs: number;
+  /** What was checked, e.g. "HTTP GET / (online below 500)". */
+  check: string;
+  /** Epoch ms when the probe finished. */
+  at: number;
+}
+
 export interface SessionListOptions {
   /** At most this many sessions, most recently seen first (default 1000, at most 100000). */
   limit?: number;
@@ -216,6 +244,13 @@ export interface ControlApi {
   getState(): Promise<GatewaySnapshot>;
   getConfig(): Promise<GatewayConfig>;
   listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList>;
+  /**
+   * Ends one live session (by the id `listSessions` shows) at once, e.g. to finish a drain early:
+   * the user's next request starts a new session on an active server.
+   */
+  endSession(clusterId: string, serverId: string, sessionId: string, source?: ChangeSource): Promise<void>;
+  /** Runs one health probe of `input.url` with the cluster's health check settings; saves nothing. */
+  probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport>;
 
   addCluster(input: ClusterInput, source?: ChangeSource): Promise<ClusterConfig>;
   updateCluster(clusterId: string, patch: ClusterPatch, source?: ChangeSource): Promise<ClusterConfig>;
@@ -229,6 +264,12 @@ export interface ControlApi {
   restoreServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig>;
 
   setRoutes(routes: RouteInput[], source?: ChangeSource): Promise<RouteConfig[]>;
+  /**
+   * Replaces the whole configuration with `config` (a document as `getConfig` gives it), validated
+   * whole: on any issue nothing is applied or written. The running `admin` settings are kept, so
+   * an import never changes the console's own address or token.
+   */
+  importConfig(config: unknown, source?: ChangeSource): Promise<GatewayConfig>;
   /** Listeners (HTTPS certificates included), access rule, trusted proxies and logs. */
   updateSettings(patch: SettingsPatch, source?: ChangeSource): Promise<GatewayConfig>;
   setPaused(paused: boolean, source?: ChangeSource): Promise<void>;

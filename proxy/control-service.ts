@@ -12,15 +12,18 @@ import type {
   ControlApi,
   GatewayEvent,
   GatewaySnapshot,
+  ProbeReport,
   RouteInput,
   ServerInput,
   ServerPatch,
+  ServerProbeInput,
   SessionList,
   SessionListOptions,
   SettingsPatch,
 } from './control-api.js';
 import { ControlError } from './control-error.js';
 import { SHOWN_SESSION_ID_LENGTH } from './data-path.js';
+import { probeUrl } from './server-probe.js';
 import type { Gateway } from './gateway.js';
 import type { PreparedConfig } from './listener-tls.js';
 import { uniqueSlug } from './slug.js';
@@ -61,6 +64,26 @@ export class ControlService implements ControlApi {
       requests: session.requests,
     }));
     return { total: table.countOf(clusterId, serverId), sessions };
+  }
+
+  async endSession(clusterId: string, serverId: string, sessionId: string, source: ChangeSource = 'api'): Promise<void> {
+    const { cluster } = this.findServer(this.gateway.currentConfig(), clusterId, serverId);
+    if (typeof sessionId !== 'string' || sessionId === '') {
+      throw new ControlError('invalid', 'sessionId must be a session id from the session list', [{ path: 'sessionId', message: 'must be a session id from the session list' }]);
+    }
+    const table = this.gateway.sessions;
+    const shown = (key: string) => (cluster.sessionMethod === 'cookie' ? key.slice(0, SHOWN_SESSION_ID_LENGTH) : key);
+    const matches = table.list(clusterId, serverId, Number.MAX_SAFE_INTEGER, Date.now()).filter((session) => shown(session.key) === sessionId);
+    if (matches.length === 0) throw new ControlError('not-found', `There is no live session "${sessionId}" on server "${serverId}"`);
+    for (const session of matches) table.remove(session);
+    this.gateway.logger.info(`session ${sessionId} of server "${serverId}" in "${clusterId}" ended (${source})`);
+  }
+
+  async probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
+    const config = this.gateway.currentConfig();
+    requireRecord(input, 'server to probe');
+    const cluster = config.clusters[this.clusterIndex(config, clusterId)]!;
+    return probeUrl(input, cluster.healthCheck);
   }
 
   async addCluster(input: ClusterInput, source: ChangeSource = 'api'): Promise<ClusterConfig> {
@@ -165,6 +188,16 @@ export class ControlService implements ControlApi {
     return this.change(source, `routes replaced (${routes.length})`, (draft) => {
       draft.routes = routes as RouteConfig[];
       return { prefix: '', result: (valid) => valid.routes };
+    });
+  }
+
+  async importConfig(config: unknown, source: ChangeSource = 'api'): Promise<GatewayConfig> {
+    requireRecord(config, 'configuration');
+    return this.change(source, 'configuration imported', (draft) => {
+      const admin = draft.admin;
+      for (const key of Object.keys(draft)) delete draft[key];
+      Object.assign(draft, structuredClone(config), { admin });
+      return { prefix: '', result: (valid) => valid };
     });
   }
 

@@ -47,6 +47,9 @@ function serverSnapshot(server: ServerRuntime, sessions: SessionTable): ServerSn
   const config = server.config;
   const stats = server.stats;
   const clusterId = server.cluster.id;
+  const state = server.state ?? server.deriveState();
+  // A drain is known to have happened when it started from a capacity above 0 or was seen to finish.
+  const drainFinished = state === 'drained' && (config.drainedFromCapacity !== undefined || server.drainedAt !== null);
   return {
     id: config.id,
     name: config.name,
@@ -54,7 +57,10 @@ function serverSnapshot(server: ServerRuntime, sessions: SessionTable): ServerSn
     capacity: config.capacity,
     enabled: config.enabled,
     drainedFromCapacity: config.drainedFromCapacity ?? null,
-    state: server.state ?? server.deriveState(),
+    state,
+    standby: state === 'drained' && !drainFinished,
+    safeToStop: drainFinished,
+    drainedAt: server.drainedAt,
     online: server.health.online,
     health: server.health.snapshot(),
     sessions: sessions.countOf(clusterId, config.id),

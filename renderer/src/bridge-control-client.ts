@@ -15,6 +15,8 @@ const SOURCE_POSITION: Record<MethodName, number | null> = {
   getState: null,
   getConfig: null,
   listSessions: null,
+  probeServer: null,
+  endSession: 3,
   addCluster: 1,
   updateCluster: 2,
   removeCluster: 1,
@@ -24,6 +26,7 @@ const SOURCE_POSITION: Record<MethodName, number | null> = {
   drainServer: 2,
   restoreServer: 2,
   setRoutes: 1,
+  importConfig: 1,
   updateSettings: 1,
   setPaused: 1,
 };

@@ -17,6 +17,14 @@ export type DialogRequest =
   | { kind: 'replace-server'; cluster: ClusterSnapshot; server?: ServerSnapshot }
   | { kind: 'sessions'; cluster: ClusterSnapshot; server: ServerSnapshot };
 
+/** A question asked before a change that would leave users without a server. */
+export interface ConfirmRequest {
+  title: string;
+  /** What users will see if the admin goes ahead. */
+  consequence: string;
+  confirmLabel: string;
+}
+
 export interface DashboardContextValue {
   client: ControlClient;
   snapshot: GatewaySnapshot;
@@ -26,6 +34,8 @@ export interface DashboardContextValue {
    */
   change<T>(description: string, send: () => Promise<T>, options?: { quiet?: boolean }): Promise<T>;
   openDialog(request: DialogRequest): void;
+  /** Resolves true if the admin confirmed, false if they cancelled. */
+  confirm(request: ConfirmRequest): Promise<boolean>;
 }
 
 export const DashboardContext = createContext<DashboardContextValue | null>(null);

@@ -10,10 +10,13 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** A wall-clock time, with the date only when it is not today. */
+/**
+ * A wall-clock time with its time zone (the console and the gateway may be in different ones),
+ * with the date only when it is not today.
+ */
 export function formatClock(epochMs: number, now = Date.now()): string {
   const date = new Date(epochMs);
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
   if (new Date(now).toDateString() === date.toDateString()) return time;
   return `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
 }
@@ -34,4 +37,11 @@ export function plural(count: number, one: string, many: string): string {
 
 export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A short duration measured in milliseconds: "4.2 ms", "180 ms", "2.0 s". */
+export function formatMilliseconds(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
 }

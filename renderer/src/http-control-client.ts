@@ -9,11 +9,13 @@ import type {
   GatewayConfig,
   GatewayEvent,
   GatewaySnapshot,
+  ProbeReport,
   RouteConfig,
   RouteInput,
   ServerConfig,
   ServerInput,
   ServerPatch,
+  ServerProbeInput,
   SessionList,
   SettingsPatch,
   SessionListOptions,
@@ -44,6 +46,14 @@ export class HttpControlClient implements ControlClient {
   listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList> {
     const query = options?.limit === undefined ? '' : `?limit=${options.limit}`;
     return this.request('GET', `${serverPath(clusterId, serverId)}/sessions${query}`);
+  }
+
+  async endSession(clusterId: string, serverId: string, sessionId: string): Promise<void> {
+    await this.request('DELETE', `${serverPath(clusterId, serverId)}/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
+    return this.request('POST', `${clusterPath(clusterId)}/probe`, input);
   }
 
   addCluster(input: ClusterInput): Promise<ClusterConfig> {
@@ -80,6 +90,10 @@ export class HttpControlClient implements ControlClient {
 
   setRoutes(routes: RouteInput[]): Promise<RouteConfig[]> {
     return this.request('PUT', '/api/routes', routes);
+  }
+
+  importConfig(config: unknown): Promise<GatewayConfig> {
+    return this.request('PUT', '/api/config', config);
   }
 
   updateSettings(patch: SettingsPatch): Promise<GatewayConfig> {

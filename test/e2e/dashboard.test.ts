@@ -193,10 +193,12 @@ describe('dashboard against a headless gateway', () => {
     await dialog.getByRole('textbox', { name: /name/ }).fill('App 1.2');
     await dialog.getByRole('textbox', { name: /URL/ }).fill(gateway.spareBackendUrl);
     await screenshot(page, 'replace-server');
-    await dialog.getByRole('button', { name: 'Replace' }).click();
+    await dialog.getByRole('button', { name: 'Check and replace' }).click();
 
     await expect.poll(async () => (await server('web', 'App 1.2'))?.capacity).toBe(100);
     await expect.poll(async () => (await server('web', 'App 1.1'))?.capacity).toBe(0);
+    await expect.poll(() => dialog.getByTestId('replace-status').textContent()).toContain('App 1.2 answers and takes new users');
+    await dialog.getByRole('button', { name: 'Done' }).click();
     expect((await server('web', 'App 1.1'))?.state).toBe('draining');
     await expect.poll(() => serverRow('App 1.1').getByTestId('server-notice').textContent()).toContain('Draining');
     await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('active');
@@ -260,9 +262,10 @@ describe('dashboard against a headless gateway', () => {
     await expect.poll(() => card.count()).toBe(0);
   });
 
-  it('switches a server off and on again', async () => {
+  it('switches a server off and on again, confirming since it is the cluster’s last active server', async () => {
     const power = page.getByRole('switch', { name: 'App 1.2 switched on' });
     await power.click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Switch App 1.2 off' }).click();
     await expect.poll(async () => (await server('web', 'App 1.2'))?.enabled).toBe(false);
     expect((await server('web', 'App 1.2'))?.state).toBe('disabled');
     await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('disabled');
@@ -276,7 +279,7 @@ describe('dashboard against a headless gateway', () => {
     const table = page.getByRole('table', { name: 'Live sessions of App 1.0' });
     await expect.poll(() => page.getByTestId('session-total').textContent()).toBe(`${sessions} live ${sessions === 1 ? 'session' : 'sessions'}`);
     expect(await table.getByRole('row').count()).toBe(sessions + 1);
-    expect(await table.getByRole('cell').first().textContent()).toMatch(/127\.0\.0\.1/);
+    expect(await table.getByRole('cell').nth(1).textContent()).toMatch(/127\.0\.0\.1/);
     await screenshot(page, 'sessions', { fullPage: false });
     await page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => table.count()).toBe(0);
@@ -285,6 +288,9 @@ describe('dashboard against a headless gateway', () => {
   it('says a drained server is safe to stop once its last session has expired', async () => {
     await createSessions(gateway.listenerUrl, '/timesheets', 2);
     await expect.poll(async () => (await server('quick', 'Timesheets 3.2'))?.sessions).toBe(2);
+    // Another active server, so that draining this one is the ordinary step it should be.
+    expect((await gateway.api('POST', '/api/clusters/quick/servers', { name: 'Timesheets 3.3', url: gateway.spareBackendUrl })).status).toBe(201);
+    await serverRow('Timesheets 3.3').waitFor();
     await serverRow('Timesheets 3.2').getByRole('button', { name: 'Drain Timesheets 3.2' }).click();
     const notice = serverRow('Timesheets 3.2').getByTestId('server-notice');
     await expect.poll(async () => (await server('quick', 'Timesheets 3.2'))?.state, { timeout: 10_000 }).toBe('drained');

@@ -99,6 +99,21 @@ describe('preload bridge', () => {
     expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
   });
 
+  it('probes a URL for the console’s Test button and checks its arguments', async () => {
+    const report = (await page.invoke('probeServer', 'web', { url: backends.urls[1]! })) as { ok: boolean; durationMs: number };
+    expect(report.ok).toBe(true);
+    expect(report.durationMs).toBeGreaterThan(0);
+    const bad = await rejection(page.invoke('probeServer', 'web', { url: 'ftp://x/' }));
+    expect(bad).toMatchObject({ code: 'invalid', issues: [{ path: 'url' }] });
+  });
+
+  it('ends a session by its shown id, and says when there is no such session', async () => {
+    const missing = await rejection(page.invoke('endSession', 'web', 'v1', 'abcdefgh'));
+    expect(missing).toMatchObject({ code: 'not-found' });
+    const empty = await rejection(page.invoke('endSession', 'web', 'v1', ''));
+    expect(empty).toMatchObject({ code: 'invalid', issues: [{ path: 'sessionId' }] });
+  });
+
   it('accepts the dashboard naming itself as the source, as the web console client does', async () => {
     await page.invoke('setPaused', true, 'dashboard');
     expect((await harness.gateway.control.getState()).paused).toBe(true);

@@ -72,6 +72,15 @@ describe('tray menu template', () => {
     expect(find(template, 'server:web/disabled:toggle').label).toBe('Enable');
   });
 
+  it('calls a server staged at capacity 0 standby, never safe to stop', () => {
+    const { actions } = recordingActions();
+    const staged = server('new', 'drained', { name: 'App 1.1', standby: true, safeToStop: false, drainedFromCapacity: null });
+    const template = buildTrayMenuTemplate(snapshot([cluster('web', [server('old', 'active'), staged])]), { status: running, startAtLogin: false, actions });
+    const labels = (find(template, 'cluster:web').submenu as MenuItemConstructorOptions[]).map((item) => item.label);
+    expect(labels).toContain('App 1.1: standby, takes no new sessions, 0 sessions');
+    expect(labels.join(' ')).not.toContain('safe to stop');
+  });
+
   it('gives every cluster its own submenu, in order, and an empty cluster says so', () => {
     const { actions } = recordingActions();
     const template = buildTrayMenuTemplate(

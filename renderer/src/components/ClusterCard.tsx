@@ -2,6 +2,9 @@
 import {
   Button,
   Card,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
   Menu,
   MenuItem,
   MenuList,
@@ -14,6 +17,7 @@ import {
 } from '@fluentui/react-components';
 import { AddRegular, ArrowSwapRegular, DeleteRegular, MoreHorizontalRegular, SettingsRegular } from '@fluentui/react-icons';
 import type { ClusterSnapshot } from '../../../proxy/control-api.js';
+import { clusterOutage } from '../cluster-outage.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatCount, formatDuration, formatRate } from '../format.js';
 import type { SessionHistory } from '../session-history.js';
@@ -50,7 +54,7 @@ const useStyles = makeStyles({
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
     color: tokens.colorNeutralForeground3,
   },
-  disabledNote: { color: tokens.colorPaletteRedForeground1 },
+  outage: { borderRadius: 0 },
 });
 
 interface ClusterCardProps {
@@ -66,6 +70,7 @@ export function ClusterCard({ cluster, history, dark, now, highlight }: ClusterC
   const styles = useStyles();
   const grid = useServerGridStyles();
   const { openDialog } = useDashboard();
+  const outage = clusterOutage(cluster);
   const activeCapacity = cluster.servers.filter((s) => s.state === 'active').reduce((sum, s) => sum + s.capacity, 0);
   const settings = [
     cluster.sessionMethod === 'cookie' ? 'Sessions by cookie' : 'Sessions by client address',
@@ -82,7 +87,6 @@ export function ClusterCard({ cluster, history, dark, now, highlight }: ClusterC
             <Text as="h2" size={500} weight="semibold">
               {cluster.name}
             </Text>
-            {!cluster.enabled && <Text className={styles.disabledNote}>switched off — requests get 503</Text>}
           </div>
           <span className={styles.settings}>{settings}</span>
         </div>
@@ -125,11 +129,19 @@ export function ClusterCard({ cluster, history, dark, now, highlight }: ClusterC
         </div>
       </div>
 
+      {outage && (
+        <MessageBar intent="error" layout="multiline" className={styles.outage} data-testid="cluster-down">
+          <MessageBarBody>
+            <MessageBarTitle>{outage.title}</MessageBarTitle>
+            {outage.detail}
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {cluster.servers.length === 0 ? (
-        <div className={styles.empty}>No servers yet. Add the first one to start sending traffic to this cluster.</div>
+        <div className={styles.empty}>No servers yet: requests routed here get 503. Add the first one to start sending traffic to this cluster.</div>
       ) : (
         <>
-          <div className={mergeClasses(grid.grid, grid.header, styles.columns)} aria-hidden="true">
+          <div className={mergeClasses(grid.grid, grid.header, styles.columns)} data-testid="column-titles">
             <span className={grid.identity}>Server</span>
             <span className={grid.sessions}>Live sessions (last 5 min)</span>
             <span className={grid.traffic}>Traffic</span>

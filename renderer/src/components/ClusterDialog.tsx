@@ -4,6 +4,7 @@ import { Checkbox, Field, Input, Select, Switch, makeStyles, tokens } from '@flu
 import type { ClusterInput, ClusterPatch, ClusterSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { FormDialog } from './FormDialog.js';
+import { InlineConfirmation, useInlineConfirm } from './InlineConfirmation.js';
 import { numberOrText } from './number-field.js';
 import { useClusterConfig } from './use-cluster-config.js';
 import { useFormSubmit } from './use-form-submit.js';
@@ -41,6 +42,7 @@ interface ClusterDialogProps {
 export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
   const styles = useStyles();
   const { client, change, snapshot } = useDashboard();
+  const inline = useInlineConfirm();
   const [name, setName] = useState(cluster?.name ?? '');
   const [id, setId] = useState('');
   const [enabled, setEnabled] = useState(cluster?.enabled ?? true);
@@ -89,7 +91,13 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
       : {}),
   });
 
+  // A changed answer needs asking again.
+  const { dismiss } = inline;
+  useEffect(() => dismiss(), [enabled, dismiss]);
+
   const save = async () => {
+    const switchingOff = cluster !== undefined && cluster.enabled && !enabled;
+    if (!inline.mayProceed(switchingOff ? switchOffQuestion(cluster.name) : null)) return;
     const done = await submit(async () => {
       if (cluster) {
         await change(`Change cluster ${cluster.name}`, () => client.updateCluster(cluster.id, settings()), { quiet: true });
@@ -108,12 +116,14 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
   return (
     <FormDialog
       title={cluster ? `Settings of ${cluster.name}` : 'Add a cluster'}
-      submitLabel={cluster ? 'Save' : 'Add cluster'}
+      submitLabel={inline.question?.confirmLabel ?? (cluster ? 'Save' : 'Add cluster')}
+      danger={inline.question !== null}
       busy={busy}
       problems={stored.error ? [`The Host header and compression settings could not be loaded: ${stored.error}`, ...issues.general] : issues.general}
       onSubmit={save}
       onClose={onClose}
     >
+      <InlineConfirmation question={inline.question} />
       <Field label="Name" required validationMessage={issues.byField.name} hint="The application this cluster serves, e.g. Intranet">
         <Input value={name} onChange={(_e, d) => setName(d.value)} autoFocus />
       </Field>
@@ -195,4 +205,12 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
       )}
     </FormDialog>
   );
+}
+
+function switchOffQuestion(name: string) {
+  return {
+    title: `Switch off cluster ${name}?`,
+    consequence: `Every request routed to ${name}, from current users and new ones alike, gets an error page (503 Service Unavailable) until it is switched on again.`,
+    confirmLabel: 'Switch off cluster',
+  };
 }

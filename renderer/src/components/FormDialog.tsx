@@ -25,16 +25,34 @@ interface FormDialogProps {
   busy: boolean;
   problems: string[];
   danger?: boolean;
+  /** While true the submit button cannot be pressed (e.g. while waiting for a check). */
+  submitDisabled?: boolean;
+  /** Label of the button that closes the dialog without submitting; "Cancel" by default. */
+  closeLabel?: string;
+  /** Further buttons, placed before Cancel. */
+  extraActions?: ReactNode;
   onSubmit(): void;
   onClose(): void;
   children: ReactNode;
 }
 
-export function FormDialog({ title, submitLabel, busy, problems, danger, onSubmit, onClose, children }: FormDialogProps) {
+export function FormDialog({
+  title,
+  submitLabel,
+  busy,
+  problems,
+  danger,
+  submitDisabled,
+  closeLabel,
+  extraActions,
+  onSubmit,
+  onClose,
+  children,
+}: FormDialogProps) {
   const styles = useStyles();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!busy) onSubmit();
+    if (!busy && !submitDisabled) onSubmit();
   };
   return (
     <Dialog open modalType="modal" onOpenChange={(_event, data) => !data.open && !busy && onClose()}>
@@ -51,13 +69,14 @@ export function FormDialog({ title, submitLabel, busy, problems, danger, onSubmi
               {children}
             </DialogContent>
             <DialogActions>
+              {extraActions}
               <Button appearance="secondary" onClick={onClose} disabled={busy}>
-                Cancel
+                {closeLabel ?? 'Cancel'}
               </Button>
               <Button
                 appearance="primary"
                 type="submit"
-                disabled={busy}
+                disabled={busy || submitDisabled}
                 icon={busy ? <Spinner size="tiny" /> : undefined}
                 style={danger ? { backgroundColor: tokens.colorPaletteRedBackground3 } : undefined}
               >

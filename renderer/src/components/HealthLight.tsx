@@ -28,8 +28,9 @@ export function HealthLight({ server }: { server: ServerSnapshot }) {
         ? `Health of ${server.name}: responding (${checked})`
         : `Health of ${server.name}: not responding — ${health.lastError ?? 'health check failed'} (${checked})`;
   return (
-    <Tooltip content={description} relationship="label" withArrow>
-      <span className={mergeClasses(styles.light, styles[kind])} role="img" tabIndex={0} data-health={kind} />
+    // The dot is not a tab stop: its words are its accessible name, and the row says the same in its badge.
+    <Tooltip content={description} relationship="description" withArrow>
+      <span className={mergeClasses(styles.light, styles[kind])} role="img" aria-label={description} data-health={kind} />
     </Tooltip>
   );
 }

@@ -3,6 +3,7 @@ import { MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
 import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { plural } from '../format.js';
+import { lastServerQuestion, leavesNoActiveServer } from '../outage-check.js';
 import { FormDialog } from './FormDialog.js';
 import { useFormSubmit } from './use-form-submit.js';
 
@@ -19,8 +20,16 @@ export function RemoveServerDialog({ cluster, server, onClose }: RemoveServerDia
     const done = await submit(() => change(`Remove ${server.name}`, () => client.removeServer(cluster.id, server.id), { quiet: true }));
     if (done) onClose();
   };
+  const outage = leavesNoActiveServer(cluster, server.id, { removed: true }) ? lastServerQuestion(cluster, server, { removed: true }, '') : null;
   return (
     <FormDialog title={`Remove ${server.name}?`} submitLabel="Remove server" danger busy={busy} problems={issues.general} onSubmit={remove} onClose={onClose}>
+      {outage && (
+        <MessageBar intent="error" layout="multiline" data-testid="confirm-consequence">
+          <MessageBarBody>
+            {server.name} is the last active server of {cluster.name}. {outage.consequence}
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {server.sessions > 0 ? (
         <MessageBar intent="warning">
           <MessageBarBody>

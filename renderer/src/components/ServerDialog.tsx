@@ -6,8 +6,11 @@ import { useEffect, useState } from 'react';
 import { Field, Input, Switch } from '@fluentui/react-components';
 import type { ClusterSnapshot, ServerPatch, ServerSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
+import { lastServerQuestion, leavesNoActiveServer } from '../outage-check.js';
 import { FormDialog } from './FormDialog.js';
+import { InlineConfirmation, useInlineConfirm } from './InlineConfirmation.js';
 import { numberOrText } from './number-field.js';
+import { UrlProbe, useUrlProbe } from './UrlProbe.js';
 import { useClusterConfig } from './use-cluster-config.js';
 import { useFormSubmit } from './use-form-submit.js';
 
@@ -21,6 +24,7 @@ interface ServerDialogProps {
 
 export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   const { client, change } = useDashboard();
+  const inline = useInlineConfirm();
   const [name, setName] = useState(server?.name ?? '');
   const [url, setUrl] = useState(server?.url ?? 'http://');
   const [capacity, setCapacity] = useState(String(server?.capacity ?? 100));
@@ -32,10 +36,21 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   const fingerprintLoaded = !server || stored.cluster !== undefined;
   const https = url.trim().toLowerCase().startsWith('https://');
   const { busy, issues, submit } = useFormSubmit(FIELDS);
+  const probe = useUrlProbe(cluster.id);
 
   useEffect(() => setFingerprint(storedFingerprint), [storedFingerprint]);
+  const { reset: resetProbe } = probe;
+  useEffect(() => resetProbe(), [url, fingerprint, resetProbe]);
+
+  // A changed answer needs asking again.
+  const { dismiss } = inline;
+  useEffect(() => dismiss(), [capacity, enabled, dismiss]);
 
   const save = async () => {
+    const wanted = { capacity: numberOrText(capacity) === 0 ? 0 : undefined, enabled };
+    const outage = server !== undefined && leavesNoActiveServer(cluster, server.id, wanted);
+    const label = enabled ? 'Set capacity to 0' : `Switch ${server?.name ?? 'it'} off`;
+    if (!inline.mayProceed(outage && server ? lastServerQuestion(cluster, server, wanted, label) : null)) return;
     const done = await submit(async () => {
       if (server) {
         const patch: ServerPatch = {};
@@ -64,18 +79,26 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   return (
     <FormDialog
       title={server ? `Edit ${server.name}` : `Add a server to ${cluster.name}`}
-      submitLabel={server ? 'Save' : 'Add server'}
+      submitLabel={inline.question?.confirmLabel ?? (server ? 'Save' : 'Add server')}
+      danger={inline.question !== null}
       busy={busy}
       problems={issues.general}
       onSubmit={save}
       onClose={onClose}
     >
+      <InlineConfirmation question={inline.question} />
       <Field label="Name" required validationMessage={issues.byField.name} hint="How the server appears here, e.g. App 1.1">
         <Input value={name} onChange={(_e, d) => setName(d.value)} autoFocus />
       </Field>
       <Field label="URL" required validationMessage={issues.byField.url} hint="Where the gateway forwards requests, e.g. http://10.0.0.5:8080">
         <Input value={url} onChange={(_e, d) => setUrl(d.value)} />
       </Field>
+      <UrlProbe
+        serverName={name}
+        busy={probe.busy}
+        outcome={probe.outcome}
+        onTest={() => void probe.run(url.trim(), https ? fingerprint.trim() : undefined)}
+      />
       {https && (
         <Field
           label="Trust self-signed certificate (SHA-256 fingerprint)"

@@ -22,11 +22,13 @@ import {
   DeleteRegular,
   EditRegular,
   MoreHorizontalRegular,
+  PauseCircleRegular,
   PeopleRegular,
   PlugDisconnectedRegular,
 } from '@fluentui/react-icons';
 import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
+import { lastServerQuestion, leavesNoActiveServer, type ServerChange } from '../outage-check.js';
 import { formatClock, formatCount, formatDuration, formatRate, plural } from '../format.js';
 import type { SessionSeries } from '../session-history.js';
 import { CapacitySlider } from './CapacitySlider.js';
@@ -76,8 +78,13 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase300,
   },
   draining: { backgroundColor: tokens.colorPaletteYellowBackground1, color: tokens.colorNeutralForeground1 },
+  standby: { backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground2 },
   drained: { backgroundColor: tokens.colorPaletteGreenBackground1, color: tokens.colorPaletteGreenForeground1 },
   offline: { backgroundColor: tokens.colorPaletteRedBackground1, color: tokens.colorPaletteRedForeground1 },
+  /** Read by screen readers, not shown: the row's badge and notice show the same. */
+  announcement: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clipPath: 'inset(50%)', whiteSpace: 'nowrap' },
+  /** An offline server is greyed so that it stands apart from those taking traffic. */
+  dimmed: { backgroundColor: tokens.colorNeutralBackground4, '& .uplot': { opacity: 0.4 } },
   highlighted: {
     backgroundColor: tokens.colorBrandBackground2,
     boxShadow: `inset 4px 0 0 ${tokens.colorBrandStroke1}`,
@@ -101,7 +108,7 @@ interface ServerRowProps {
 export function ServerRow({ cluster, server, series, share, dark, now, highlightedAt }: ServerRowProps) {
   const styles = useStyles();
   const grid = useServerGridStyles();
-  const { client, change, openDialog } = useDashboard();
+  const { client, change, openDialog, confirm } = useDashboard();
   const [switching, setSwitching] = useState<boolean | null>(null);
   const enabled = switching ?? server.enabled;
   const drained = server.capacity === 0;
@@ -111,15 +118,33 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
     if (highlightedAt !== null) rowRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }, [highlightedAt]);
 
+  /** True when the change is harmless or the admin confirmed it after being told what users will see. */
+  const allowed = (serverChange: ServerChange, confirmLabel: string) =>
+    leavesNoActiveServer(cluster, server.id, serverChange)
+      ? confirm(lastServerQuestion(cluster, server, serverChange, confirmLabel))
+      : Promise.resolve(true);
+
   const setCapacity = async (capacity: number) => {
+    // A refusal rejects, so that the slider goes back to the gateway's value.
+    if (!(await allowed({ capacity }, 'Set capacity to 0'))) throw new Error('cancelled');
     await change(`Set the capacity of ${server.name}`, () => client.updateServer(cluster.id, server.id, { capacity }));
   };
 
-  const setEnabled = (next: boolean) => {
+  const setEnabled = async (next: boolean) => {
     setSwitching(next);
-    change(`Switch ${server.name} ${next ? 'on' : 'off'}`, () => client.updateServer(cluster.id, server.id, { enabled: next }))
-      .catch(() => undefined)
-      .finally(() => setSwitching(null));
+    try {
+      if (!(await allowed({ enabled: next }, `Switch ${server.name} off`))) return;
+      await change(`Switch ${server.name} ${next ? 'on' : 'off'}`, () => client.updateServer(cluster.id, server.id, { enabled: next }));
+    } catch {
+      // The page banner reports a failed change.
+    } finally {
+      setSwitching(null);
+    }
+  };
+
+  const drain = async () => {
+    if (!(await allowed({ capacity: 0 }, `Drain ${server.name}`))) return;
+    await change(`Drain ${server.name}`, () => client.drainServer(cluster.id, server.id)).catch(() => undefined);
   };
 
   return (
@@ -127,7 +152,8 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
       ref={rowRef}
       role="group"
       aria-label={`Server ${server.name}`}
-      className={mergeClasses(grid.grid, styles.row, highlightedAt !== null && styles.highlighted)}
+      className={mergeClasses(grid.grid, styles.row, server.state === 'offline' && styles.dimmed, highlightedAt !== null && styles.highlighted)}
+      data-dimmed={server.state === 'offline' ? 'true' : undefined}
       data-cluster-id={cluster.id}
       data-server-id={server.id}
       data-highlighted={highlightedAt !== null ? 'true' : undefined}
@@ -139,7 +165,7 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
             <Text weight="semibold" className={styles.name}>
               {server.name}
             </Text>
-            <ServerStateBadge state={server.state} />
+            <ServerStateBadge state={server.state} standby={server.standby} />
           </div>
           <span className={styles.url} title={server.url}>
             {server.url}
@@ -171,7 +197,7 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
         checked={enabled}
         label={enabled ? 'On' : 'Off'}
         aria-label={`${server.name} switched on`}
-        onChange={(_event, data) => setEnabled(data.checked)}
+        onChange={(_event, data) => void setEnabled(data.checked)}
       />
 
       <div className={mergeClasses(grid.actions, styles.actions)}>
@@ -192,7 +218,7 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
             appearance="subtle"
             icon={<ArrowTrendingDownRegular />}
             aria-label={`Drain ${server.name}`}
-            onClick={() => change(`Drain ${server.name}`, () => client.drainServer(cluster.id, server.id)).catch(() => undefined)}
+            onClick={() => void drain()}
           >
             Drain
           </Button>
@@ -217,12 +243,16 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
         </Menu>
       </div>
 
-      <ServerNotice server={server} now={now} />
+      <ServerNotice cluster={cluster} server={server} now={now} />
+      {/* Announces each change of state once; the notice above (with its countdown) is not a live region. */}
+      <span role="status" className={styles.announcement} data-testid="state-announcement">
+        {server.name}: {stateWords(server)}
+      </span>
     </div>
   );
 }
 
-function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) {
+function ServerNotice({ cluster, server, now }: { cluster: ClusterSnapshot; server: ServerSnapshot; now: number }) {
   const styles = useStyles();
   if (server.state === 'draining') {
     const remaining = [
@@ -240,7 +270,7 @@ function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) 
     // A pinned connection closes a few seconds after its user stops working, so it ends with the sessions.
     const pinnedEnd = server.pinnedConnections > 0 ? ' · Windows-authenticated connections close when their users stop working' : '';
     return (
-      <div className={mergeClasses(styles.notice, styles.draining)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.draining)} data-testid="server-notice">
         <ArrowTrendingDownRegular />
         <span>
           Draining: {remaining.join(', ')} remaining{expiry}{pinnedEnd}
@@ -248,21 +278,61 @@ function ServerNotice({ server, now }: { server: ServerSnapshot; now: number }) 
       </div>
     );
   }
-  if (server.state === 'drained') {
+  if (server.state === 'drained' && server.standby) {
     return (
-      <div className={mergeClasses(styles.notice, styles.drained)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.standby)} data-testid="server-notice">
+        <PauseCircleRegular />
+        <span>Standby: takes no new sessions until its capacity is raised.</span>
+      </div>
+    );
+  }
+  if (server.state === 'drained' && !cluster.servers.some((s) => s.state === 'active')) {
+    return (
+      <div className={mergeClasses(styles.notice, styles.draining)} data-testid="server-notice">
         <CheckmarkCircleRegular />
-        <span>No sessions left — safe to stop {server.name}.</span>
+        <span>No sessions left on {server.name}, but no server of {cluster.name} is active: restore it or bring another one up before stopping it.</span>
+      </div>
+    );
+  }
+  if (server.state === 'drained') {
+    const when = server.drainedAt === null ? '' : ` (drained at ${formatClock(server.drainedAt, now)})`;
+    return (
+      <div className={mergeClasses(styles.notice, styles.drained)} data-testid="server-notice">
+        <CheckmarkCircleRegular />
+        <span>
+          No sessions left — safe to stop {server.name}
+          {when}.
+        </span>
       </div>
     );
   }
   if (server.state === 'offline') {
     return (
-      <div className={mergeClasses(styles.notice, styles.offline)} role="status" data-testid="server-notice">
+      <div className={mergeClasses(styles.notice, styles.offline)} data-testid="server-notice">
         <PlugDisconnectedRegular />
-        <span>Not responding: {server.health.lastError ?? 'health checks fail'}. Its users are moved to other servers.</span>
+        <span>
+          Not responding: {server.health.lastError ?? 'health checks fail'}.{' '}
+          {cluster.servers.some((s) => s.id !== server.id && s.state === 'active')
+            ? 'Its users are moved to other servers on their next request.'
+            : 'No other server is active: its users get an error page.'}
+        </span>
       </div>
     );
   }
   return null;
+}
+
+function stateWords(server: ServerSnapshot): string {
+  switch (server.state) {
+    case 'active':
+      return 'active';
+    case 'draining':
+      return 'draining';
+    case 'drained':
+      return server.standby ? 'standby, takes no new sessions' : 'drained, no sessions left';
+    case 'offline':
+      return 'offline, not responding';
+    case 'disabled':
+      return 'switched off';
+  }
 }

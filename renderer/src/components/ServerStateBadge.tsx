@@ -1,3 +1,4 @@
+/** A server's state as a coloured word. */
 import { Badge, type BadgeProps } from '@fluentui/react-components';
 import type { ServerState } from '../../../proxy/control-api.js';
 
@@ -9,10 +10,13 @@ const APPEARANCE: Record<ServerState, { color: BadgeProps['color']; label: strin
   disabled: { color: 'informative', label: 'Disabled' },
 };
 
-export function ServerStateBadge({ state }: { state: ServerState }) {
-  const { color, label } = APPEARANCE[state];
+const STANDBY = { color: 'informative', label: 'Standby' } as const;
+
+/** `standby` tells a server staged at capacity 0 from one whose drain finished; both are `drained`. */
+export function ServerStateBadge({ state, standby = false }: { state: ServerState; standby?: boolean }) {
+  const { color, label } = state === 'drained' && standby ? STANDBY : APPEARANCE[state];
   return (
-    <Badge appearance="tint" color={color} shape="rounded" data-state={state}>
+    <Badge appearance="tint" color={color} shape="rounded" data-state={state} data-standby={standby ? 'true' : undefined}>
       {label}
     </Badge>
   );

@@ -1,6 +1,7 @@
 /**
- * The gateway's own settings: the listeners (ports, HTTPS certificates, redirects), who may use
- * the gateway, and the logs. Each tab saves on its own; the dialog starts from the current config.
+ * The gateway's own settings: the listeners (ports, HTTPS certificates, redirects), the routes, who may use
+ * the gateway, the logs, and the whole configuration as a file. Each tab saves on its own; the
+ * dialog starts from the current config.
  */
 import { useEffect, useState } from 'react';
 import {
@@ -23,10 +24,12 @@ import type { GatewayConfig } from '../../../proxy/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { AccessSettings } from './AccessSettings.js';
+import { ConfigTransfer } from './ConfigTransfer.js';
 import { ListenersSettings } from './ListenersSettings.js';
 import { LogsSettings } from './LogsSettings.js';
+import { RoutesSettings } from './RoutesSettings.js';
 
-type SettingsTab = 'listeners' | 'access' | 'logs';
+type SettingsTab = 'listeners' | 'routes' | 'access' | 'logs' | 'configuration';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '780px', width: 'calc(100vw - 48px)' },
@@ -60,8 +63,10 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           <DialogContent className={styles.content}>
             <TabList className={styles.tabs} selectedValue={tab} onTabSelect={(_event, data) => setTab(data.value as SettingsTab)}>
               <Tab value="listeners">Listeners</Tab>
+              <Tab value="routes">Routes</Tab>
               <Tab value="access">Access</Tab>
               <Tab value="logs">Logs</Tab>
+              <Tab value="configuration">Configuration file</Tab>
             </TabList>
             {loadError && (
               <MessageBar intent="error">
@@ -70,8 +75,10 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             )}
             {!config && !loadError && <Spinner label="Loading the settings…" />}
             {config && tab === 'listeners' && <ListenersSettings config={config} onSaved={setConfig} />}
+            {config && tab === 'routes' && <RoutesSettings config={config} onSaved={setConfig} />}
             {config && tab === 'access' && <AccessSettings config={config} onSaved={setConfig} />}
             {config && tab === 'logs' && <LogsSettings config={config} onSaved={setConfig} />}
+            {config && tab === 'configuration' && <ConfigTransfer config={config} onSaved={setConfig} />}
           </DialogContent>
           <DialogActions>
             <Button appearance="secondary" onClick={onClose}>

@@ -1,5 +1,5 @@
 /** Runs a form's change and turns a refusal into messages placed next to the form's fields. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FieldIssue } from '../control-client-error.js';
 import { issuesOf, messageOf } from '../control-client-error.js';
 import { placeIssues, type PlacedIssues } from '../field-issues.js';
@@ -10,6 +10,12 @@ const NO_ISSUES: PlacedIssues = { byField: {}, general: [] };
 export function useFormSubmit(fields: readonly string[], place: (issues: FieldIssue[]) => PlacedIssues = (issues) => placeIssues(issues, fields)) {
   const [busy, setBusy] = useState(false);
   const [issues, setIssues] = useState<PlacedIssues>(NO_ISSUES);
+  const [refusals, setRefusals] = useState(0);
+
+  // After a refused submit has been drawn, the first field marked invalid gets the focus.
+  useEffect(() => {
+    if (refusals > 0) focusFirstInvalidField();
+  }, [refusals]);
 
   const submit = async (send: () => Promise<void>): Promise<boolean> => {
     setBusy(true);
@@ -21,6 +27,7 @@ export function useFormSubmit(fields: readonly string[], place: (issues: FieldIs
       const placed = place(issuesOf(error));
       const general = placed.general.length > 0 || Object.keys(placed.byField).length > 0 ? placed.general : [messageOf(error)];
       setIssues({ byField: placed.byField, general });
+      setRefusals((count) => count + 1);
       return false;
     } finally {
       setBusy(false);
@@ -28,4 +35,8 @@ export function useFormSubmit(fields: readonly string[], place: (issues: FieldIs
   };
 
   return { busy, issues, submit };
+}
+
+function focusFirstInvalidField(): void {
+  document.querySelector<HTMLElement>('[role="dialog"] [aria-invalid="true"], [role="alertdialog"] [aria-invalid="true"]')?.focus();
 }
