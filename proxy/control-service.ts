@@ -75,7 +75,8 @@ export class ControlService implements ControlApi {
     const shown = (key: string) => (cluster.sessionMethod === 'cookie' ? key.slice(0, SHOWN_SESSION_ID_LENGTH) : key);
     const matches = table.list(clusterId, serverId, Number.MAX_SAFE_INTEGER, Date.now()).filter((session) => shown(session.key) === sessionId);
     if (matches.length === 0) throw new ControlError('not-found', `There is no live session "${sessionId}" on server "${serverId}"`);
-    for (const session of matches) table.remove(session);
+    const now = Date.now();
+    for (const session of matches) this.gateway.binder.end(session, now);
     this.gateway.logger.info(`session ${sessionId} of server "${serverId}" in "${clusterId}" ended (${source})`);
   }
 

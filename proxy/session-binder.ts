@@ -7,6 +7,7 @@
  * cookies) cost no memory. The returning cookie names its server and when it was issued, which
  * is all it takes to store the session then.
  */
+import { EndedSessions } from './ended-sessions.js';
 import type http from 'node:http';
 import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
 import { readCookie, serializeSessionCookie, type CookieSession, type SessionCookieCodec } from './session-cookie.js';
@@ -44,6 +45,15 @@ export class SessionBinder {
     private readonly cookies: SessionCookieCodec,
     private readonly limits: SessionLimits = NO_LIMITS,
   ) {}
+
+  private readonly ended = new EndedSessions();
+
+  /** Ends a stored session for good: its cookie will not bring it back. */
+  end(session: Session, now: number): void {
+    this.table.remove(session);
+    const lastConfirmable = this.table.expiryOf({ clusterId: session.clusterId, createdAt: session.createdAt, lastSeenAt: session.createdAt });
+    this.ended.add(session.clusterId, session.key, lastConfirmable + CLOCK_STEP_BACK_MS, now);
+  }
 
   bind(cluster: ClusterRuntime, req: http.IncomingMessage, client: string, secure: boolean, now: number): Binding | undefined {
     const byCookie = cluster.config.sessionMethod === 'cookie';
@@ -95,6 +105,7 @@ export class SessionBinder {
   private confirm(cluster: ClusterRuntime, decoded: CookieSession, issuedAt: number, client: string, now: number): Binding | undefined {
     const server = cluster.servers.get(decoded.serverId);
     if (!server?.keepsSessions || issuedAt > now + CLOCK_STEP_BACK_MS) return undefined;
+    if (this.ended.has(cluster.id, decoded.sessionId, now)) return undefined;
     if (this.table.expiryOf({ clusterId: cluster.id, createdAt: issuedAt, lastSeenAt: issuedAt }) <= now) return undefined;
     if (server.state !== 'active' && !server.tentative.withinWindow(issuedAt, now)) return undefined;
     const limit = this.limits.perClient();

@@ -107,8 +107,10 @@ describe('standby versus safe to stop', () => {
     harness = await startAdminHarness([
       { id: 'web', name: 'Web', sessionTimeoutSec: 1, healthCheck: { type: 'tcp', intervalSec: 60 }, servers: [{ id: 'a', name: 'A', url: backends[0]!.url, capacity: 100 }] },
     ]);
+    // A session is kept once its user comes back with the cookie.
     const answer = await fetch(harness.url + '/');
     await answer.text();
+    await (await fetch(harness.url + '/', { headers: { cookie: sessionCookieOf(answer) } })).text();
     // Capacity 0 set directly, not by Drain: a drain all the same, from 100.
     await harness.api('PATCH', '/api/clusters/web/servers/a', { capacity: 0 });
     const server = async () => (await harness!.api('GET', '/api/state')).json.clusters[0].servers[0];
@@ -191,8 +193,10 @@ describe('ending a session', () => {
     ]);
     const { api } = harness;
     const first = await fetch(harness.url + '/');
-    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = sessionCookieOf(first);
     await first.text();
+    // A session is kept once its user comes back with the cookie.
+    await (await fetch(harness.url + '/', { headers: { cookie } })).text();
     await api('POST', '/api/clusters/web/servers/b/restore');
     await api('POST', '/api/clusters/web/servers/a/drain');
     const listed = (await api('GET', '/api/clusters/web/servers/a/sessions')).json;
@@ -253,3 +257,8 @@ describe('config export and import', () => {
     expect((await api('PUT', '/api/config', [1, 2])).status).toBe(400);
   });
 });
+
+/** The gateway's session cookie among the Set-Cookie headers of an answer, as `name=value`. */
+function sessionCookieOf(response: Response): string {
+  return response.headers.getSetCookie().find((value) => value.startsWith('sb-'))!.split(';')[0]!;
+}
