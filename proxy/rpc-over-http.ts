@@ -107,14 +107,14 @@ class RpcConnection {
       this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
       const end = this.pending.indexOf(HEAD_END);
       if (end === -1) {
-        if (this.pending.length > MAX_HEAD_BYTES) finish(() => sendSocketError(socket, 431, 'The request headers are too large.'));
+        if (this.pending.length > MAX_HEAD_BYTES) finish(() => refuse(socket, 431, 'The request headers are too large.'));
         return;
       }
       const headText = this.pending.subarray(0, end).toString('latin1');
       this.pending = this.pending.subarray(end + HEAD_END.length);
       finish(() => {
         const head = parseHead(headText);
-        if (typeof head === 'string') sendSocketError(socket, 400, head);
+        if (typeof head === 'string') refuse(socket, 400, head);
         else this.serve(head);
       });
     };
@@ -190,7 +190,14 @@ class RpcConnection {
       socket.removeListener('end', onClientGone);
       socket.pause();
       res.detachSocket(socket);
-      if (!keepAlive || !bodyDone || socket.destroyed) socket.end();
+      // Node's own server does the same: a detached response would otherwise never emit 'close',
+      // and whoever waits for it (the server's in-flight count) would wait forever.
+      process.nextTick(() => {
+        if (res.destroyed) return;
+        res.destroyed = true;
+        res.emit('close');
+      });
+      if (!keepAlive || !bodyDone || socket.destroyed) closeWhenWritten(socket);
       else this.readNextHead();
     });
 
@@ -203,6 +210,26 @@ class RpcConnection {
     }
     this.handler(req, res);
   }
+}
+
+function refuse(socket: net.Socket, status: number, explanation: string): void {
+  sendSocketError(socket, status, explanation);
+  closeWhenWritten(socket);
+}
+
+/**
+ * Ends the connection once the last response has gone out. Ending only our side would leave the
+ * socket open for as long as the client keeps its own side open, and with it any backend
+ * connection pinned to it, which also keeps a draining server from ever being drained.
+ */
+function closeWhenWritten(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  if (socket.writableFinished) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  if (!socket.writableEnded) socket.end();
 }
 
 /** The request line and headers, strictly: anything ambiguous is refused rather than guessed. */
