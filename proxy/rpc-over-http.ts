@@ -107,14 +107,14 @@ class RpcConnection {
       this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
       const end = this.pending.indexOf(HEAD_END);
       if (end === -1) {
-        if (this.pending.length > MAX_HEAD_BYTES) finish(() => refuse(socket, 431, 'The request headers are too large.'));
+        if (this.pending.length > MAX_HEAD_BYTES) finish(() => sendSocketError(socket, 431, 'The request headers are too large.'));
         return;
       }
       const headText = this.pending.subarray(0, end).toString('latin1');
       this.pending = this.pending.subarray(end + HEAD_END.length);
       finish(() => {
         const head = parseHead(headText);
-        if (typeof head === 'string') refuse(socket, 400, head);
+        if (typeof head === 'string') sendSocketError(socket, 400, head);
         else this.serve(head);
       });
     };
@@ -210,11 +210,6 @@ class RpcConnection {
     }
     this.handler(req, res);
   }
-}
-
-function refuse(socket: net.Socket, status: number, explanation: string): void {
-  sendSocketError(socket, status, explanation);
-  closeWhenWritten(socket);
 }
 
 /**

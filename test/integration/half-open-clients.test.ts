@@ -1,0 +1,67 @@
+/**
+ * Clients that keep their side of the connection open after the gateway has said its last word:
+ * a refused upgrade or CONNECT leaves a socket no server timeout watches, so the gateway must close
+ * it itself or any client could pile up open sockets with one short request each.
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, startGateway } from '../support/gateway-harness.js';
+import { stopAfterEach } from '../support/fixtures.js';
+import { startBackends } from '../support/test-backend.js';
+
+const t = stopAfterEach();
+const clientSockets: net.Socket[] = [];
+afterEach(() => {
+  for (const socket of clientSockets.splice(0)) socket.destroy();
+});
+
+/** Sends `request` and keeps its own side open whatever happens; resolves with what came back. */
+async function sendAndStayOpen(port: number, request: string): Promise<{ received: string; gatewayLetGo: () => Promise<void> }> {
+  const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+  clientSockets.push(socket);
+  let received = '';
+  let closed = false;
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => (received += chunk));
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => undefined);
+  socket.write(request, 'latin1');
+  await eventually(() => expect(received).toMatch(/^HTTP\/1\.1 \d{3} .*\r\n\r\n/s));
+  // A half-open client learns that the gateway closed its socket only when it writes and is reset.
+  const gatewayLetGo = () =>
+    eventually(() => {
+      if (!closed) socket.write('x');
+      expect(closed).toBe(true);
+    }, 3000);
+  return { received, gatewayLetGo };
+}
+
+async function startOneBackendGateway(): Promise<number> {
+  const [backend] = await startBackends('app1');
+  t.backends = [backend!];
+  t.harness = await startGateway([{ id: 'app', name: 'App', servers: [{ id: 'app1', name: 'App 1', url: backend!.url }] }]);
+  return t.harness.port;
+}
+
+describe('Half-open clients', () => {
+  it('closes the socket after refusing an upgrade to another protocol', async () => {
+    const port = await startOneBackendGateway();
+    const answer = await sendAndStayOpen(port, 'GET / HTTP/1.1\r\nHost: app.test\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
+    expect(answer.received).toMatch(/^HTTP\/1\.1 501 /);
+    await answer.gatewayLetGo();
+  });
+
+  it('closes the socket after refusing a CONNECT tunnel', async () => {
+    const port = await startOneBackendGateway();
+    const answer = await sendAndStayOpen(port, 'CONNECT app.test:443 HTTP/1.1\r\nHost: app.test:443\r\n\r\n');
+    expect(answer.received).toMatch(/^HTTP\/1\.1 501 /);
+    await answer.gatewayLetGo();
+  });
+
+  it('closes the socket after refusing a WebSocket upgrade that is not a GET', async () => {
+    const port = await startOneBackendGateway();
+    const answer = await sendAndStayOpen(port, 'POST / HTTP/1.1\r\nHost: app.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 0\r\n\r\n');
+    expect(answer.received).toMatch(/^HTTP\/1\.1 400 /);
+    await answer.gatewayLetGo();
+  });
+});
