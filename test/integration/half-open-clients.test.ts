@@ -65,3 +65,23 @@ describe('Half-open clients', () => {
     await answer.gatewayLetGo();
   });
 });
+
+describe('Half-open WebSocket clients', () => {
+  it('closes a WebSocket the backend has closed, and stops counting it, though the client never closes', async () => {
+    const [backend] = await startBackends('app1');
+    t.backends = [backend!];
+    t.harness = await startGateway([{ id: 'app', name: 'App', servers: [{ id: 'app1', name: 'App 1', url: backend!.url }] }]);
+    const answer = await sendAndStayOpen(
+      t.harness.port,
+      'GET /socket HTTP/1.1\r\nHost: app.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    expect(answer.received).toMatch(/^HTTP\/1\.1 101 /);
+    const server = async () => (await t.harness!.gateway.control.getState()).clusters[0]!.servers[0]!;
+    expect((await server()).websockets).toBe(1);
+    // The backend goes away; the gateway passes the close on, and the client does not answer it.
+    await backend!.stop();
+    await eventually(async () => expect((await server()).websockets).toBe(0), 3000);
+    await answer.gatewayLetGo();
+  });
+});
