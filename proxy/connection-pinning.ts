@@ -13,6 +13,8 @@ import type { ServerRuntime } from './cluster-runtime.js';
 interface Pin {
   readonly server: ServerRuntime;
   readonly agent: http.Agent;
+  /** Stops waiting for the client connection to close: a pin let go early must not stay referenced by it. */
+  stopWatching: () => void;
 }
 
 export type PinOutcome =
@@ -59,17 +61,18 @@ export class ConnectionPins {
   private pin(key: object, server: ServerRuntime, maxPerServer: number): PinOutcome {
     if (server.stats.pinned >= maxPerServer) return { kind: 'full', limit: maxPerServer };
     const agent = createBackendAgent(server.config, { maxSockets: 1, maxFreeSockets: 1, timeout: PINNED_IDLE_MS });
-    const pin: Pin = { server, agent };
+    const pin: Pin = { server, agent, stopWatching: () => {} };
     this.pins.set(key, pin);
     server.stats.pinned++;
     if (server.stats.pinned === 1) server.refreshState();
-    closedTogether(key, () => this.release(key, pin));
+    pin.stopWatching = closedTogether(key, () => this.release(key, pin));
     return { kind: 'pinned', agent };
   }
 
   private release(key: object, pin: Pin): void {
     if (this.pins.get(key) !== pin) return;
     this.pins.delete(key);
+    pin.stopWatching();
     pin.agent.destroy();
     pin.server.stats.pinned--;
     if (pin.server.stats.pinned === 0) pin.server.refreshState();
@@ -106,8 +109,17 @@ function connectionOf(req: http.IncomingMessage): object {
   return stream?.session ?? req.socket;
 }
 
-function closedTogether(key: object, release: () => void): void {
-  const emitter = key as { once?: (event: string, listener: () => void) => void; destroyed?: boolean };
-  if (emitter.destroyed) release();
-  else emitter.once?.('close', release);
+/** Calls `release` when the connection closes; returns what stops that. */
+function closedTogether(key: object, release: () => void): () => void {
+  const emitter = key as {
+    once?: (event: string, listener: () => void) => void;
+    removeListener?: (event: string, listener: () => void) => void;
+    destroyed?: boolean;
+  };
+  if (emitter.destroyed) {
+    release();
+    return () => {};
+  }
+  emitter.once?.('close', release);
+  return () => emitter.removeListener?.('close', release);
 }
