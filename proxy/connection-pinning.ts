@@ -13,6 +13,8 @@ import type { ServerRuntime } from './cluster-runtime.js';
 interface Pin {
   readonly server: ServerRuntime;
   readonly agent: http.Agent;
+  /** Stops waiting for the client connection to close: a pin let go early must not stay referenced by it. */
+  stopWatching: () => void;
 }
 
 export type PinOutcome =
@@ -26,17 +28,21 @@ export type PinOutcome =
 const PINNED_IDLE_MS = 120_000;
 
 export class ConnectionPins {
-  /** Keyed by the client's connection: its socket, or the HTTP/2 session that carries its streams. */
-  private readonly pins = new WeakMap<object, Pin>();
+  /**
+   * Keyed by the client's connection (its socket, or the HTTP/2 session that carries its streams),
+   * then by cluster: a browser may carry several sites over one HTTP/2 connection, and each site's
+   * identity lives on its own backend connection.
+   */
+  private readonly pins = new WeakMap<object, Map<string, Pin>>();
 
   /**
    * The agent a request must use. A connection already pinned keeps its pin while the session stays
-   * on the same server; a pin to a server the session has left is let go (its identity is of no use
-   * on the new server, which will ask the client to authenticate again).
+   * on the same server; a pin to a server of the cluster that the session has left is let go (its
+   * identity is of no use on the new server, which will ask the client to authenticate again).
    */
   agentFor(req: http.IncomingMessage, server: ServerRuntime, maxPerServer: number): PinOutcome {
     const key = connectionOf(req);
-    const existing = this.pins.get(key);
+    const existing = this.pins.get(key)?.get(server.cluster.id);
     if (existing) {
       if (existing.server === server) return { kind: 'pinned', agent: existing.agent };
       this.release(key, existing);
@@ -53,23 +59,32 @@ export class ConnectionPins {
   noteResponse(req: http.IncomingMessage, server: ServerRuntime, proxyRes: http.IncomingMessage, maxPerServer: number): void {
     if (proxyRes.statusCode !== 401 || !offersConnectionAuthentication(proxyRes.headers['www-authenticate'])) return;
     const key = connectionOf(req);
-    if (!this.pins.has(key)) this.pin(key, server, maxPerServer);
+    if (!this.pins.get(key)?.has(server.cluster.id)) this.pin(key, server, maxPerServer);
   }
 
   private pin(key: object, server: ServerRuntime, maxPerServer: number): PinOutcome {
     if (server.stats.pinned >= maxPerServer) return { kind: 'full', limit: maxPerServer };
     const agent = createBackendAgent(server.config, { maxSockets: 1, maxFreeSockets: 1, timeout: PINNED_IDLE_MS });
-    const pin: Pin = { server, agent };
-    this.pins.set(key, pin);
+    const pin: Pin = { server, agent, stopWatching: () => {} };
+    let connectionPins = this.pins.get(key);
+    if (!connectionPins) {
+      connectionPins = new Map();
+      this.pins.set(key, connectionPins);
+    }
+    connectionPins.set(server.cluster.id, pin);
     server.stats.pinned++;
     if (server.stats.pinned === 1) server.refreshState();
-    closedTogether(key, () => this.release(key, pin));
+    pin.stopWatching = closedTogether(key, () => this.release(key, pin));
     return { kind: 'pinned', agent };
   }
 
   private release(key: object, pin: Pin): void {
-    if (this.pins.get(key) !== pin) return;
-    this.pins.delete(key);
+    const connectionPins = this.pins.get(key);
+    const clusterId = pin.server.cluster.id;
+    if (connectionPins?.get(clusterId) !== pin) return;
+    connectionPins.delete(clusterId);
+    if (connectionPins.size === 0) this.pins.delete(key);
+    pin.stopWatching();
     pin.agent.destroy();
     pin.server.stats.pinned--;
     if (pin.server.stats.pinned === 0) pin.server.refreshState();
@@ -106,8 +121,17 @@ function connectionOf(req: http.IncomingMessage): object {
   return stream?.session ?? req.socket;
 }
 
-function closedTogether(key: object, release: () => void): void {
-  const emitter = key as { once?: (event: string, listener: () => void) => void; destroyed?: boolean };
-  if (emitter.destroyed) release();
-  else emitter.once?.('close', release);
+/** Calls `release` when the connection closes; returns what stops that. */
+function closedTogether(key: object, release: () => void): () => void {
+  const emitter = key as {
+    once?: (event: string, listener: () => void) => void;
+    removeListener?: (event: string, listener: () => void) => void;
+    destroyed?: boolean;
+  };
+  if (emitter.destroyed) {
+    release();
+    return () => {};
+  }
+  emitter.once?.('close', release);
+  return () => emitter.removeListener?.('close', release);
 }

@@ -93,6 +93,9 @@ export class DataPath {
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
     socket.on('error', () => socket.destroy());
+    // Once the gateway has ended its side (the backend closed), a client that keeps its own side
+    // open must not hold the socket, and with it the server's WebSocket count, for ever.
+    socket.once('finish', () => socket.destroy());
     const malformed = screenUpgrade(req);
     if (malformed) return sendSocketError(socket, malformed.status, malformed.message);
     const client = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.context.trustedProxies);

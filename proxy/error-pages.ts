@@ -39,8 +39,11 @@ export function sendSocketError(socket: Duplex, status: number, explanation: str
     return;
   }
   const body = `${status} ${TITLES[status] ?? 'Error'}\n\n${explanation}\n`;
+  // Closed once written, not just ended: no server timeout watches a socket handed over like this,
+  // so a client that keeps its own side open would otherwise hold it for ever.
   socket.end(
     `HTTP/1.1 ${status} ${TITLES[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }

@@ -7,7 +7,10 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
 import type tls from 'node:tls';
+import { closeIdleHttp2Sessions } from './http2-idle-sessions.js';
 import type { LoadedListenerTls } from './tls-certificates.js';
+
+const HTTP2_SESSION_IDLE_MS = 5000;
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -67,6 +70,8 @@ export function createHttpsListenerServer(
       )
     : https.createServer({ ...loaded.secureContextOptions, SNICallback: sniCallback, ALPNProtocols: ['http/1.1'] }, handler);
 
+  // The same idle limit as the gateway's HTTP/1.1 keep-alive connections.
+  if (options.http2) closeIdleHttp2Sessions(server as http2.Http2SecureServer, HTTP2_SESSION_IDLE_MS);
   certificates = new LiveCertificates(server, loaded);
   return { server, certificates };
 }

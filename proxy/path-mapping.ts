@@ -36,7 +36,9 @@ export function toPublicPath(path: string, mapping: PathMapping): string | undef
   const { backendPrefix, publicPrefix } = mapping;
   if (startsWithIgnoringAsciiCase(path, backendPrefix)) return publicPrefix + path.slice(backendPrefix.length);
   if (backendPrefix.length > 1 && path.length === backendPrefix.length - 1 && startsWithIgnoringAsciiCase(backendPrefix, path)) {
-    return publicPrefix.slice(0, -1);
+    // Published at the root, the prefix without its slash would be the empty string, which a
+    // redirect would send the browser back to the same address with: the root it is, then.
+    return publicPrefix.length > 1 ? publicPrefix.slice(0, -1) : publicPrefix;
   }
   return undefined;
 }

@@ -45,6 +45,19 @@ export function normalizeOriginForm(target: string): string {
   return queryStart === length ? path : path + target.slice(queryStart);
 }
 
+/**
+ * The path as Java servers (Tomcat, Jetty) read it, which routing and access rules must agree with:
+ * each segment's parameters removed and the slashes that leaves merged (`/app;x/admin;jsessionid=1/`
+ * → `/app/admin/`). Only for matching: the request goes to the backend as sent.
+ */
+export function withoutPathParameters(path: string): string {
+  if (!path.includes(';')) return path;
+  return path.replace(SEGMENT_PARAMETERS, '').replace(REPEATED_SLASHES, '/');
+}
+
+const SEGMENT_PARAMETERS = /;[^/]*/g;
+const REPEATED_SLASHES = /\/{2,}/g;
+
 /** The slow path of `normalizeOriginForm`, for a path (no query) that has escapes, dots or `//`. */
 export function normalizePath(path: string): string {
   const parts = decodeUnreserved(path).split('/');

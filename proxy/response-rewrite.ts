@@ -134,9 +134,12 @@ function mapPathAndRest(rest: string, mapping: PathMapping): string {
 }
 
 function startsLikeAnotherHost(path: string): boolean {
-  const second = path.charCodeAt(1);
+  // Browsers drop tabs and line breaks anywhere in a URL (WHATWG URL), so `/\t/evil.test` is `//evil.test`.
+  const second = path.replace(TAB_OR_LINE_BREAK, '').charCodeAt(1);
   return second === SLASH || second === BACKSLASH;
 }
+
+const TAB_OR_LINE_BREAK = /[\t\n\r]/g;
 
 /**
  * The backend's own address: the server URL's host and port, or the Host header it was sent. A

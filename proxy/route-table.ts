@@ -5,6 +5,7 @@
 import { compileAccessRule, type AccessMatcher } from './access-rules.js';
 import type { RouteConfig } from './config-schema.js';
 import { createPathMapping, type PathMapping } from './path-mapping.js';
+import { withoutPathParameters } from './request-path.js';
 
 /** What a request matched: built once per config change, so matching allocates nothing. */
 export interface RouteMatch {
@@ -39,7 +40,7 @@ export class RouteTable {
       const mapping = createPathMapping(route.path, route.backendPath);
       const requestTimeoutSec = route.requestTimeoutSec;
       const slashless = mapping && route.path.length > 1 ? { clusterId: route.cluster, access, mapping, requestTimeoutSec, addTrailingSlash: true as const } : undefined;
-      const entry = { prefix: route.path.toLowerCase(), clusterId: route.cluster, access, mapping, requestTimeoutSec, slashless };
+      const entry = { prefix: withoutPathParameters(route.path).toLowerCase(), clusterId: route.cluster, access, mapping, requestTimeoutSec, slashless };
       if (host === '*') this.anyHost.push(entry);
       else if (host.startsWith('*.')) pushTo(wildcards, host.slice(1), entry);
       else pushTo(this.exactHosts, host, entry);
@@ -54,7 +55,8 @@ export class RouteTable {
   /** The route a request takes, or undefined when none matches. */
   match(hostHeader: string | undefined, url: string): RouteMatch | undefined {
     const host = normalizeHost(hostHeader);
-    const path = pathOf(url).toLowerCase();
+    // `/app;x/admin/` is `/app/admin/` to a Java backend, so it is to the routes and their rules.
+    const path = withoutPathParameters(pathOf(url)).toLowerCase();
     const exact = this.exactHosts.get(host);
     if (exact) {
       const found = longestPrefix(exact, path);

@@ -190,7 +190,14 @@ class RpcConnection {
       socket.removeListener('end', onClientGone);
       socket.pause();
       res.detachSocket(socket);
-      if (!keepAlive || !bodyDone || socket.destroyed) socket.end();
+      // Node's own server does the same: a detached response would otherwise never emit 'close',
+      // and whoever waits for it (the server's in-flight count) would wait forever.
+      process.nextTick(() => {
+        if (res.destroyed) return;
+        res.destroyed = true;
+        res.emit('close');
+      });
+      if (!keepAlive || !bodyDone || socket.destroyed) closeWhenWritten(socket);
       else this.readNextHead();
     });
 
@@ -203,6 +210,21 @@ class RpcConnection {
     }
     this.handler(req, res);
   }
+}
+
+/**
+ * Ends the connection once the last response has gone out. Ending only our side would leave the
+ * socket open for as long as the client keeps its own side open, and with it any backend
+ * connection pinned to it, which also keeps a draining server from ever being drained.
+ */
+function closeWhenWritten(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  if (socket.writableFinished) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  if (!socket.writableEnded) socket.end();
 }
 
 /** The request line and headers, strictly: anything ambiguous is refused rather than guessed. */
