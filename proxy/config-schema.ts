@@ -246,6 +246,11 @@ export const limitsSchema = z.strictObject({
   uploadsPerClient: perClientLimit.default(64),
   /** Live cookie sessions per cluster; beyond it a client's new sessions are served but not kept. */
   sessionsPerClient: perClientLimit.default(5000),
+  /**
+   * Client connections holding a backend connection of their own for Windows authentication. A
+   * browser opens up to six per site; a Remote Desktop server puts many users behind one address.
+   */
+  pinnedConnectionsPerClient: perClientLimit.default(128),
 });
 
 export const configSchema = z

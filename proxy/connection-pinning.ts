@@ -12,6 +12,8 @@ import type { ServerRuntime } from './cluster-runtime.js';
 /** A client connection's own backend connection (an agent that holds at most one socket). */
 interface Pin {
   readonly server: ServerRuntime;
+  /** The client's address, whose count of pinned connections this pin is part of. */
+  readonly client: string;
   readonly agent: http.Agent;
   /** Stops waiting for the client connection to close: a pin let go early must not stay referenced by it. */
   stopWatching: () => void;
@@ -21,8 +23,14 @@ export type PinOutcome =
   /** The request does not take part in connection authentication: use the shared pool. */
   | { kind: 'shared' }
   | { kind: 'pinned'; agent: http.Agent }
-  /** The server already has as many pinned connections as it may. */
-  | { kind: 'full'; limit: number };
+  /** The server, or the client's address, already has as many pinned connections as it may. */
+  | { kind: 'full'; reason: string };
+
+/** How many pinned connections one server, and one client address, may have; 0 means no limit per address. */
+export interface PinLimits {
+  perServer: number;
+  perClient: number;
+}
 
 /** How long a pinned backend connection may sit idle; the client's own keep-alive ends it sooner. */
 const PINNED_IDLE_MS = 120_000;
@@ -34,38 +42,47 @@ export class ConnectionPins {
    * identity lives on its own backend connection.
    */
   private readonly pins = new WeakMap<object, Map<string, Pin>>();
+  /** Pinned connections per client address, so that one address cannot take every server's share. */
+  private readonly perClient = new Map<string, number>();
 
   /**
    * The agent a request must use. A connection already pinned keeps its pin while the session stays
    * on the same server; a pin to a server of the cluster that the session has left is let go (its
    * identity is of no use on the new server, which will ask the client to authenticate again).
    */
-  agentFor(req: http.IncomingMessage, server: ServerRuntime, maxPerServer: number): PinOutcome {
+  agentFor(req: http.IncomingMessage, server: ServerRuntime, client: string, limits: PinLimits): PinOutcome {
     const key = connectionOf(req);
     const existing = this.pins.get(key)?.get(server.cluster.id);
     if (existing) {
       if (existing.server === server) return { kind: 'pinned', agent: existing.agent };
       this.release(key, existing);
-      return this.pin(key, server, maxPerServer);
+      return this.pin(key, server, client, limits);
     }
     if (!startsConnectionAuthentication(req.headers.authorization)) return { kind: 'shared' };
-    return this.pin(key, server, maxPerServer);
+    return this.pin(key, server, client, limits);
   }
 
   /**
    * A backend's 401 offering NTLM or Negotiate pins the client connection from its next request on,
    * so that the handshake the client starts next begins on a connection of its own.
    */
-  noteResponse(req: http.IncomingMessage, server: ServerRuntime, proxyRes: http.IncomingMessage, maxPerServer: number): void {
+  noteResponse(req: http.IncomingMessage, server: ServerRuntime, proxyRes: http.IncomingMessage, client: string, limits: PinLimits): void {
     if (proxyRes.statusCode !== 401 || !offersConnectionAuthentication(proxyRes.headers['www-authenticate'])) return;
     const key = connectionOf(req);
-    if (!this.pins.get(key)?.has(server.cluster.id)) this.pin(key, server, maxPerServer);
+    if (!this.pins.get(key)?.has(server.cluster.id)) this.pin(key, server, client, limits);
   }
 
-  private pin(key: object, server: ServerRuntime, maxPerServer: number): PinOutcome {
-    if (server.stats.pinned >= maxPerServer) return { kind: 'full', limit: maxPerServer };
+  private pin(key: object, server: ServerRuntime, client: string, limits: PinLimits): PinOutcome {
+    if (server.stats.pinned >= limits.perServer) {
+      return { kind: 'full', reason: `"${server.config.name}" already has ${limits.perServer} Windows-authenticated connections, its limit.` };
+    }
+    const ofClient = this.perClient.get(client) ?? 0;
+    if (limits.perClient > 0 && ofClient >= limits.perClient) {
+      return { kind: 'full', reason: `Your address already holds ${limits.perClient} Windows-authenticated connections, the most one address may.` };
+    }
+    this.perClient.set(client, ofClient + 1);
     const agent = createBackendAgent(server.config, { maxSockets: 1, maxFreeSockets: 1, timeout: PINNED_IDLE_MS });
-    const pin: Pin = { server, agent, stopWatching: () => {} };
+    const pin: Pin = { server, client, agent, stopWatching: () => {} };
     let connectionPins = this.pins.get(key);
     if (!connectionPins) {
       connectionPins = new Map();
@@ -86,6 +103,9 @@ export class ConnectionPins {
     if (connectionPins.size === 0) this.pins.delete(key);
     pin.stopWatching();
     pin.agent.destroy();
+    const ofClient = (this.perClient.get(pin.client) ?? 1) - 1;
+    if (ofClient > 0) this.perClient.set(pin.client, ofClient);
+    else this.perClient.delete(pin.client);
     pin.server.stats.pinned--;
     if (pin.server.stats.pinned === 0) pin.server.refreshState();
   }

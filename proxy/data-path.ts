@@ -158,10 +158,10 @@ export class DataPath {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
     const { server } = binding;
-    const maxPinned = cluster.config.maxPinnedConnectionsPerServer;
-    const pin = this.context.pins.agentFor(req, server, maxPinned);
+    const pinLimits = { perServer: cluster.config.maxPinnedConnectionsPerServer, perClient: this.context.clientLimits.config.pinnedConnectionsPerClient };
+    const pin = this.context.pins.agentFor(req, server, attempt.client, pinLimits);
     if (pin.kind === 'full') {
-      sendGatewayError(res, 503, `"${server.config.name}" already has ${pin.limit} Windows-authenticated connections, its limit. Please try again in a moment.`);
+      sendGatewayError(res, 503, `${pin.reason} Please try again in a moment.`);
       return;
     }
     const stats = server.stats;
@@ -199,7 +199,7 @@ export class DataPath {
           const sentHost = backendHostHeader(cluster.config.hostHeader, attempt.publicHost);
           rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost });
         }
-        if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, maxPinned);
+        if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, attempt.client, pinLimits);
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
       },
       onError: (failure) => this.failed(req, res, cluster, binding, attempt, failure, end),

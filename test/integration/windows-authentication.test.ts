@@ -27,10 +27,15 @@ interface Answer {
 
 /** A browser-like client: one keep-alive connection, and the cookies the gateway gives it. */
 class OneConnectionClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly agent: http.Agent;
   private cookie = '';
 
-  constructor(private readonly base: string) {}
+  constructor(
+    private readonly base: string,
+    localAddress?: string,
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress });
+  }
 
   get(path: string, authorization?: string): Promise<Answer> {
     return new Promise((resolve, reject) => {
@@ -218,6 +223,25 @@ describe('Windows Integrated Authentication', () => {
     } finally {
       first.close();
       second.close();
+    }
+  });
+
+  it('bounds the pinned connections one client address may hold, leaving room for everyone else', async () => {
+    await startWindowsAuthGateway(1, {}, { limits: { pinnedConnectionsPerClient: 2 } });
+    const clients = Array.from({ length: 3 }, () => new OneConnectionClient(t.harness!.url));
+    const elsewhere = new OneConnectionClient(t.harness!.url, '127.0.0.2');
+    try {
+      expect((await signInWithNtlm(clients[0]!, 'one')).user).toBe('one');
+      expect((await signInWithNtlm(clients[1]!, 'two')).user).toBe('two');
+      const refused = await clients[2]!.get('/', ntlmClientMessages.negotiate());
+      expect(refused.status).toBe(503);
+      expect(refused.body).toContain('Your address already holds 2 Windows-authenticated connections');
+      expect((await signInWithNtlm(elsewhere, 'other')).user).toBe('other');
+      clients[0]!.close();
+      await eventually(async () => expect((await serverSnapshot('iis-1')).pinnedConnections).toBe(2));
+      expect((await signInWithNtlm(clients[2]!, 'three')).user).toBe('three');
+    } finally {
+      for (const client of [...clients, elsewhere]) client.close();
     }
   });
 
