@@ -52,7 +52,7 @@ export function SessionChart({ series, dark, label, width = 120, height = 36 }: 
     chart.current?.setData([series.times, series.sessions]);
   }, [series, dark]);
 
-  return <div ref={host} role="img" aria-label={label} data-points={series.times.length} style={{ width, height, lineHeight: 0 }} />;
+  return <div ref={host} role="img" aria-label={label} data-points={series.times.length} data-first-point={series.times[0]} style={{ width, height, lineHeight: 0 }} />;
 }
 
 /** The line's colour, faint, for the area under it; works on both light and dark backgrounds. */
