@@ -45,8 +45,13 @@ export function useGateway(client: ControlClient): GatewayView {
           client.getHistory(cluster.id, server.id).then(
             (serverHistory) => {
               history.seed(serverHistory);
-              // A new snapshot object redraws the charts with the seeded series.
-              setSnapshot((current) => current && { ...current });
+              // One redraw for the many answers that come in together: a new snapshot object
+              // redraws the charts with the seeded series.
+              if (redrawTimer.current !== undefined) return;
+              redrawTimer.current = window.setTimeout(() => {
+                redrawTimer.current = undefined;
+                setSnapshot(pending.current && { ...pending.current });
+              }, REDRAW_INTERVAL_MS);
             },
             // Without it the chart simply starts empty and fills as the page runs.
             () => undefined,
