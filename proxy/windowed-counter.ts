@@ -44,9 +44,4 @@ export class WindowedCounter {
     }
     return sum;
   }
-
-  /** The span the window covers, in ms. */
-  get windowMs(): number {
-    return this.bucketMs * this.counts.length;
-  }
 }
