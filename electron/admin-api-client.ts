@@ -17,6 +17,7 @@ import type {
   RouteConfig,
   RouteInput,
   ServerConfig,
+  ServerHistory,
   ServerInput,
   ServerPatch,
   ServerProbeInput,
@@ -109,6 +110,10 @@ export class AdminApiClient implements ControlApi {
 
   async endSession(clusterId: string, serverId: string, sessionId: string, source?: ChangeSource): Promise<void> {
     await this.#request('DELETE', `${serverPath(clusterId, serverId)}/sessions/${encodeURIComponent(sessionId)}`, undefined, source);
+  }
+
+  getHistory(clusterId: string, serverId: string): Promise<ServerHistory> {
+    return this.#request('GET', `${serverPath(clusterId, serverId)}/history`);
   }
 
   probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {

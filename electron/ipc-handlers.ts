@@ -25,6 +25,7 @@ const callers: { [M in BridgeMethod]: (control: ControlApi, args: Args<M>) => Pr
   getState: (control) => control.getState(),
   getConfig: (control) => control.getConfig(),
   listSessions: (control, [clusterId, serverId, options]) => control.listSessions(clusterId, serverId, options),
+  getHistory: (control, [clusterId, serverId]) => control.getHistory(clusterId, serverId),
   probeServer: (control, [clusterId, input]) => control.probeServer(clusterId, input),
   endSession: (control, [clusterId, serverId, sessionId]) => control.endSession(clusterId, serverId, sessionId, SOURCE),
   addCluster: (control, [input]) => control.addCluster(input, SOURCE),

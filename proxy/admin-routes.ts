@@ -110,6 +110,11 @@ const routes: AdminRoute[] = [
   },
   {
     method: 'GET',
+    pattern: 'clusters/:cid/servers/:sid/history',
+    handle: async (req, control) => ok(await control.getHistory(req.params.cid!, req.params.sid!)),
+  },
+  {
+    method: 'GET',
     pattern: 'clusters/:cid/servers/:sid/sessions',
     handle: async (req, control) =>
       ok(await control.listSessions(req.params.cid!, req.params.sid!, sessionListOptionsOf(req.query))),

@@ -50,7 +50,7 @@ export class ServerRuntime {
     this.idleTimeoutSec = cluster.config.backendIdleTimeoutSec;
     this.agent = createBackendAgent(config, pooledAgentOptions(this.idleTimeoutSec));
     this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
-    this.stats = new ServerStats(now);
+    this.stats = new ServerStats();
     this.tentative = new TentativeSessions(cluster.config.tentativeSessionSec);
   }
 

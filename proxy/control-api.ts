@@ -38,6 +38,38 @@ export interface LatencySummary {
   p99: number;
 }
 
+/** Error answers for one server over the last `windowSec` seconds, by who made them. */
+export interface ErrorWindow {
+  windowSec: number;
+  /** Requests sent to the server in the same window: the errors' share of them is the error rate. */
+  requests: number;
+  /** Answers from the backend itself. */
+  backend4xx: number;
+  backend5xx: number;
+  /** Answers the gateway made because the server could not be reached (502), was busy (503) or too slow (504). */
+  gateway502: number;
+  gateway503: number;
+  gateway504: number;
+}
+
+/** One point of a server's history, kept every 10 s. */
+export interface ServerHistoryPoint {
+  at: number;
+  sessions: number;
+  requestsPerSec: number;
+  /** Latency p99 in ms over the most recent requests at that time. */
+  p99: number;
+  /** 5xx answers (the backend's and the gateway's) in the 10 s before `at`. */
+  errors: number;
+}
+
+export interface ServerHistory {
+  clusterId: string;
+  serverId: string;
+  /** Oldest first, one every 10 s, at most the last hour. */
+  points: ServerHistoryPoint[];
+}
+
 export interface ServerHealth {
   online: boolean;
   /** Epoch ms of the last active check, or null before the first one. */
@@ -78,10 +110,12 @@ export interface ServerSnapshot {
   pinnedConnections: number;
   /** Total requests since the gateway started. */
   requests: number;
+  /** Mean over the last 5 whole seconds. */
   requestsPerSec: number;
   /** Total failed requests (backend unreachable, timeouts, 5xx produced by the gateway). */
   errors: number;
   latencyMs: LatencySummary;
+  errorWindow: ErrorWindow;
 }
 
 export interface ClusterSnapshot {
@@ -249,6 +283,8 @@ export interface ControlApi {
    * the user's next request starts a new session on an active server.
    */
   endSession(clusterId: string, serverId: string, sessionId: string, source?: ChangeSource): Promise<void>;
+  /** The server's last hour, one point per 10 s, kept by the gateway. */
+  getHistory(clusterId: string, serverId: string): Promise<ServerHistory>;
   /** Runs one health probe of `input.url` with the cluster's health check settings; saves nothing. */
   probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport>;
 

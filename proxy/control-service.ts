@@ -13,6 +13,7 @@ import type {
   GatewayEvent,
   GatewaySnapshot,
   ProbeReport,
+  ServerHistory,
   RouteInput,
   ServerInput,
   ServerPatch,
@@ -78,6 +79,12 @@ export class ControlService implements ControlApi {
     const now = Date.now();
     for (const session of matches) this.gateway.binder.end(session, now);
     this.gateway.logger.info(`session ${sessionId} of server "${serverId}" in "${clusterId}" ended (${source})`);
+  }
+
+  async getHistory(clusterId: string, serverId: string): Promise<ServerHistory> {
+    this.findServer(this.gateway.currentConfig(), clusterId, serverId);
+    const server = this.gateway.clusters.get(clusterId)?.servers.get(serverId);
+    return { clusterId, serverId, points: server ? server.stats.history.points(Date.now()) : [] };
   }
 
   async probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {

@@ -121,7 +121,7 @@ export class DataPath {
     req.headers = this.headersForBackend(req, cluster, client, secure, true) as http.IncomingHttpHeaders;
     const { server } = binding;
     const stats = server.stats;
-    stats.requests++;
+    stats.countRequest(Date.now());
     stats.websockets++;
     if (stats.websockets === 1) server.refreshState();
     socket.once('close', () => {
@@ -135,6 +135,7 @@ export class DataPath {
       freshAgent: server.freshAgent,
       onError: (failure) => {
         stats.errors++;
+        stats.countGatewayError(502, Date.now());
         if (failure.connectFailed) this.context.passiveFailure(server, failure.error.message);
         sendSocketError(socket, 502, 'The server behind this address could not be reached.');
       },
@@ -161,11 +162,12 @@ export class DataPath {
     const pinLimits = { perServer: cluster.config.maxPinnedConnectionsPerServer, perClient: this.context.clientLimits.config.pinnedConnectionsPerClient };
     const pin = this.context.pins.agentFor(req, server, attempt.client, pinLimits);
     if (pin.kind === 'full') {
+      server.stats.countGatewayError(503, Date.now());
       sendGatewayError(res, 503, `${pin.reason} Please try again in a moment.`);
       return;
     }
     const stats = server.stats;
-    stats.requests++;
+    stats.countRequest(attempt.startedAt);
     stats.inflight++;
     if (stats.inflight === 1) server.refreshState();
     let ended = false;
@@ -195,6 +197,7 @@ export class DataPath {
       // Added by the forwarder after the rewriting below: the gateway's own cookie is never rewritten.
       setCookie: binding.setCookie,
       onResponse: (proxyRes) => {
+        stats.countBackendStatus(proxyRes.statusCode ?? 0, Date.now());
         if (cluster.config.rewriteResponseUrls && hasRewritableHeaders(proxyRes.headers)) {
           const sentHost = backendHostHeader(cluster.config.hostHeader, attempt.publicHost);
           rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost });
@@ -244,12 +247,14 @@ export class DataPath {
     }
     if (failure.staleConnection) {
       // The keep-alive race, no fault of the server's: only the body could not be kept to send again.
+      server.stats.countGatewayError(502, Date.now());
       sendGatewayError(res, 502, 'The server closed its connection just as this request was sent, and the request body was too large to send again. Please send it again.');
       return;
     }
     server.stats.errors++;
     if (failure.connectionsBusy) {
       // A full pool is load, not ill health: the server stays online and keeps its sessions.
+      server.stats.countGatewayError(503, Date.now());
       sendGatewayError(res, 503, `All ${server.agent.maxSockets} connections to server "${server.config.name}" are busy. Please try again in a moment.`);
       return;
     }
@@ -263,6 +268,7 @@ export class DataPath {
         return;
       }
     }
+    server.stats.countGatewayError(failure.timedOut ? 504 : 502, Date.now());
     if (failure.timedOut) sendGatewayError(res, 504, `The server behind this address took longer than ${attempt.timeoutSec} s to answer.`);
     else sendGatewayError(res, 502, 'The server behind this address could not be reached or broke off its answer.');
   }

@@ -307,7 +307,7 @@ export class Gateway implements TrafficContext {
     this.sweep();
     for (const cluster of this.clusters.values()) {
       for (const server of cluster.servers.values()) {
-        server.stats.tick(now);
+        server.stats.tick(now, this.sessions.countOf(cluster.id, server.id));
         // A draining server's tentative sessions run out with time, not with any request.
         if (server.state === 'draining') server.refreshState();
       }

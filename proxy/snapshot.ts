@@ -17,7 +17,7 @@ export interface SnapshotSources {
 export function buildSnapshot(sources: SnapshotSources): GatewaySnapshot {
   const clusters: ClusterSnapshot[] = [];
   for (const cluster of sources.clusters.values()) {
-    const servers = [...cluster.servers.values()].map((server) => serverSnapshot(server, sources.sessions));
+    const servers = [...cluster.servers.values()].map((server) => serverSnapshot(server, sources.sessions, sources.now));
     const config = cluster.config;
     clusters.push({
       id: config.id,
@@ -43,7 +43,7 @@ export function buildSnapshot(sources: SnapshotSources): GatewaySnapshot {
   };
 }
 
-function serverSnapshot(server: ServerRuntime, sessions: SessionTable): ServerSnapshot {
+function serverSnapshot(server: ServerRuntime, sessions: SessionTable, now: number): ServerSnapshot {
   const config = server.config;
   const stats = server.stats;
   const clusterId = server.cluster.id;
@@ -72,5 +72,6 @@ function serverSnapshot(server: ServerRuntime, sessions: SessionTable): ServerSn
     requestsPerSec: stats.requestsPerSec,
     errors: stats.errors,
     latencyMs: stats.latency(),
+    errorWindow: stats.errorWindow(now),
   };
 }

@@ -15,6 +15,7 @@ const SOURCE_POSITION: Record<MethodName, number | null> = {
   getState: null,
   getConfig: null,
   listSessions: null,
+  getHistory: null,
   probeServer: null,
   endSession: 3,
   addCluster: 1,

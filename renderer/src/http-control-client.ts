@@ -13,6 +13,7 @@ import type {
   RouteConfig,
   RouteInput,
   ServerConfig,
+  ServerHistory,
   ServerInput,
   ServerPatch,
   ServerProbeInput,
@@ -50,6 +51,10 @@ export class HttpControlClient implements ControlClient {
 
   async endSession(clusterId: string, serverId: string, sessionId: string): Promise<void> {
     await this.request('DELETE', `${serverPath(clusterId, serverId)}/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  getHistory(clusterId: string, serverId: string): Promise<ServerHistory> {
+    return this.request('GET', `${serverPath(clusterId, serverId)}/history`);
   }
 
   probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {

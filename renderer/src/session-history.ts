@@ -1,10 +1,11 @@
 /**
- * Live sessions per server over the last minutes, fed by stats snapshots, for the small charts.
+ * Live sessions per server over the last hour, for the small charts: seeded from the history the
+ * gateway keeps (a point per 10 s) when the page opens, then fed by the stats snapshots.
  * Arrays are replaced rather than mutated so that a chart can tell new data by identity.
  */
-import type { GatewaySnapshot } from '../../proxy/control-api.js';
+import type { GatewaySnapshot, ServerHistory } from '../../proxy/control-api.js';
 
-export const HISTORY_WINDOW_MS = 5 * 60_000;
+export const HISTORY_WINDOW_MS = 60 * 60_000;
 
 export interface SessionSeries {
   /** Seconds since the epoch, as uPlot expects. */
@@ -37,6 +38,20 @@ export class SessionHistory {
       }
     }
     for (const key of this.series.keys()) if (!seen.has(key)) this.series.delete(key);
+  }
+
+  /** Puts the gateway's older points in front of what the page has seen itself. */
+  seed(history: ServerHistory): void {
+    const key = keyOf(history.clusterId, history.serverId);
+    const current = this.series.get(key) ?? EMPTY;
+    const firstSeen = current.times[0] ?? Infinity;
+    const cutoff = (Math.max(this.lastAt, history.points.at(-1)?.at ?? 0) - HISTORY_WINDOW_MS) / 1000;
+    const older = history.points.filter((point) => point.at / 1000 < firstSeen && point.at / 1000 >= cutoff);
+    if (older.length === 0) return;
+    this.series.set(key, {
+      times: [...older.map((point) => point.at / 1000), ...current.times],
+      sessions: [...older.map((point) => point.sessions), ...current.sessions],
+    });
   }
 
   of(clusterId: string, serverId: string): SessionSeries {

@@ -32,12 +32,42 @@ export function useGateway(client: ControlClient): GatewayView {
   const refreshTimer = useRef<number | undefined>(undefined);
   const newest = useRef(0);
   const drawnOnce = useRef(false);
+  /** Servers whose history has been asked of the gateway, so each is asked once. */
+  const seeded = useMemo(() => new Set<string>(), [client]);
+
+  const seedHistories = useCallback(
+    (next: GatewaySnapshot) => {
+      for (const cluster of next.clusters) {
+        for (const server of cluster.servers) {
+          const key = `${cluster.id}/${server.id}`;
+          if (seeded.has(key)) continue;
+          seeded.add(key);
+          client.getHistory(cluster.id, server.id).then(
+            (serverHistory) => {
+              history.seed(serverHistory);
+              // One redraw for the many answers that come in together: a new snapshot object
+              // redraws the charts with the seeded series.
+              if (redrawTimer.current !== undefined) return;
+              redrawTimer.current = window.setTimeout(() => {
+                redrawTimer.current = undefined;
+                setSnapshot(pending.current && { ...pending.current });
+              }, REDRAW_INTERVAL_MS);
+            },
+            // Without it the chart simply starts empty and fills as the page runs.
+            () => undefined,
+          );
+        }
+      }
+    },
+    [client, history, seeded],
+  );
 
   const accept = useCallback(
     (next: GatewaySnapshot) => {
       if (next.at < newest.current) return;
       newest.current = next.at;
       history.record(next);
+      seedHistories(next);
       pending.current = next;
       if (!drawnOnce.current) {
         // The first picture is not held back: the admin is waiting for it.
@@ -51,7 +81,7 @@ export function useGateway(client: ControlClient): GatewayView {
         setSnapshot(pending.current);
       }, REDRAW_INTERVAL_MS);
     },
-    [history],
+    [history, seedHistories],
   );
 
   const fetchState = useCallback(() => {

@@ -194,7 +194,9 @@ function get(url: string, cookie?: string): Promise<{ status: number; cookie: st
 
 async function startBackend(name: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    // `/status/404` and the like answer with that status, for the monitoring figures.
+    const asked = /^\/status\/([1-5]\d\d)$/.exec(req.url ?? '');
+    res.writeHead(asked ? Number(asked[1]) : 200, { 'Content-Type': 'text/plain' });
     res.end(`${name} answered ${req.method} ${req.url}\n`);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -107,6 +107,13 @@ describe('preload bridge', () => {
     expect(bad).toMatchObject({ code: 'invalid', issues: [{ path: 'url' }] });
   });
 
+  it("gives a server's history through the bridge and refuses an unknown server", async () => {
+    const history = (await page.invoke('getHistory', 'web', 'v1')) as { clusterId: string; serverId: string; points: unknown[] };
+    expect(history).toMatchObject({ clusterId: 'web', serverId: 'v1' });
+    expect(Array.isArray(history.points)).toBe(true);
+    expect(await rejection(page.invoke('getHistory', 'web', 'nope'))).toMatchObject({ code: 'not-found' });
+  });
+
   it('ends a session by its shown id, and says when there is no such session', async () => {
     const missing = await rejection(page.invoke('endSession', 'web', 'v1', 'abcdefgh'));
     expect(missing).toMatchObject({ code: 'not-found' });

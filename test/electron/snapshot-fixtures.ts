@@ -28,6 +28,7 @@ export function server(id: string, state: ServerState, overrides: Partial<Server
     requestsPerSec: 0,
     errors: 0,
     latencyMs: { p50: 0, p90: 0, p99: 0 },
+    errorWindow: { windowSec: 300, requests: 0, backend4xx: 0, backend5xx: 0, gateway502: 0, gateway503: 0, gateway504: 0 },
     ...overrides,
   };
 }

@@ -35,6 +35,27 @@ describe('SessionHistory', () => {
     expect(history.of('web', 'gone').sessions).toEqual([]);
   });
 
+  it("puts the gateway's older points in front of those the page saw, within the window", () => {
+    const history = new SessionHistory();
+    history.record(snapshotAt(HISTORY_WINDOW_MS + 100_000, { a: 7 }));
+    const point = (at: number, sessions: number) => ({ at, sessions, requestsPerSec: 0, p99: 0, errors: 0 });
+    history.seed({
+      clusterId: 'web',
+      serverId: 'a',
+      // The first is older than the window; the last is no older than what the page saw itself.
+      points: [point(50_000, 1), point(HISTORY_WINDOW_MS + 80_000, 5), point(HISTORY_WINDOW_MS + 90_000, 6), point(HISTORY_WINDOW_MS + 100_000, 9)],
+    });
+    expect(history.of('web', 'a').sessions).toEqual([5, 6, 7]);
+    history.record(snapshotAt(HISTORY_WINDOW_MS + 101_000, { a: 8 }));
+    expect(history.of('web', 'a').sessions).toEqual([5, 6, 7, 8]);
+  });
+
+  it('seeds a server the page has not seen yet with all of its points', () => {
+    const history = new SessionHistory();
+    history.seed({ clusterId: 'web', serverId: 'a', points: [{ at: 10_000, sessions: 2, requestsPerSec: 0, p99: 0, errors: 0 }] });
+    expect(history.of('web', 'a')).toEqual({ times: [10], sessions: [2] });
+  });
+
   it('gives a new series object after each change, so that a chart can tell', () => {
     const history = new SessionHistory();
     history.record(snapshotAt(1_000, { a: 1 }));

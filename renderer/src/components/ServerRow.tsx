@@ -29,7 +29,8 @@ import {
 import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { lastServerQuestion, leavesNoActiveServer, type ServerChange } from '../outage-check.js';
-import { formatClock, formatCount, formatDuration, formatRate, plural } from '../format.js';
+import { summarizeErrors } from '../error-summary.js';
+import { formatClock, formatCount, formatDuration, formatMilliseconds, formatRate, plural } from '../format.js';
 import type { SessionSeries } from '../session-history.js';
 import { CapacitySlider } from './CapacitySlider.js';
 import { HealthLight } from './HealthLight.js';
@@ -113,6 +114,7 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
   const enabled = switching ?? server.enabled;
   const drained = server.capacity === 0;
   const rowRef = useRef<HTMLDivElement>(null);
+  const errors = summarizeErrors(server.errorWindow);
 
   useEffect(() => {
     if (highlightedAt !== null) rowRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
@@ -177,12 +179,22 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
         <span className={styles.bigNumber} data-testid="live-sessions" aria-label={`Live sessions on ${server.name}: ${server.sessions}`}>
           {formatCount(server.sessions)}
         </span>
-        <SessionChart series={series} dark={dark} label={`Live sessions on ${server.name} over the last minutes`} />
+        <SessionChart series={series} dark={dark} label={`Live sessions on ${server.name} over the last hour`} />
       </div>
 
-      <div className={mergeClasses(grid.traffic, styles.traffic)}>
+      <div className={mergeClasses(grid.traffic, styles.traffic)} data-testid="server-traffic">
         <Text>{formatRate(server.requestsPerSec)} req/s</Text>
-        <span className={server.errors > 0 ? styles.errors : styles.muted}>{plural(server.errors, 'error', 'errors')}</span>
+        <span className={styles.muted} data-testid="latency">
+          p50 {formatMilliseconds(server.latencyMs.p50)} · p99 {formatMilliseconds(server.latencyMs.p99)}
+        </span>
+        <span className={errors.total > 0 ? styles.errors : styles.muted} data-testid="error-rate">
+          {errors.rate}
+        </span>
+        {errors.classes && (
+          <span className={styles.errors} data-testid="error-classes">
+            {errors.classes}
+          </span>
+        )}
       </div>
 
       <div className={grid.capacity}>

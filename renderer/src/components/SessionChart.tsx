@@ -1,5 +1,5 @@
 /**
- * A small line chart of one server's live sessions over the last minutes. uPlot draws on a
+ * A small line chart of one server's live sessions over the last hour. uPlot draws on a
  * canvas, so the chart is created once and only its data is replaced on each update.
  */
 import { useEffect, useRef } from 'react';
@@ -52,7 +52,7 @@ export function SessionChart({ series, dark, label, width = 120, height = 36 }: 
     chart.current?.setData([series.times, series.sessions]);
   }, [series, dark]);
 
-  return <div ref={host} role="img" aria-label={label} style={{ width, height, lineHeight: 0 }} />;
+  return <div ref={host} role="img" aria-label={label} data-points={series.times.length} data-first-point={series.times[0]} style={{ width, height, lineHeight: 0 }} />;
 }
 
 /** The line's colour, faint, for the area under it; works on both light and dark backgrounds. */
