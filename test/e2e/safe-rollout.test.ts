@@ -231,7 +231,7 @@ describe('the console says when something is down', () => {
     await gateway.stopGateway();
     await page.getByTestId('reconnecting').waitFor({ timeout: 10_000 });
     expect(await slider.isDisabled()).toBe(true);
-    expect(await page.getByRole('switch', { name: 'App 1.1 switched on' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('switch', { name: 'App 1.1 enabled' }).isDisabled()).toBe(true);
     expect(await serverRow('App 1.1').getByRole('button', { name: 'Drain App 1.1' }).isDisabled()).toBe(true);
     const header = page.getByRole('banner');
     for (const name of ['Pause gateway', 'Settings', 'Add cluster']) expect(await header.getByRole('button', { name }).isDisabled()).toBe(true);
@@ -273,7 +273,7 @@ describe('actions that would leave users without a server ask first', () => {
   });
 
   it('asks before switching off the last active server, and the switch stays on when cancelled', async () => {
-    const power = page.getByRole('switch', { name: 'Payroll 7 switched on' });
+    const power = page.getByRole('switch', { name: 'Payroll 7 enabled' });
     await power.click();
     expect(await answer('Cancel')).toBe(NO_NEW_USERS);
     await expect.poll(() => power.isChecked()).toBe(true);
@@ -316,7 +316,7 @@ describe('actions that would leave users without a server ask first', () => {
     await page.getByRole('button', { name: 'More actions for cluster Payroll' }).click();
     await page.getByRole('menuitem', { name: 'Cluster settings…' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('switch', { name: 'Switched on' }).click();
+    await dialog.getByRole('switch', { name: 'Enabled' }).click();
     await dialog.getByRole('button', { name: 'Save' }).click();
     const consequence = dialog.getByTestId('confirm-consequence');
     await expect.poll(() => consequence.textContent()).toContain('Every request routed to Payroll, from current users and new ones alike, gets an error page');
