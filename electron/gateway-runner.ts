@@ -74,7 +74,7 @@ export class GatewayRunner implements GatewayConnection {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     try {
-      await running.stop({ graceMs });
+      await running.stop({ graceMs, reason: 'the desktop app is closing' });
       this.#options.logger.info('gateway stopped');
     } catch (error) {
       this.#options.logger.error('gateway did not stop cleanly', { error: error instanceof Error ? error.message : String(error) });

@@ -1,5 +1,5 @@
 /**
- * The gateway's own diary: servers going offline and online, drains finishing, config changes and
+ * The gateway's own diary: the gateway starting and stopping, servers going offline and online, drains finishing, config changes and
  * who made them (tray, dashboard, API). One plain line per event with an ISO timestamp, in a file
  * per UTC day (`switchboard-events_YYYYMMDD.log`), readable in Notepad without any tool:
  *
@@ -119,11 +119,14 @@ export function describeGatewayEvent(event: GatewayEvent): { level: Level; messa
     case 'online':
       return { level: 'info', message: `${event.serverName} is online`, fields: { cluster: event.clusterId, server: event.serverId } };
     case 'state':
-      return {
-        level: 'info',
-        message: `${event.serverName} is now ${event.to}`,
-        fields: { cluster: event.clusterId, server: event.serverId, from: event.from ?? 'new' },
-      };
+      // No `from` is a server's first state: as the gateway starts, or as the server is added.
+      return event.from === null
+        ? { level: 'info', message: `${event.serverName} starts as ${event.to}`, fields: { cluster: event.clusterId, server: event.serverId } }
+        : {
+            level: 'info',
+            message: `${event.serverName} is now ${event.to}`,
+            fields: { cluster: event.clusterId, server: event.serverId, from: event.from },
+          };
     case 'config':
       return { level: 'info', message: `configuration changed: ${event.summary}`, fields: { source: event.source } };
     case 'stats':

@@ -94,6 +94,8 @@ export class Gateway implements TrafficContext {
   private lastSessionLimitWarning = 0;
   private listenerSync: Promise<void> = Promise.resolve();
   private checkedLogDirectory: string | null = null;
+  /** While starting, states are still being derived (sessions not yet restored): no change is news. */
+  private starting = false;
 
   constructor(options: GatewayOptions) {
     this.configStore = options.configStore;
@@ -120,20 +122,23 @@ export class Gateway implements TrafficContext {
       perClient: () => this.currentConfig().limits.sessionsPerClient,
       onClientLimit: (client, cluster) => this.sessionLimitReached(client, cluster),
     });
-    this.applyConfig(prepared);
     await this.configureLogs(prepared.config);
+    this.starting = true;
+    this.applyConfig(prepared);
     this.tightenPermissions([this.configStore.location, ...(this.stateStore.privateFiles?.() ?? [])]);
     await this.restoreSessions();
+    this.starting = false;
     this.running = true;
     await this.syncListeners();
+    this.announceStart();
     this.statsTimer = setInterval(() => this.tick(), STATS_INTERVAL_MS);
     this.saveTimer = setInterval(() => void this.saveSessions(false), SAVE_INTERVAL_MS);
     this.statsTimer.unref();
     this.saveTimer.unref();
   }
 
-  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then saves sessions. */
-  async stop(options: { graceMs?: number } = {}): Promise<void> {
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then saves sessions; `reason` goes in the event log. */
+  async stop(options: { graceMs?: number; reason?: string } = {}): Promise<void> {
     if (!this.running) return;
     this.running = false;
     if (this.statsTimer) clearInterval(this.statsTimer);
@@ -144,7 +149,22 @@ export class Gateway implements TrafficContext {
     this.listeners = [];
     await this.saveSessions(true);
     for (const cluster of this.clusters.values()) cluster.close();
+    this.logger.info('Gateway stopped', { reason: options.reason, sessions: this.sessions.size });
     await Promise.all([this.accessLog.close(), this.eventLog.close()]);
+  }
+
+  /** The start line, then each server's state as derived with its sessions restored: where the log's story begins again. */
+  private announceStart(): void {
+    const listening = this.listenerStatuses().filter((listener) => listener.listening);
+    this.logger.info('Gateway started', {
+      listeners: listening.map((listener) => `${listener.protocol}://${listener.host}:${listener.port}`).join(' ') || 'none',
+      sessions: this.sessions.size,
+    });
+    for (const cluster of this.clusters.values()) {
+      for (const server of cluster.servers.values()) {
+        if (server.state) this.stateChanged(server, null, server.state);
+      }
+    }
   }
 
   currentConfig(): GatewayConfig {
@@ -267,6 +287,7 @@ export class Gateway implements TrafficContext {
   }
 
   private stateChanged(server: ServerRuntime, from: ServerState | null, to: ServerState): void {
+    if (this.starting) return;
     const base = { at: Date.now(), clusterId: server.cluster.id, serverId: server.id, serverName: server.config.name };
     this.events.emit({ type: 'state', ...base, from, to });
     if (to === 'drained' && from !== null) this.events.emit({ type: 'drained', ...base });

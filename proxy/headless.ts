@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       const owner = describePortOwner(await findPortOwner(listener.port));
       console.error(`Switchboard cannot start: the listener ${listener.protocol}://${listener.host}:${listener.port} could not be opened: ${listener.error ?? 'unknown error'}${owner}`);
     }
-    await running.stop({ graceMs: 0 });
+    await running.stop({ graceMs: 0, reason: 'a listener could not be opened' });
     process.exit(1);
   }
 
@@ -111,7 +111,7 @@ function stopOnSignals(running: RunningSwitchboard): void {
     if (stopping) return;
     stopping = true;
     console.log(`${signal} received: finishing requests in flight (up to ${SHUTDOWN_GRACE_MS / 1000} s) and saving sessions…`);
-    running.stop({ graceMs: SHUTDOWN_GRACE_MS }).then(
+    running.stop({ graceMs: SHUTDOWN_GRACE_MS, reason: signal }).then(
       () => {
         console.log('Switchboard stopped.');
         process.exit(0);

@@ -5,7 +5,7 @@
  */
 import type { ClusterSnapshot, GatewaySnapshot } from './control-api.js';
 
-/** A cluster gives new users an error: switched off, or no server of it is active. */
+/** A cluster gives new users an error: disabled, or no server of it is active. */
 function isDown(cluster: ClusterSnapshot): boolean {
   return !cluster.enabled || !cluster.servers.some((server) => server.state === 'active');
 }
@@ -21,7 +21,7 @@ export function outageWarnings(before: GatewaySnapshot, after: GatewaySnapshot):
     warnings.push(
       cluster.enabled
         ? `cluster "${cluster.id}" (${cluster.name}) has no active server left: new users get 503 Service Unavailable`
-        : `cluster "${cluster.id}" (${cluster.name}) is switched off: every request routed to it gets 503 Service Unavailable`,
+        : `cluster "${cluster.id}" (${cluster.name}) is disabled: every request routed to it gets 503 Service Unavailable`,
     );
   }
   return warnings;

@@ -22,7 +22,7 @@ export interface RunningSwitchboard {
   admin: AdminServer;
   /** The web console with its token, e.g. `http://127.0.0.1:9090/#token=…` (the fragment never reaches a server log). */
   consoleUrl: string;
-  stop(options?: { graceMs?: number }): Promise<void>;
+  stop(options?: { graceMs?: number; reason?: string }): Promise<void>;
 }
 
 export async function startSwitchboard(options: SwitchboardOptions): Promise<RunningSwitchboard> {
@@ -48,7 +48,7 @@ export async function startSwitchboard(options: SwitchboardOptions): Promise<Run
     });
   } catch (error) {
     // Without its admin port the gateway could not be managed: do not leave it running.
-    await gateway.stop({ graceMs: 0 });
+    await gateway.stop({ graceMs: 0, reason: 'the admin API could not start' });
     throw error;
   }
 

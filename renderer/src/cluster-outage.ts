@@ -9,7 +9,7 @@ const WHY: Record<ServerSnapshot['state'], string> = {
   draining: 'draining',
   drained: 'at capacity 0',
   offline: 'offline',
-  disabled: 'switched off',
+  disabled: 'disabled',
 };
 
 export interface ClusterOutage {
@@ -20,7 +20,7 @@ export interface ClusterOutage {
 /** Null while at least one server takes new sessions (or the cluster has no servers yet). */
 export function clusterOutage(cluster: ClusterSnapshot): ClusterOutage | null {
   if (!cluster.enabled) {
-    return { title: `${cluster.name} is switched off`, detail: 'Every request routed to it gets an error page (503 Service Unavailable).' };
+    return { title: `${cluster.name} is disabled`, detail: 'Every request routed to it gets an error page (503 Service Unavailable).' };
   }
   if (cluster.servers.length === 0 || cluster.servers.some((s) => s.state === 'active')) return null;
   const reasons = cluster.servers.map((s) => `${s.name} is ${s.state === 'drained' && s.standby ? 'on standby' : WHY[s.state]}`).join(', ');
@@ -28,6 +28,6 @@ export function clusterOutage(cluster: ClusterSnapshot): ClusterOutage | null {
   const kept = keepers.length > 0 ? ' Users with a session on a draining server keep working until it ends.' : '';
   return {
     title: `${cluster.name} has no active server: new users get an error page (503 Service Unavailable)`,
-    detail: `${reasons}.${kept} Raise a server's capacity, switch one on, or bring an offline one back.`,
+    detail: `${reasons}.${kept} Raise a server's capacity, enable one, or bring an offline one back.`,
   };
 }

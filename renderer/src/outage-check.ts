@@ -27,7 +27,7 @@ export function lastServerQuestion(cluster: ClusterSnapshot, server: ServerSnaps
   if (change.enabled === false || change.removed) {
     const users = server.sessions > 0 ? ` ${server.name}'s ${plural(server.sessions, 'current user', 'current users')} get it too.` : '';
     return {
-      title: `${change.removed ? 'Remove' : 'Switch off'} ${server.name}, the last active server of ${cluster.name}?`,
+      title: `${change.removed ? 'Remove' : 'Disable'} ${server.name}, the last active server of ${cluster.name}?`,
       consequence: `${noNewUsers}${users}`,
       confirmLabel,
     };

@@ -263,9 +263,9 @@ describe('dashboard against a headless gateway', () => {
   });
 
   it('switches a server off and on again, confirming since it is the cluster’s last active server', async () => {
-    const power = page.getByRole('switch', { name: 'App 1.2 switched on' });
+    const power = page.getByRole('switch', { name: 'App 1.2 enabled' });
     await power.click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Switch App 1.2 off' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Disable App 1.2' }).click();
     await expect.poll(async () => (await server('web', 'App 1.2'))?.enabled).toBe(false);
     expect((await server('web', 'App 1.2'))?.state).toBe('disabled');
     await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('disabled');

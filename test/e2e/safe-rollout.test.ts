@@ -231,7 +231,7 @@ describe('the console says when something is down', () => {
     await gateway.stopGateway();
     await page.getByTestId('reconnecting').waitFor({ timeout: 10_000 });
     expect(await slider.isDisabled()).toBe(true);
-    expect(await page.getByRole('switch', { name: 'App 1.1 switched on' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('switch', { name: 'App 1.1 enabled' }).isDisabled()).toBe(true);
     expect(await serverRow('App 1.1').getByRole('button', { name: 'Drain App 1.1' }).isDisabled()).toBe(true);
     const header = page.getByRole('banner');
     for (const name of ['Pause gateway', 'Settings', 'Add cluster']) expect(await header.getByRole('button', { name }).isDisabled()).toBe(true);
@@ -273,7 +273,7 @@ describe('actions that would leave users without a server ask first', () => {
   });
 
   it('asks before switching off the last active server, and the switch stays on when cancelled', async () => {
-    const power = page.getByRole('switch', { name: 'Payroll 7 switched on' });
+    const power = page.getByRole('switch', { name: 'Payroll 7 enabled' });
     await power.click();
     expect(await answer('Cancel')).toBe(NO_NEW_USERS);
     await expect.poll(() => power.isChecked()).toBe(true);
@@ -316,7 +316,7 @@ describe('actions that would leave users without a server ask first', () => {
     await page.getByRole('button', { name: 'More actions for cluster Payroll' }).click();
     await page.getByRole('menuitem', { name: 'Cluster settings…' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('switch', { name: 'Switched on' }).click();
+    await dialog.getByRole('switch', { name: 'Enabled' }).click();
     await dialog.getByRole('button', { name: 'Save' }).click();
     const consequence = dialog.getByTestId('confirm-consequence');
     await expect.poll(() => consequence.textContent()).toContain('Every request routed to Payroll, from current users and new ones alike, gets an error page');
@@ -442,11 +442,11 @@ describe('routes editor', () => {
     await dialog.getByRole('button', { name: 'Add route' }).click();
     const added = dialog.getByRole('group', { name: `Route ${before.length + 1}` });
     await added.getByRole('textbox', { name: 'Host' }).fill('wiki corp');
-    await added.getByRole('textbox', { name: 'Path' }).fill('docs');
+    await added.getByRole('textbox', { name: 'Path', exact: true }).fill('docs');
     await added.getByRole('combobox', { name: 'Cluster' }).selectOption('wiki');
     await dialog.getByRole('button', { name: 'Save routes' }).click();
     const hostField = added.locator('.fui-Field', { has: page.getByRole('textbox', { name: 'Host' }) });
-    const pathField = added.locator('.fui-Field', { has: page.getByRole('textbox', { name: 'Path' }) });
+    const pathField = added.locator('.fui-Field', { has: page.getByRole('textbox', { name: 'Path', exact: true }) });
     await expect.poll(() => hostField.textContent()).toContain('Must be a host name, *.domain or *');
     expect(await pathField.textContent()).toContain('Must start with "/"');
     expect(await added.getByRole('textbox', { name: 'Host' }).getAttribute('aria-invalid')).toBe('true');
@@ -454,13 +454,50 @@ describe('routes editor', () => {
     expect((await gateway.api<{ routes: unknown[] }>('GET', '/api/config')).body.routes).toEqual(before);
 
     await added.getByRole('textbox', { name: 'Host' }).fill('wiki.corp.local');
-    await added.getByRole('textbox', { name: 'Path' }).fill('/docs');
+    await added.getByRole('textbox', { name: 'Path', exact: true }).fill('/docs');
     await added.getByRole('combobox', { name: 'Who may use it' }).selectOption('allow');
     await added.getByRole('textbox', { name: `Addresses for route ${before.length + 1}` }).fill('127.0.0.1, 10.0.0.0/8');
     await dialog.getByRole('button', { name: 'Save routes' }).click();
     await expect
       .poll(async () => (await gateway.api<{ routes: unknown[] }>('GET', '/api/config')).body.routes.at(-1))
       .toEqual({ host: 'wiki.corp.local', path: '/docs', cluster: 'wiki', access: { mode: 'allow', addresses: ['127.0.0.1', '10.0.0.0/8'], action: '403' } });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('maps a route to another backend path, showing the API’s issue under it, and keeps what it does not show', async () => {
+    type Routes = { routes: Record<string, unknown>[] };
+    const { routes } = (await gateway.api<Routes>('GET', '/api/config')).body;
+    // A field the editor has no input for must survive a save from it.
+    expect((await gateway.api('PUT', '/api/routes', [...routes.slice(0, -1), { ...routes.at(-1), requestTimeoutSec: 900 }])).status).toBe(200);
+    const before = (await gateway.api<Routes>('GET', '/api/config')).body.routes;
+
+    await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gateway settings' });
+    await dialog.getByRole('tab', { name: 'Routes' }).click();
+    const route = dialog.getByRole('group', { name: `Route ${before.length}` });
+    const backendPath = route.getByRole('textbox', { name: 'Backend path' });
+    expect(await backendPath.inputValue()).toBe('');
+    await backendPath.fill('CrmWeb');
+    await dialog.getByRole('button', { name: 'Save routes' }).click();
+    const backendField = route.locator('.fui-Field', { has: page.getByRole('textbox', { name: 'Backend path' }) });
+    const pathField = route.locator('.fui-Field', { has: page.getByRole('textbox', { name: 'Path', exact: true }) });
+    await expect.poll(() => backendField.textContent()).toContain('Must start with "/"');
+    expect(await backendPath.getAttribute('aria-invalid')).toBe('true');
+    expect(await pathField.textContent()).toContain('Must end with "/" when backendPath is set');
+    await screenshot(page, 'routes-editor-backend-path-invalid', { fullPage: false });
+    expect((await gateway.api<Routes>('GET', '/api/config')).body.routes).toEqual(before);
+
+    await route.getByRole('textbox', { name: 'Path', exact: true }).fill('/docs/');
+    await backendPath.fill('/wiki/');
+    await dialog.getByRole('button', { name: 'Save routes' }).click();
+    await expect
+      .poll(async () => (await gateway.api<Routes>('GET', '/api/config')).body.routes.at(-1))
+      .toEqual({ ...before.at(-1), path: '/docs/', backendPath: '/wiki/', requestTimeoutSec: 900 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    await page.getByRole('banner').getByRole('button', { name: 'Settings' }).click();
+    await dialog.getByRole('tab', { name: 'Routes' }).click();
+    expect(await route.getByRole('textbox', { name: 'Backend path' }).inputValue()).toBe('/wiki/');
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 });

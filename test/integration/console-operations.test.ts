@@ -164,10 +164,10 @@ describe('the admin API says when a change left a cluster without an active serv
     expect(removed.json.warnings).toEqual(['cluster "web" (Web) has no active server left: new users get 503 Service Unavailable']);
   });
 
-  it('warns when a cluster is switched off and when the gateway is paused', async () => {
+  it('warns when a cluster is disabled and when the gateway is paused', async () => {
     const { api } = await twoServers();
     const off = await api('PATCH', '/api/clusters/web', { enabled: false });
-    expect(off.json.warnings).toEqual(['cluster "web" (Web) is switched off: every request routed to it gets 503 Service Unavailable']);
+    expect(off.json.warnings).toEqual(['cluster "web" (Web) is disabled: every request routed to it gets 503 Service Unavailable']);
     const paused = await api('POST', '/api/pause', { paused: true });
     expect(paused.json).toEqual({
       paused: true,

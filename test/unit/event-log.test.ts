@@ -95,6 +95,11 @@ describe('gateway events in the log', () => {
     expect(describeGatewayEvent({ type: 'state', at, clusterId: 'web', serverId: 'v2', serverName: 'App 1.1', from: 'active', to: 'draining' })?.message).toBe(
       'App 1.1 is now draining',
     );
+    expect(describeGatewayEvent({ type: 'state', at, clusterId: 'web', serverId: 'v2', serverName: 'App 1.1', from: null, to: 'draining' })).toEqual({
+      level: 'info',
+      message: 'App 1.1 starts as draining',
+      fields: { cluster: 'web', server: 'v2' },
+    });
   });
 
   it('subscribes to the control API and writes each event but the stats ticks', async () => {

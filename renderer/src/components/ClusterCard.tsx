@@ -146,7 +146,7 @@ export function ClusterCard({ cluster, history, dark, now, highlight }: ClusterC
             <span className={grid.sessions}>Live sessions (last 5 min)</span>
             <span className={grid.traffic}>Traffic</span>
             <span className={grid.capacity}>Capacity</span>
-            <span className={grid.power}>On/off</span>
+            <span className={grid.power}>Enabled</span>
             <span className={grid.actions} />
           </div>
           {cluster.servers.map((server) => (

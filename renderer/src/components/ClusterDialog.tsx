@@ -132,7 +132,7 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
           <Input value={id} onChange={(_e, d) => setId(d.value)} />
         </Field>
       )}
-      <Switch checked={enabled} onChange={(_e, d) => setEnabled(d.checked)} label="Switched on" />
+      <Switch checked={enabled} onChange={(_e, d) => setEnabled(d.checked)} label="Enabled" />
 
       <div className={styles.section}>Sessions</div>
       <div className={styles.pair}>
@@ -209,8 +209,8 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
 
 function switchOffQuestion(name: string) {
   return {
-    title: `Switch off cluster ${name}?`,
-    consequence: `Every request routed to ${name}, from current users and new ones alike, gets an error page (503 Service Unavailable) until it is switched on again.`,
-    confirmLabel: 'Switch off cluster',
+    title: `Disable cluster ${name}?`,
+    consequence: `Every request routed to ${name}, from current users and new ones alike, gets an error page (503 Service Unavailable) until it is enabled again.`,
+    confirmLabel: 'Disable cluster',
   };
 }

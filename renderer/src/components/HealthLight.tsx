@@ -15,7 +15,7 @@ const useStyles = makeStyles({
   unknown: { backgroundColor: tokens.colorNeutralForeground4, boxShadow: `0 0 0 3px ${tokens.colorNeutralBackground4}` },
 });
 
-/** Green when health checks pass, red when they fail, grey for a server that is switched off. */
+/** Green when health checks pass, red when they fail, grey for a server that is disabled. */
 export function HealthLight({ server }: { server: ServerSnapshot }) {
   const styles = useStyles();
   const { health } = server;
@@ -23,7 +23,7 @@ export function HealthLight({ server }: { server: ServerSnapshot }) {
   const checked = health.lastCheckAt === null ? 'not checked yet' : `last checked ${formatClock(health.lastCheckAt)}`;
   const description =
     kind === 'unknown'
-      ? `Health of ${server.name}: switched off`
+      ? `Health of ${server.name}: disabled`
       : kind === 'healthy'
         ? `Health of ${server.name}: responding (${checked})`
         : `Health of ${server.name}: not responding — ${health.lastError ?? 'health check failed'} (${checked})`;

@@ -1,5 +1,5 @@
 /**
- * The access log (switched on and off at once, while running) and how long both logs are kept,
+ * The access log (enabled and disabled at once, while running) and how long both logs are kept,
  * and where.
  */
 import { useState } from 'react';
@@ -37,7 +37,7 @@ export function LogsSettings({ config, onSaved }: LogsSettingsProps) {
   const switchAccessLog = (enabled: boolean) => {
     setSwitching(enabled);
     setSwitchError(undefined);
-    change(`Switch the access log ${enabled ? 'on' : 'off'}`, () => client.updateSettings({ logs: { accessLog: { enabled } } }), { quiet: true })
+    change(`${enabled ? 'Enable' : 'Disable'} the access log`, () => client.updateSettings({ logs: { accessLog: { enabled } } }), { quiet: true })
       .then(onSaved, (error: unknown) => setSwitchError(messageOf(error)))
       .finally(() => setSwitching(null));
   };

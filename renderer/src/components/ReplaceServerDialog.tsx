@@ -200,7 +200,7 @@ export function ReplaceServerDialog({ cluster, server, onClose }: ReplaceServerD
           <MessageBar intent="warning">
             <MessageBarBody>
               {old?.name} is draining although {added?.name} did not answer its last check: new users get an error page until it
-              does. Switch {old?.name} back on with Restore if that was not intended.
+              does. Bring {old?.name} back with Restore if that was not intended.
             </MessageBarBody>
           </MessageBar>
         ) : phase === 'done' ? (

@@ -1,6 +1,6 @@
 /**
- * Which requests go to which cluster: one line per route (host, path prefix, cluster, and an
- * optional per-route access rule). Saved all at once; the gateway's issues appear next to the
+ * Which requests go to which cluster: one line per route (host, path prefix, the path the
+ * application has on its servers if another, cluster, and an optional per-route access rule). Saved all at once; the gateway's issues appear next to the
  * field they name (`routes[1].host` next to the second route's host).
  */
 import { useState } from 'react';
@@ -19,18 +19,22 @@ interface RouteDraft {
   key: number;
   host: string;
   path: string;
+  /** Empty: the path is passed on unchanged. */
+  backendPath: string;
   cluster: string;
   access: AccessMode;
   addresses: string;
   action: AccessRuleConfig['action'];
+  /** Fields this editor does not show (a route's request timeout), saved back as they were. */
+  kept: Omit<RouteConfig, 'host' | 'path' | 'backendPath' | 'cluster' | 'access'>;
 }
 
-const ROUTE_ISSUE = /^routes\[(\d+)\](?:\.(host|path|cluster|access)(?:\..*)?)?$/;
+const ROUTE_ISSUE = /^routes\[(\d+)\](?:\.(host|path|backendPath|cluster|access)(?:\..*)?)?$/;
 
 const useStyles = makeStyles({
   route: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(0, 1.2fr) minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1.4fr) auto',
+    gridTemplateColumns: 'minmax(0, 1.2fr) minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1.4fr) auto',
     gap: tokens.spacingHorizontalS,
     alignItems: 'start',
     paddingBlock: tokens.spacingVerticalS,
@@ -46,19 +50,24 @@ const useStyles = makeStyles({
 let nextKey = 1;
 
 function draftOf(route: RouteConfig): RouteDraft {
+  const { host, path, backendPath, cluster, access, ...kept } = route;
   return {
     key: nextKey++,
-    host: route.host,
-    path: route.path,
-    cluster: route.cluster,
-    access: route.access?.mode ?? 'gateway',
-    addresses: (route.access?.addresses ?? []).join(', '),
-    action: route.access?.action ?? '403',
+    host,
+    path,
+    backendPath: backendPath ?? '',
+    cluster,
+    access: access?.mode ?? 'gateway',
+    addresses: (access?.addresses ?? []).join(', '),
+    action: access?.action ?? '403',
+    kept,
   };
 }
 
 function routeOf(draft: RouteDraft): RouteConfig {
-  const route: RouteConfig = { host: draft.host.trim(), path: draft.path.trim(), cluster: draft.cluster };
+  const route: RouteConfig = { ...draft.kept, host: draft.host.trim(), path: draft.path.trim(), cluster: draft.cluster };
+  const backendPath = draft.backendPath.trim();
+  if (backendPath !== '') route.backendPath = backendPath;
   if (draft.access !== 'gateway') {
     const addresses = draft.addresses.split(/[\s,]+/).filter((a) => a !== '');
     route.access = { mode: draft.access, addresses, action: draft.action };
@@ -107,7 +116,8 @@ export function RoutesSettings({ config, onSaved }: RoutesSettingsProps) {
     <SettingsForm label="Routes" submitLabel="Save routes" busy={busy} problems={issues.general} onSubmit={() => void save()}>
       <Text>
         A request goes to the cluster of the route with its host (exact name, then *.domain, then *) and the longest matching path.
-        Requests no route matches get 404.
+        Requests no route matches get 404. A backend path, if the application has another path on its servers, replaces the
+        route's path before forwarding: path /wiki/ with backend path / sends /wiki/page as /page.
       </Text>
       {routes.length === 0 && <Text>No routes: every request gets 404.</Text>}
       {routes.map((route, index) => (
@@ -117,6 +127,13 @@ export function RoutesSettings({ config, onSaved }: RoutesSettingsProps) {
           </Field>
           <Field label="Path" validationMessage={issues.byField[`${index}.path`]}>
             <Input value={route.path} onChange={(_e, d) => update(route.key, { path: d.value })} />
+          </Field>
+          <Field label="Backend path" validationMessage={issues.byField[`${index}.backendPath`]}>
+            <Input
+              value={route.backendPath}
+              placeholder="Same as Path"
+              onChange={(_e, d) => update(route.key, { backendPath: d.value })}
+            />
           </Field>
           <Field label="Cluster" validationMessage={issues.byField[`${index}.cluster`]}>
             <Select value={route.cluster} onChange={(_e, d) => update(route.key, { cluster: d.value })}>

@@ -49,7 +49,7 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   const save = async () => {
     const wanted = { capacity: numberOrText(capacity) === 0 ? 0 : undefined, enabled };
     const outage = server !== undefined && leavesNoActiveServer(cluster, server.id, wanted);
-    const label = enabled ? 'Set capacity to 0' : `Switch ${server?.name ?? 'it'} off`;
+    const label = enabled ? 'Set capacity to 0' : `Disable ${server?.name ?? 'it'}`;
     if (!inline.mayProceed(outage && server ? lastServerQuestion(cluster, server, wanted, label) : null)) return;
     const done = await submit(async () => {
       if (server) {
@@ -112,7 +112,7 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
         <Input type="number" min={0} max={100} value={capacity} onChange={(_e, d) => setCapacity(d.value)} />
       </Field>
       <Field validationMessage={issues.byField.enabled}>
-        <Switch checked={enabled} onChange={(_e, d) => setEnabled(d.checked)} label="Switched on" />
+        <Switch checked={enabled} onChange={(_e, d) => setEnabled(d.checked)} label="Enabled" />
       </Field>
     </FormDialog>
   );

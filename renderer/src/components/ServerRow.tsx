@@ -135,8 +135,8 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
   const setEnabled = async (next: boolean) => {
     setSwitching(next);
     try {
-      if (!(await allowed({ enabled: next }, `Switch ${server.name} off`))) return;
-      await change(`Switch ${server.name} ${next ? 'on' : 'off'}`, () => client.updateServer(cluster.id, server.id, { enabled: next }));
+      if (!(await allowed({ enabled: next }, `Disable ${server.name}`))) return;
+      await change(`${next ? 'Enable' : 'Disable'} ${server.name}`, () => client.updateServer(cluster.id, server.id, { enabled: next }));
     } catch {
       // The page banner reports a failed change.
     } finally {
@@ -207,8 +207,8 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
       <Switch
         className={grid.power}
         checked={enabled}
-        label={enabled ? 'On' : 'Off'}
-        aria-label={`${server.name} switched on`}
+        label={enabled ? 'Enabled' : 'Disabled'}
+        aria-label={`${server.name} enabled`}
         onChange={(_event, data) => void setEnabled(data.checked)}
       />
 
@@ -345,6 +345,6 @@ function stateWords(server: ServerSnapshot): string {
     case 'offline':
       return 'offline, not responding';
     case 'disabled':
-      return 'switched off';
+      return 'disabled';
   }
 }

@@ -10,7 +10,7 @@ const NARROW = '@media (max-width: 1180px)';
 export const useServerGridStyles = makeStyles({
   grid: {
     display: 'grid',
-    gridTemplateColumns: 'minmax(180px, 1.5fr) minmax(220px, 1.2fr) minmax(90px, 0.6fr) minmax(160px, 1.3fr) 88px 168px',
+    gridTemplateColumns: 'minmax(180px, 1.5fr) minmax(220px, 1.2fr) minmax(90px, 0.6fr) minmax(160px, 1.3fr) 116px 168px',
     gridTemplateAreas: '"identity sessions traffic capacity power actions"',
     columnGap: tokens.spacingHorizontalL,
     rowGap: tokens.spacingVerticalS,
