@@ -9,6 +9,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a state the system must reach (a probe answered, a drain finished); a
+    // machine busy with the other test files can take longer than the 1 s default to get there.
+    expect: { poll: { timeout: 10_000 } },
     // electron-store must resolve `electron` through the tests' mock, not the real package (which
     // throws in plain Node), so it is run through Vite instead of being loaded as is.
     server: { deps: { inline: ['electron-store'] } },
