@@ -26,11 +26,6 @@ export type PinOutcome =
   /** The server, or the client's address, already has as many pinned connections as it may. */
   | { kind: 'full'; reason: string };
 
-/** How many pinned connections one server, and one client address, may have; 0 means no limit per address. */
-export interface PinLimits {
-  perServer: number;
-  perClient: number;
-}
 
 /** How long a pinned backend connection may sit idle; the client's own keep-alive ends it sooner. */
 const PINNED_IDLE_MS = 120_000;
@@ -45,40 +40,45 @@ export class ConnectionPins {
   /** Pinned connections per client address, so that one address cannot take every server's share. */
   private readonly perClient = new Map<string, number>();
 
+  /** `perClientLimit`: how many one client address may hold at once (`limits.pinnedConnectionsPerClient`; 0 = no limit). */
+  constructor(private readonly perClientLimit: () => number) {}
+
   /**
    * The agent a request must use. A connection already pinned keeps its pin while the session stays
    * on the same server; a pin to a server of the cluster that the session has left is let go (its
    * identity is of no use on the new server, which will ask the client to authenticate again).
    */
-  agentFor(req: http.IncomingMessage, server: ServerRuntime, client: string, limits: PinLimits): PinOutcome {
+  agentFor(req: http.IncomingMessage, server: ServerRuntime, client: string): PinOutcome {
     const key = connectionOf(req);
     const existing = this.pins.get(key)?.get(server.cluster.id);
     if (existing) {
       if (existing.server === server) return { kind: 'pinned', agent: existing.agent };
       this.release(key, existing);
-      return this.pin(key, server, client, limits);
+      return this.pin(key, server, client);
     }
     if (!startsConnectionAuthentication(req.headers.authorization)) return { kind: 'shared' };
-    return this.pin(key, server, client, limits);
+    return this.pin(key, server, client);
   }
 
   /**
    * A backend's 401 offering NTLM or Negotiate pins the client connection from its next request on,
    * so that the handshake the client starts next begins on a connection of its own.
    */
-  noteResponse(req: http.IncomingMessage, server: ServerRuntime, proxyRes: http.IncomingMessage, client: string, limits: PinLimits): void {
+  noteResponse(req: http.IncomingMessage, server: ServerRuntime, proxyRes: http.IncomingMessage, client: string): void {
     if (proxyRes.statusCode !== 401 || !offersConnectionAuthentication(proxyRes.headers['www-authenticate'])) return;
     const key = connectionOf(req);
-    if (!this.pins.get(key)?.has(server.cluster.id)) this.pin(key, server, client, limits);
+    if (!this.pins.get(key)?.has(server.cluster.id)) this.pin(key, server, client);
   }
 
-  private pin(key: object, server: ServerRuntime, client: string, limits: PinLimits): PinOutcome {
-    if (server.stats.pinned >= limits.perServer) {
-      return { kind: 'full', reason: `"${server.config.name}" already has ${limits.perServer} Windows-authenticated connections, its limit.` };
+  private pin(key: object, server: ServerRuntime, client: string): PinOutcome {
+    const perServer = server.cluster.config.maxPinnedConnectionsPerServer;
+    if (server.stats.pinned >= perServer) {
+      return { kind: 'full', reason: `"${server.config.name}" already has ${perServer} Windows-authenticated connections, its limit.` };
     }
     const ofClient = this.perClient.get(client) ?? 0;
-    if (limits.perClient > 0 && ofClient >= limits.perClient) {
-      return { kind: 'full', reason: `Your address already holds ${limits.perClient} Windows-authenticated connections, the most one address may.` };
+    const perClient = this.perClientLimit();
+    if (perClient > 0 && ofClient >= perClient) {
+      return { kind: 'full', reason: `Your address already holds ${perClient} Windows-authenticated connections, the most one address may.` };
     }
     this.perClient.set(client, ofClient + 1);
     const agent = createBackendAgent(server.config, { maxSockets: 1, maxFreeSockets: 1, timeout: PINNED_IDLE_MS });

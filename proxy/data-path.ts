@@ -159,8 +159,7 @@ export class DataPath {
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, cluster: ClusterRuntime, binding: Binding, attempt: Attempt): void {
     const { server } = binding;
-    const pinLimits = { perServer: cluster.config.maxPinnedConnectionsPerServer, perClient: this.context.clientLimits.config.pinnedConnectionsPerClient };
-    const pin = this.context.pins.agentFor(req, server, attempt.client, pinLimits);
+    const pin = this.context.pins.agentFor(req, server, attempt.client);
     if (pin.kind === 'full') {
       server.stats.countGatewayError(503, Date.now());
       sendGatewayError(res, 503, `${pin.reason} Please try again in a moment.`);
@@ -202,7 +201,7 @@ export class DataPath {
           const sentHost = backendHostHeader(cluster.config.hostHeader, attempt.publicHost);
           rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost });
         }
-        if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, attempt.client, pinLimits);
+        if (pin.kind === 'shared') this.context.pins.noteResponse(req, server, proxyRes, attempt.client);
         if (server.health.consecutiveFailures > 0) this.context.passiveSuccess(server);
       },
       onError: (failure) => this.failed(req, res, cluster, binding, attempt, failure, end),

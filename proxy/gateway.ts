@@ -72,7 +72,7 @@ export class Gateway implements TrafficContext {
   serverAccess: AccessMatcher | undefined = undefined;
   readonly forwarder = new Forwarder();
   readonly clientLimits = new ClientLimits(limitsSchema.parse({}), compileAddressList([]));
-  readonly pins = new ConnectionPins();
+  readonly pins = new ConnectionPins(() => this.clientLimits.config.pinnedConnectionsPerClient);
   readonly clusters = new Map<string, ClusterRuntime>();
   routes = new RouteTable([]);
   sessions: SessionTable;
