@@ -5,11 +5,11 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminTokenProblem } from '../proxy/admin-token.js';
-import { FileConfigStore } from '../proxy/config-store.js';
-import { generateAdminToken, isRecord, validateConfig } from '../proxy/config-validation.js';
-import { consoleLogger } from '../proxy/gateway-logger.js';
-import { FileStateStore } from '../proxy/state-store.js';
+import { adminTokenProblem } from '../proxy/admin/admin-token.js';
+import { FileConfigStore } from '../proxy/config/config-store.js';
+import { generateAdminToken, isRecord, validateConfig } from '../proxy/config/config-validation.js';
+import { consoleLogger } from '../proxy/logs/gateway-logger.js';
+import { FileStateStore } from '../proxy/config/state-store.js';
 import { startSwitchboard } from '../proxy/switchboard.js';
 import { firstFreePort } from './free-port.js';
 import { startSampleApp } from './sample-app.js';

@@ -24,8 +24,8 @@ import type {
   SessionList,
   SessionListOptions,
   SettingsPatch,
-} from '../proxy/control-api.js';
-import { ControlError } from '../proxy/control-error.js';
+} from '../proxy/control/control-api.js';
+import { ControlError } from '../proxy/control/control-error.js';
 import { SseParser } from './sse-parser.js';
 
 /** Waits between reconnection attempts of the event stream, the last one repeated. */

@@ -17,8 +17,8 @@ import {
   logsSchema,
   routeSchema,
   serverSchema,
-} from '../proxy/config-schema.js';
-import type { ClusterInput, ServerInput, ServerProbeInput, SettingsPatch } from '../proxy/control-api.js';
+} from '../proxy/config/config-schema.js';
+import type { ClusterInput, ServerInput, ServerProbeInput, SettingsPatch } from '../proxy/control/control-api.js';
 import type { BridgeMethod } from './ipc-channels.js';
 
 const id = z.string().regex(SLUG_PATTERN, 'must be an id of 1–40 characters of a–z, 0–9 and "-"');

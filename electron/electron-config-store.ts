@@ -9,10 +9,10 @@ import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } fro
 import { join } from 'node:path';
 import { app } from 'electron';
 import ElectronStore from 'electron-store';
-import type { GatewayConfig } from '../proxy/config-schema.js';
-import { decodeConfigBytes, parseConfigText } from '../proxy/config-file-text.js';
-import type { ConfigStore } from '../proxy/config-store.js';
-import { ConfigError, validateConfig } from '../proxy/config-validation.js';
+import type { GatewayConfig } from '../proxy/config/config-schema.js';
+import { decodeConfigBytes, parseConfigText } from '../proxy/config/config-file-text.js';
+import type { ConfigStore } from '../proxy/config/config-store.js';
+import { ConfigError, validateConfig } from '../proxy/config/config-validation.js';
 
 export interface ConfigRecovery {
   /** Where the unreadable file was moved. */

@@ -4,7 +4,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GatewayLogger } from '../proxy/gateway-logger.js';
+import type { GatewayLogger } from '../proxy/logs/gateway-logger.js';
 
 const ROTATE_AT_BYTES = 5 * 1024 * 1024;
 

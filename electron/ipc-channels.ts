@@ -1,6 +1,6 @@
 /** The IPC contract between the preload bridge and the main process. No Electron import: the preload bundles it. */
-import type { ControlApi } from '../proxy/control-api.js';
-import type { ConfigIssue } from '../proxy/config-validation.js';
+import type { ControlApi } from '../proxy/control/control-api.js';
+import type { ConfigIssue } from '../proxy/config/config-validation.js';
 
 export const INVOKE_CHANNEL = 'switchboard:invoke';
 export const EVENT_CHANNEL = 'switchboard:event';

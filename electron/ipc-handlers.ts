@@ -5,9 +5,9 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { z } from 'zod';
-import { formatPath, issuesOf, type ConfigIssue } from '../proxy/config-validation.js';
-import type { ChangeSource, ControlApi, GatewayEvent } from '../proxy/control-api.js';
-import { ControlError } from '../proxy/control-error.js';
+import { formatPath, issuesOf, type ConfigIssue } from '../proxy/config/config-validation.js';
+import type { ChangeSource, ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
+import { ControlError } from '../proxy/control/control-error.js';
 import { bridgeArgumentSchemas, bridgeParameterNames } from './bridge-argument-schemas.js';
 import {
   EVENT_CHANNEL,

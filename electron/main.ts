@@ -3,7 +3,7 @@
  * dashboard window, notifications. This file only wires the parts together.
  */
 import { app, clipboard, dialog, session, shell } from 'electron';
-import { FileStateStore } from '../proxy/state-store.js';
+import { FileStateStore } from '../proxy/config/state-store.js';
 import { startSwitchboard } from '../proxy/switchboard.js';
 import { appPaths } from './app-paths.js';
 import { AttachedGateway } from './attached-gateway.js';

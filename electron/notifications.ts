@@ -4,7 +4,7 @@
  * dashboard at that server.
  */
 import { Notification } from 'electron';
-import type { GatewayEvent } from '../proxy/control-api.js';
+import type { GatewayEvent } from '../proxy/control/control-api.js';
 import type { DashboardTarget } from './tray-actions.js';
 
 export interface ServerNotice {

@@ -4,7 +4,7 @@
  * preloads cannot load ES modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { GatewayEvent } from '../proxy/control-api.js';
+import type { GatewayEvent } from '../proxy/control/control-api.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeResult } from './ipc-channels.js';
 
 const bridge = {

@@ -4,24 +4,24 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { refusingMatcher, refuseRequest, type AccessMatcher, type AddressList } from './access-rules.js';
-import { logWhenFinished, type AccessLog, type RequestDetails } from './access-log.js';
-import { resolveClientAddress } from './client-address.js';
-import { isOverConnectionLimit, type ClientLimits } from './client-limits.js';
-import type { ClusterRuntime, ServerRuntime } from './cluster-runtime.js';
-import type { ConnectionPins } from './connection-pinning.js';
-import { sendGatewayError, sendSocketError } from './error-pages.js';
-import { backendHostHeader } from './host-header.js';
-import { backendRequestHeaders } from './backend-request-headers.js';
-import { bodyIsChunked } from './request-framing.js';
-import { screenRequest, screenUpgrade, sendRefusal } from './request-hygiene.js';
-import type { ForwardFailure, Forwarder } from './forwarder.js';
-import { sendTrailingSlashRedirect, toBackendUrl, withTrailingSlash, type PathMapping } from './path-mapping.js';
-import { whenConnectionAllows } from './pipelined-requests.js';
-import { announcesBody } from './request-body.js';
-import { hasRewritableHeaders, rewriteResponseHeaders } from './response-rewrite.js';
-import type { RouteMatch, RouteTable } from './route-table.js';
-import type { Binding, SessionBinder } from './session-binder.js';
+import { refusingMatcher, refuseRequest, type AccessMatcher, type AddressList } from './routing/access-rules.js';
+import { logWhenFinished, type AccessLog, type RequestDetails } from './logs/access-log.js';
+import { resolveClientAddress } from './routing/client-address.js';
+import { isOverConnectionLimit, type ClientLimits } from './requests/client-limits.js';
+import type { ClusterRuntime, ServerRuntime } from './runtime/cluster-runtime.js';
+import type { ConnectionPins } from './forwarding/connection-pinning.js';
+import { sendGatewayError, sendSocketError } from './forwarding/error-pages.js';
+import { backendHostHeader } from './routing/host-header.js';
+import { backendRequestHeaders } from './forwarding/backend-request-headers.js';
+import { bodyIsChunked } from './requests/request-framing.js';
+import { screenRequest, screenUpgrade, sendRefusal } from './requests/request-hygiene.js';
+import type { ForwardFailure, Forwarder } from './forwarding/forwarder.js';
+import { sendTrailingSlashRedirect, toBackendUrl, withTrailingSlash, type PathMapping } from './routing/path-mapping.js';
+import { whenConnectionAllows } from './requests/pipelined-requests.js';
+import { announcesBody } from './requests/request-body.js';
+import { hasRewritableHeaders, rewriteResponseHeaders } from './forwarding/response-rewrite.js';
+import type { RouteMatch, RouteTable } from './routing/route-table.js';
+import type { Binding, SessionBinder } from './sessions/session-binder.js';
 
 export interface TrafficContext {
   readonly routes: RouteTable;

@@ -6,12 +6,12 @@
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FileConfigStore, loadConfig } from './config-store.js';
-import { ConfigError } from './config-validation.js';
-import { consoleLogger } from './gateway-logger.js';
-import { PortInUseError } from './listen-error.js';
-import { describePortOwner, findPortOwner } from './port-owner.js';
-import { FileStateStore } from './state-store.js';
+import { FileConfigStore, loadConfig } from './config/config-store.js';
+import { ConfigError } from './config/config-validation.js';
+import { consoleLogger } from './logs/gateway-logger.js';
+import { PortInUseError } from './listeners/listen-error.js';
+import { describePortOwner, findPortOwner } from './listeners/port-owner.js';
+import { FileStateStore } from './config/state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from './switchboard.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;

@@ -2,12 +2,12 @@
  * The whole of Switchboard without a desktop: the gateway plus its admin API and web console.
  * Headless mode and the Electron main process both start it this way.
  */
-import { startAdminServer, browsableHost, type AdminServer } from './admin-server.js';
-import type { ConfigStore } from './config-store.js';
-import type { ControlApi } from './control-api.js';
+import { startAdminServer, browsableHost, type AdminServer } from './admin/admin-server.js';
+import type { ConfigStore } from './config/config-store.js';
+import type { ControlApi } from './control/control-api.js';
 import { Gateway } from './gateway.js';
-import type { GatewayLogger } from './gateway-logger.js';
-import type { StateStore } from './state-store.js';
+import type { GatewayLogger } from './logs/gateway-logger.js';
+import type { StateStore } from './config/state-store.js';
 
 export interface SwitchboardOptions {
   configStore: ConfigStore;

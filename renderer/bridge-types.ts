@@ -3,7 +3,7 @@
  * control API over IPC: `invoke` takes any ControlApi method name except `subscribe` with that
  * method's arguments, and events arrive through `onEvent`.
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control-api.js';
+import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
 
 export type BridgeMethod = Exclude<keyof ControlApi, 'subscribe'>;
 

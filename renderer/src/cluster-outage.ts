@@ -2,7 +2,7 @@
  * Whether new users of a cluster would get an error, and why, in the words the console uses:
  * the one condition the admin must never miss.
  */
-import type { ClusterSnapshot, ServerSnapshot } from '../../proxy/control-api.js';
+import type { ClusterSnapshot, ServerSnapshot } from '../../proxy/control/control-api.js';
 
 const WHY: Record<ServerSnapshot['state'], string> = {
   active: 'active',

@@ -2,7 +2,7 @@
  * What the dashboard needs from the gateway, whichever way it is reached: the control API's
  * methods plus an event stream that also reports whether the link to the gateway is up.
  */
-import type { ControlApi, GatewayEvent } from '../../proxy/control-api.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
 
 export type ControlMethods = Omit<ControlApi, 'subscribe'>;
 

@@ -3,7 +3,7 @@
  * view and reports failures), and open one of the dialogs.
  */
 import { createContext, useContext } from 'react';
-import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot } from '../../proxy/control-api.js';
+import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot } from '../../proxy/control/control-api.js';
 import type { ControlClient } from './control-client.js';
 
 export type DialogRequest =

@@ -1,5 +1,5 @@
 /** The words for a server's error answers of the last minutes: a rate, then who made them. */
-import type { ErrorWindow } from '../../proxy/control-api.js';
+import type { ErrorWindow } from '../../proxy/control/control-api.js';
 import { formatCount } from './format.js';
 
 export interface ErrorSummary {

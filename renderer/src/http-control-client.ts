@@ -20,7 +20,7 @@ import type {
   SessionList,
   SettingsPatch,
   SessionListOptions,
-} from '../../proxy/control-api.js';
+} from '../../proxy/control/control-api.js';
 import type { ControlClient, EventStreamHandlers } from './control-client.js';
 import { ControlClientError, type FieldIssue } from './control-client-error.js';
 import { EVENT_TYPES } from './event-types.js';

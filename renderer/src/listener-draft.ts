@@ -3,7 +3,7 @@
  * conversions to and from the configuration. Settings the form does not show, SNI certificates
  * and HTTP/2, are carried through unchanged.
  */
-import type { ListenerConfig } from '../../proxy/control-api.js';
+import type { ListenerConfig } from '../../proxy/control/control-api.js';
 import { numberOrText } from './components/number-field.js';
 
 export type ListenerSecurity = 'http' | 'pfx' | 'pem';

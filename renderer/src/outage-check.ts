@@ -3,7 +3,7 @@
  * changes the console asks about before sending. A cluster already without an active server
  * is not asked about again — the banner says so already.
  */
-import type { ClusterSnapshot, ServerSnapshot } from '../../proxy/control-api.js';
+import type { ClusterSnapshot, ServerSnapshot } from '../../proxy/control/control-api.js';
 import type { ConfirmRequest } from './dashboard-context.js';
 import { plural } from './format.js';
 

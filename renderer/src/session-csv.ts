@@ -1,5 +1,5 @@
 /** A session list as CSV for a spreadsheet: one header line, ISO 8601 times in UTC. */
-import type { SessionInfo } from '../../proxy/control-api.js';
+import type { SessionInfo } from '../../proxy/control/control-api.js';
 
 const COLUMNS = ['session', 'client', 'created (UTC)', 'last seen (UTC)', 'expires (UTC)', 'requests'];
 

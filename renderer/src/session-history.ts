@@ -3,7 +3,7 @@
  * gateway keeps (a point per 10 s) when the page opens, then fed by the stats snapshots.
  * Arrays are replaced rather than mutated so that a chart can tell new data by identity.
  */
-import type { GatewaySnapshot, ServerHistory } from '../../proxy/control-api.js';
+import type { GatewaySnapshot, ServerHistory } from '../../proxy/control/control-api.js';
 
 export const HISTORY_WINDOW_MS = 60 * 60_000;
 

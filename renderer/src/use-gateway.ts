@@ -4,7 +4,7 @@
  * a few times a second, and the stream is closed while the page is hidden.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { GatewayEvent, GatewaySnapshot } from '../../proxy/control-api.js';
+import type { GatewayEvent, GatewaySnapshot } from '../../proxy/control/control-api.js';
 import type { ControlClient, LinkStatus } from './control-client.js';
 import { ControlClientError } from './control-client-error.js';
 import { SessionHistory } from './session-history.js';

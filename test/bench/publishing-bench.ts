@@ -4,9 +4,9 @@
  * header) and for the ones that do work (a mapped path, a redirect, cookies).
  */
 import type http from 'node:http';
-import { createPathMapping, toBackendUrl } from '../../proxy/path-mapping.js';
-import { hasRewritableHeaders, rewriteResponseHeaders, type ResponseRewrite } from '../../proxy/response-rewrite.js';
-import { RouteTable } from '../../proxy/route-table.js';
+import { createPathMapping, toBackendUrl } from '../../proxy/routing/path-mapping.js';
+import { hasRewritableHeaders, rewriteResponseHeaders, type ResponseRewrite } from '../../proxy/forwarding/response-rewrite.js';
+import { RouteTable } from '../../proxy/routing/route-table.js';
 
 const ROUNDS = 2_000_000;
 

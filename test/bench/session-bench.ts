@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { SessionTable } from '../../proxy/session-table.js';
+import { SessionTable } from '../../proxy/sessions/session-table.js';
 
 const SESSION_COUNT = 1_000_000;
 const SERVERS = ['v1', 'v2', 'v3', 'v4'];

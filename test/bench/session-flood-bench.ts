@@ -5,6 +5,7 @@
  * another one, and driven directly, without HTTP, so that nothing else blurs the numbers.
  */
 import type http from 'node:http';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -48,13 +49,17 @@ export async function runSessionFloodBench(repoRoot: string, baselineRoot: strin
 }
 
 async function load(root: string): Promise<SessionModules> {
-  const from = (file: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(root, 'proxy', file)).href);
+  // A baseline checkout may predate the proxy's folders, when every module sat in proxy/ itself.
+  const from = (folder: string, file: string): Promise<Record<string, unknown>> => {
+    const inFolder = join(root, 'proxy', folder, file);
+    return import(pathToFileURL(existsSync(inFolder) ? inFolder : join(root, 'proxy', file)).href);
+  };
   const [schema, runtime, table, binder, cookie] = await Promise.all([
-    from('config-schema.ts'),
-    from('cluster-runtime.ts'),
-    from('session-table.ts'),
-    from('session-binder.ts'),
-    from('session-cookie.ts'),
+    from('config', 'config-schema.ts'),
+    from('runtime', 'cluster-runtime.ts'),
+    from('sessions', 'session-table.ts'),
+    from('sessions', 'session-binder.ts'),
+    from('sessions', 'session-cookie.ts'),
   ]);
   return {
     clusterSchema: schema.clusterSchema as SessionModules['clusterSchema'],

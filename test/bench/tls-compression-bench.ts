@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { createProxyServer } from 'http-proxy-3';
-import { createBackendAgent } from '../../proxy/backend-tls.js';
-import { sendProxyResponse } from '../../proxy/compression.js';
-import { DEFAULT_COMPRESSIBLE_TYPES, type CompressionConfig } from '../../proxy/config-schema.js';
-import { createHttpsListenerServer } from '../../proxy/https-listener.js';
-import { loadListenerTls } from '../../proxy/tls-certificates.js';
+import { createBackendAgent } from '../../proxy/forwarding/backend-tls.js';
+import { sendProxyResponse } from '../../proxy/forwarding/compression.js';
+import { DEFAULT_COMPRESSIBLE_TYPES, type CompressionConfig } from '../../proxy/config/config-schema.js';
+import { createHttpsListenerServer } from '../../proxy/listeners/https-listener.js';
+import { loadListenerTls } from '../../proxy/listeners/tls-certificates.js';
 import { makeCertificate } from '../support/test-certificates.js';
 import { hasCommand, runWrk, type LoadResult } from './wrk.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import type { ServerSnapshot } from '../../proxy/control-api.js';
+import type { ServerSnapshot } from '../../proxy/control/control-api.js';
 import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
 import { createSessions, startGateway, type RunningGateway } from './gateway-process.js';
 

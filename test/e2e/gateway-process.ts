@@ -10,7 +10,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { GatewaySnapshot } from '../../proxy/control-api.js';
+import type { GatewaySnapshot } from '../../proxy/control/control-api.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const DASHBOARD_DIR = join(REPO_ROOT, 'dist/renderer');

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { ServerHistory } from '../../proxy/control-api.js';
+import type { ServerHistory } from '../../proxy/control/control-api.js';
 import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
 import { startGateway, type RunningGateway } from './gateway-process.js';
 

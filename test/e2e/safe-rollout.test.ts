@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { ServerSnapshot } from '../../proxy/control-api.js';
+import type { ServerSnapshot } from '../../proxy/control/control-api.js';
 import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
 import { createSessions, freePort, startGateway, type RunningGateway } from './gateway-process.js';
 

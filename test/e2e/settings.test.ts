@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { GatewayConfig, GatewaySnapshot } from '../../proxy/control-api.js';
+import type { GatewayConfig, GatewaySnapshot } from '../../proxy/control/control-api.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
 import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
 import { freePort, startGateway, type RunningGateway } from './gateway-process.js';

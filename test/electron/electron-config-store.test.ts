@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileConfigStore, loadOrCreateConfig } from '../../proxy/config-store.js';
-import { validateConfig } from '../../proxy/config-validation.js';
+import { FileConfigStore, loadOrCreateConfig } from '../../proxy/config/config-store.js';
+import { validateConfig } from '../../proxy/config/config-validation.js';
 import { Gateway } from '../../proxy/gateway.js';
-import { FileStateStore } from '../../proxy/state-store.js';
+import { FileStateStore } from '../../proxy/config/state-store.js';
 import { ElectronConfigStore, type ConfigRecovery } from '../../electron/electron-config-store.js';
 import { freePort } from '../../demo/free-port.js';
 import { resetFakeElectron } from './fake-electron.js';

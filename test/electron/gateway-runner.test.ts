@@ -4,9 +4,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GatewayEvent } from '../../proxy/control-api.js';
-import { FileStateStore } from '../../proxy/state-store.js';
-import { silentLogger, type GatewayLogger } from '../../proxy/gateway-logger.js';
+import type { GatewayEvent } from '../../proxy/control/control-api.js';
+import { FileStateStore } from '../../proxy/config/state-store.js';
+import { silentLogger, type GatewayLogger } from '../../proxy/logs/gateway-logger.js';
 import { startSwitchboard } from '../../proxy/switchboard.js';
 import { ElectronConfigStore } from '../../electron/electron-config-store.js';
 import type { GatewayStatus } from '../../electron/gateway-status.js';
@@ -27,7 +27,7 @@ beforeEach(async () => {
   directory = mkdtempSync(join(tmpdir(), 'switchboard-runner-'));
   configStore = new ElectronConfigStore({ directory });
   configStore.write(
-    (await import('../../proxy/config-validation.js')).validateConfig({
+    (await import('../../proxy/config/config-validation.js')).validateConfig({
       listeners: [{ port: await freePort(), host: '127.0.0.1' }],
       admin: { host: '127.0.0.1', port: await freePort(), token: 'runner-token-0123456789ab' },
     }),

@@ -3,7 +3,7 @@
  * handlers and a real gateway on the other, with only Electron's IPC transport faked.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GatewayEvent } from '../../proxy/control-api.js';
+import type { GatewayEvent } from '../../proxy/control/control-api.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type BridgeError } from '../../electron/ipc-channels.js';
 import { registerIpcHandlers, type IpcBridge } from '../../electron/ipc-handlers.js';
 import { startGateway, type Harness } from '../support/gateway-harness.js';

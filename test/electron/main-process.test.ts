@@ -7,7 +7,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { validateConfig } from '../../proxy/config-validation.js';
+import { validateConfig } from '../../proxy/config/config-validation.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
 import { freePort } from '../../demo/free-port.js';
 import { emitAppEvent, recorded, resetFakeElectron } from './fake-electron.js';

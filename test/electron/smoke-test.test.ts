@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileConfigStore } from '../../proxy/config-store.js';
-import { silentLogger } from '../../proxy/gateway-logger.js';
-import { FileStateStore } from '../../proxy/state-store.js';
+import { FileConfigStore } from '../../proxy/config/config-store.js';
+import { silentLogger } from '../../proxy/logs/gateway-logger.js';
+import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard } from '../../proxy/switchboard.js';
 import { GatewayRunner } from '../../electron/gateway-runner.js';
 import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service-layout.js';

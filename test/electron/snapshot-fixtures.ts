@@ -1,6 +1,6 @@
 /** Gateway snapshots for the pure tray tests, built field by field like the gateway builds them. */
-import { healthCheckSchema } from '../../proxy/config-schema.js';
-import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../../proxy/control-api.js';
+import { healthCheckSchema } from '../../proxy/config/config-schema.js';
+import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../../proxy/control/control-api.js';
 import type { TrayActionDependencies, TrayActions } from '../../electron/tray-actions.js';
 
 export function server(id: string, state: ServerState, overrides: Partial<ServerSnapshot> = {}): ServerSnapshot {

@@ -1,7 +1,7 @@
 /** "Start at login" from the tray: the login item is written through Electron and the checkbox follows it. */
 import type { MenuItemConstructorOptions } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../proxy/gateway-logger.js';
+import { silentLogger } from '../../proxy/logs/gateway-logger.js';
 import { LOGIN_ITEM_NAME, START_HIDDEN_ARG, isStartAtLoginEnabled, setStartAtLogin } from '../../electron/start-at-login.js';
 import { createTrayActions } from '../../electron/tray-actions.js';
 import { TrayController } from '../../electron/tray-controller.js';

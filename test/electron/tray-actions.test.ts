@@ -1,8 +1,8 @@
 /** The tray's actions against a real gateway: each one makes the right change, marked as coming from the tray. */
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '../../proxy/control-api.js';
-import { ControlError } from '../../proxy/control-error.js';
+import type { GatewayEvent } from '../../proxy/control/control-api.js';
+import { ControlError } from '../../proxy/control/control-error.js';
 import { createTrayActions, type TrayActions } from '../../electron/tray-actions.js';
 import type { OutageWarning } from '../../electron/tray-outage.js';
 import { buildTrayMenuTemplate } from '../../electron/tray-menu.js';

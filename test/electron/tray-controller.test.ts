@@ -1,7 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GatewaySnapshot } from '../../proxy/control-api.js';
-import { silentLogger } from '../../proxy/gateway-logger.js';
+import type { GatewaySnapshot } from '../../proxy/control/control-api.js';
+import { silentLogger } from '../../proxy/logs/gateway-logger.js';
 import type { GatewayStatus } from '../../electron/gateway-status.js';
 import { TrayController } from '../../electron/tray-controller.js';
 import { cluster, recordingActions, server, snapshot } from './snapshot-fixtures.js';

@@ -5,8 +5,8 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileAccessRule, compileAddressList, refuseRequest, refusingMatcher, type AccessMatcher, type AddressList } from '../../proxy/access-rules.js';
-import { resolveClientAddress } from '../../proxy/client-address.js';
+import { compileAccessRule, compileAddressList, refuseRequest, refusingMatcher, type AccessMatcher, type AddressList } from '../../proxy/routing/access-rules.js';
+import { resolveClientAddress } from '../../proxy/routing/client-address.js';
 
 const servers: http.Server[] = [];
 afterEach(async () => {

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/free-port.js';
-import { startAdminServer } from '../../proxy/admin-server.js';
-import { FileConfigStore } from '../../proxy/config-store.js';
-import type { ControlApi, GatewayConfig, GatewayEvent, GatewaySnapshot } from '../../proxy/control-api.js';
-import { silentLogger } from '../../proxy/gateway-logger.js';
-import { DASHBOARD_CSP } from '../../proxy/static-files.js';
-import { FileStateStore } from '../../proxy/state-store.js';
+import { startAdminServer } from '../../proxy/admin/admin-server.js';
+import { FileConfigStore } from '../../proxy/config/config-store.js';
+import type { ControlApi, GatewayConfig, GatewayEvent, GatewaySnapshot } from '../../proxy/control/control-api.js';
+import { silentLogger } from '../../proxy/logs/gateway-logger.js';
+import { DASHBOARD_CSP } from '../../proxy/admin/static-files.js';
+import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboard.js';
 import { openEvents, rawRequest } from './admin-http-client.js';
 

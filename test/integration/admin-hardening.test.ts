@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/free-port.js';
-import { startAdminServer, type AdminServer } from '../../proxy/admin-server.js';
-import { FileConfigStore } from '../../proxy/config-store.js';
-import type { ControlApi } from '../../proxy/control-api.js';
-import { silentLogger } from '../../proxy/gateway-logger.js';
-import { FileStateStore } from '../../proxy/state-store.js';
+import { startAdminServer, type AdminServer } from '../../proxy/admin/admin-server.js';
+import { FileConfigStore } from '../../proxy/config/config-store.js';
+import type { ControlApi } from '../../proxy/control/control-api.js';
+import { silentLogger } from '../../proxy/logs/gateway-logger.js';
+import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboard.js';
 import { TEST_TOKEN } from '../support/gateway-harness.js';
 

@@ -7,9 +7,9 @@ import type net from 'node:net';
 import zlib from 'node:zlib';
 import { createProxyServer } from 'http-proxy-3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseEncoding, sendProxyResponse } from '../../proxy/compression.js';
-import type { CompressionConfig } from '../../proxy/config-schema.js';
-import { DEFAULT_COMPRESSIBLE_TYPES } from '../../proxy/config-schema.js';
+import { chooseEncoding, sendProxyResponse } from '../../proxy/forwarding/compression.js';
+import type { CompressionConfig } from '../../proxy/config/config-schema.js';
+import { DEFAULT_COMPRESSIBLE_TYPES } from '../../proxy/config/config-schema.js';
 
 const PAGE = '<html><body>' + 'Switchboard soft rollout. '.repeat(400) + '</body></html>';
 /** Larger than what is compressed whole: streamed through zlib. */

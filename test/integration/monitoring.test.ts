@@ -1,7 +1,7 @@
 /** Monitoring through a real gateway: error answers by class, requests/s, and the per-server history call. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/free-port.js';
-import type { GatewaySnapshot, ServerHistory } from '../../proxy/control-api.js';
+import type { GatewaySnapshot, ServerHistory } from '../../proxy/control/control-api.js';
 import { startAdminHarness, type AdminHarness } from '../support/admin-harness.js';
 import { eventually, startGateway } from '../support/gateway-harness.js';
 import { User } from '../support/http-client.js';

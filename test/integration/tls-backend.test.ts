@@ -12,8 +12,8 @@ import type tls from 'node:tls';
 import { createProxyServer } from 'http-proxy-3';
 import { WebSocket, WebSocketServer } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBackendAgent } from '../../proxy/backend-tls.js';
-import { backendHostHeader } from '../../proxy/host-header.js';
+import { createBackendAgent } from '../../proxy/forwarding/backend-tls.js';
+import { backendHostHeader } from '../../proxy/routing/host-header.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
 
 let dir: string;

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { createProxyServer } from 'http-proxy-3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { watchListenerCertificates, type CertificateWatcher } from '../../proxy/certificate-watcher.js';
-import type { GatewayLogger } from '../../proxy/gateway-logger.js';
-import { createHttpsListenerServer, type HttpsListenerServer } from '../../proxy/https-listener.js';
-import { createHttpsRedirectHandler } from '../../proxy/https-redirect.js';
-import { loadListenerTls, type LoadedListenerTls } from '../../proxy/tls-certificates.js';
+import { watchListenerCertificates, type CertificateWatcher } from '../../proxy/listeners/certificate-watcher.js';
+import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
+import { createHttpsListenerServer, type HttpsListenerServer } from '../../proxy/listeners/https-listener.js';
+import { createHttpsRedirectHandler } from '../../proxy/routing/https-redirect.js';
+import { loadListenerTls, type LoadedListenerTls } from '../../proxy/listeners/tls-certificates.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
 
 let dir: string;

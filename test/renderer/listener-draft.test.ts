@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ListenerConfig } from '../../proxy/control-api.js';
+import type { ListenerConfig } from '../../proxy/control/control-api.js';
 import { draftOfListener, linesOf, listenerOfDraft, newListenerDraft } from '../../renderer/src/listener-draft.js';
 
 describe('listener drafts', () => {

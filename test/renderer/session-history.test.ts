@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GatewaySnapshot } from '../../proxy/control-api.js';
+import type { GatewaySnapshot } from '../../proxy/control/control-api.js';
 import { HISTORY_WINDOW_MS, SessionHistory } from '../../renderer/src/session-history.js';
 
 function snapshotAt(at: number, servers: Record<string, number>): GatewaySnapshot {

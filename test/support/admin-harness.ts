@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../demo/free-port.js';
-import type { GatewayConfigInput } from '../../proxy/config-schema.js';
-import { FileConfigStore } from '../../proxy/config-store.js';
-import { silentLogger } from '../../proxy/gateway-logger.js';
-import { FileStateStore } from '../../proxy/state-store.js';
+import type { GatewayConfigInput } from '../../proxy/config/config-schema.js';
+import { FileConfigStore } from '../../proxy/config/config-store.js';
+import { silentLogger } from '../../proxy/logs/gateway-logger.js';
+import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboard.js';
 import type { ClusterInputForTest } from './gateway-harness.js';
 

@@ -2,11 +2,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileConfigStore } from '../../proxy/config-store.js';
-import type { GatewayConfigInput } from '../../proxy/config-schema.js';
-import type { GatewayEvent } from '../../proxy/control-api.js';
+import { FileConfigStore } from '../../proxy/config/config-store.js';
+import type { GatewayConfigInput } from '../../proxy/config/config-schema.js';
+import type { GatewayEvent } from '../../proxy/control/control-api.js';
 import { Gateway } from '../../proxy/gateway.js';
-import { FileStateStore } from '../../proxy/state-store.js';
+import { FileStateStore } from '../../proxy/config/state-store.js';
 import { freePort } from '../../demo/free-port.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';

@@ -4,8 +4,8 @@ import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS, AccessLog, formatAccessLogLine, logWhenFinished, parseAccessLogLine, type AccessLogEntry } from '../../proxy/access-log.js';
-import type { GatewayLogger } from '../../proxy/gateway-logger.js';
+import { ACCESS_LOG_FIELDS, AccessLog, formatAccessLogLine, logWhenFinished, parseAccessLogLine, type AccessLogEntry } from '../../proxy/logs/access-log.js';
+import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
 
 let dir: string;
 let clock: Date;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isAddressOrCidr } from '../../proxy/address-syntax.js';
-import { compileAccessRule, compileAddressList, normalizeAddress, parseAddressPattern, refusingMatcher } from '../../proxy/access-rules.js';
-import { resolveClientAddress } from '../../proxy/client-address.js';
+import { isAddressOrCidr } from '../../proxy/config/address-syntax.js';
+import { compileAccessRule, compileAddressList, normalizeAddress, parseAddressPattern, refusingMatcher } from '../../proxy/routing/access-rules.js';
+import { resolveClientAddress } from '../../proxy/routing/client-address.js';
 
 describe('address patterns', () => {
   it('accepts IPv4 and IPv6 addresses and ranges, and nothing else', () => {

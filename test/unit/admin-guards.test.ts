@@ -1,8 +1,8 @@
 /** The admin server's Host check and failed sign-in limiter, on their own with a fake clock. */
 import { describe, expect, it } from 'vitest';
-import { createAdminHostCheck, hostNameOf } from '../../proxy/admin-host-check.js';
-import { validateConfig } from '../../proxy/config-validation.js';
-import { SignInLimiter } from '../../proxy/sign-in-limiter.js';
+import { createAdminHostCheck, hostNameOf } from '../../proxy/admin/admin-host-check.js';
+import { validateConfig } from '../../proxy/config/config-validation.js';
+import { SignInLimiter } from '../../proxy/admin/sign-in-limiter.js';
 import { TEST_TOKEN } from '../support/gateway-harness.js';
 
 describe('admin Host check', () => {

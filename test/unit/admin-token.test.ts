@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adminTokenProblem } from '../../proxy/admin-token.js';
-import { FileConfigStore, loadConfig } from '../../proxy/config-store.js';
-import { ConfigError, generateAdminToken, validateConfig } from '../../proxy/config-validation.js';
+import { adminTokenProblem } from '../../proxy/admin/admin-token.js';
+import { FileConfigStore, loadConfig } from '../../proxy/config/config-store.js';
+import { ConfigError, generateAdminToken, validateConfig } from '../../proxy/config/config-validation.js';
 
 function issuesFor(token: unknown): string[] {
   try {

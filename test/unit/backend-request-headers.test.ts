@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendRequestHeaders, type ForwardingFacts } from '../../proxy/backend-request-headers.js';
+import { backendRequestHeaders, type ForwardingFacts } from '../../proxy/forwarding/backend-request-headers.js';
 
 const facts: ForwardingFacts = {
   peer: '203.0.113.7',

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeConfigBytes, firstSyntaxErrorAt, parseConfigText } from '../../proxy/config-file-text.js';
-import { FileConfigStore, loadOrCreateConfig } from '../../proxy/config-store.js';
-import { ConfigError } from '../../proxy/config-validation.js';
+import { decodeConfigBytes, firstSyntaxErrorAt, parseConfigText } from '../../proxy/config/config-file-text.js';
+import { FileConfigStore, loadOrCreateConfig } from '../../proxy/config/config-store.js';
+import { ConfigError } from '../../proxy/config/config-validation.js';
 import { TEST_TOKEN } from '../support/gateway-harness.js';
 
 const document = { admin: { token: TEST_TOKEN, port: 9191 } };

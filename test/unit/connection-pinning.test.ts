@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offersConnectionAuthentication, startsConnectionAuthentication } from '../../proxy/connection-pinning.js';
+import { offersConnectionAuthentication, startsConnectionAuthentication } from '../../proxy/forwarding/connection-pinning.js';
 
 describe('connection authentication schemes', () => {
   it('recognises NTLM and Negotiate credentials in any case, and nothing else', () => {

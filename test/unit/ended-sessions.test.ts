@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EndedSessions } from '../../proxy/ended-sessions.js';
+import { EndedSessions } from '../../proxy/sessions/ended-sessions.js';
 
 describe('ended sessions', () => {
   it('remembers an ended session until its cookie could not come back anyway, per cluster', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GatewayEvent } from '../../proxy/control-api.js';
-import { EventLog, describeGatewayEvent, formatEventLine, logGatewayEvents } from '../../proxy/event-log.js';
+import type { GatewayEvent } from '../../proxy/control/control-api.js';
+import { EventLog, describeGatewayEvent, formatEventLine, logGatewayEvents } from '../../proxy/logs/event-log.js';
 
 let dir: string;
 let clock: Date;

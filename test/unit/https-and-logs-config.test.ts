@@ -1,6 +1,6 @@
 /** The config fields for HTTPS, backends, compression, access rules and logs: defaults and messages. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, validateConfig } from '../../proxy/config-validation.js';
+import { ConfigError, validateConfig } from '../../proxy/config/config-validation.js';
 
 const base = { admin: { token: 'a-long-enough-admin-token' } };
 

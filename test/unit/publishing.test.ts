@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig, ConfigError } from '../../proxy/config-validation.js';
-import { createPathMapping, toBackendUrl, toPublicPath, withTrailingSlash } from '../../proxy/path-mapping.js';
+import { validateConfig, ConfigError } from '../../proxy/config/config-validation.js';
+import { createPathMapping, toBackendUrl, toPublicPath, withTrailingSlash } from '../../proxy/routing/path-mapping.js';
 import {
   hasRewritableHeaders,
   rewriteRefresh,
@@ -8,8 +8,8 @@ import {
   rewriteSetCookie,
   rewriteUrl,
   type ResponseRewrite,
-} from '../../proxy/response-rewrite.js';
-import { RouteTable } from '../../proxy/route-table.js';
+} from '../../proxy/forwarding/response-rewrite.js';
+import { RouteTable } from '../../proxy/routing/route-table.js';
 
 const wiki = createPathMapping('/wiki/', '/')!;
 const moved = createPathMapping('/old/', '/new/')!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RefusedRequest } from '../../proxy/refused-request.js';
-import { normalizeOriginForm } from '../../proxy/request-path.js';
-import { parseRequestTarget } from '../../proxy/request-target.js';
+import { RefusedRequest } from '../../proxy/requests/refused-request.js';
+import { normalizeOriginForm } from '../../proxy/requests/request-path.js';
+import { parseRequestTarget } from '../../proxy/requests/request-target.js';
 
 function refusal(target: string): RefusedRequest {
   try {

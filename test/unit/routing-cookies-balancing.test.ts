@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LeastSessionsBalancer, SmoothRoundRobinBalancer } from '../../proxy/balancer.js';
-import { RouteTable, normalizeHost } from '../../proxy/route-table.js';
-import { SessionCookieCodec, readCookie } from '../../proxy/session-cookie.js';
+import { LeastSessionsBalancer, SmoothRoundRobinBalancer } from '../../proxy/balancing/balancer.js';
+import { RouteTable, normalizeHost } from '../../proxy/routing/route-table.js';
+import { SessionCookieCodec, readCookie } from '../../proxy/sessions/session-cookie.js';
 
 describe('RouteTable', () => {
   const table = new RouteTable([

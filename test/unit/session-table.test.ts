@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionTable } from '../../proxy/session-table.js';
+import { SessionTable } from '../../proxy/sessions/session-table.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SessionCookieCodec } from '../../proxy/session-cookie.js';
-import { TentativeSessions } from '../../proxy/tentative-sessions.js';
+import { SessionCookieCodec } from '../../proxy/sessions/session-cookie.js';
+import { TentativeSessions } from '../../proxy/sessions/tentative-sessions.js';
 
 describe('tentative session cookies', () => {
   const codec = new SessionCookieCodec(randomBytes(32));

@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../proxy/config-validation.js';
-import { listenerCertificates, loadListenerTls } from '../../proxy/tls-certificates.js';
+import { ConfigError } from '../../proxy/config/config-validation.js';
+import { listenerCertificates, loadListenerTls } from '../../proxy/listeners/tls-certificates.js';
 import { makeCertificate, makeLegacyPfx, type TestCertificate } from '../support/test-certificates.js';
 
 const DAY_MS = 24 * 3600 * 1000;

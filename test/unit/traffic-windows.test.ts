@@ -1,8 +1,8 @@
 /** The windowed counters and the one-hour history ring behind the monitoring numbers, on a made-up clock. */
 import { describe, expect, it } from 'vitest';
-import { HISTORY_INTERVAL_MS, HISTORY_POINTS, ServerHistory } from '../../proxy/server-history.js';
-import { ServerStats } from '../../proxy/server-stats.js';
-import { WindowedCounter } from '../../proxy/windowed-counter.js';
+import { HISTORY_INTERVAL_MS, HISTORY_POINTS, ServerHistory } from '../../proxy/runtime/server-history.js';
+import { ServerStats } from '../../proxy/runtime/server-stats.js';
+import { WindowedCounter } from '../../proxy/runtime/windowed-counter.js';
 
 const T0 = 1_700_000_000_000;
 

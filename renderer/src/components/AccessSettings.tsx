@@ -1,7 +1,7 @@
 /** Who may use the gateway at all (the server-wide rule), and which proxies in front of it are believed. */
 import { useState } from 'react';
 import { Field, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import type { AccessRuleConfig, GatewayConfig } from '../../../proxy/control-api.js';
+import type { AccessRuleConfig, GatewayConfig } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { linesOf } from '../listener-draft.js';
 import { placeSettingsIssues } from '../settings-issues.js';

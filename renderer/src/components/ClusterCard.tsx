@@ -16,7 +16,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { AddRegular, ArrowSwapRegular, DeleteRegular, MoreHorizontalRegular, SettingsRegular } from '@fluentui/react-icons';
-import type { ClusterSnapshot } from '../../../proxy/control-api.js';
+import type { ClusterSnapshot } from '../../../proxy/control/control-api.js';
 import { clusterOutage } from '../cluster-outage.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatCount, formatDuration, formatRate } from '../format.js';

@@ -1,7 +1,7 @@
 /** Create a cluster, or change its session, balancing, health check, Host header and compression settings. */
 import { useEffect, useState } from 'react';
 import { Checkbox, Field, Input, Select, Switch, makeStyles, tokens } from '@fluentui/react-components';
-import type { ClusterInput, ClusterPatch, ClusterSnapshot } from '../../../proxy/control-api.js';
+import type { ClusterInput, ClusterPatch, ClusterSnapshot } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { FormDialog } from './FormDialog.js';
 import { InlineConfirmation, useInlineConfirm } from './InlineConfirmation.js';

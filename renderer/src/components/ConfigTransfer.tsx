@@ -6,7 +6,7 @@
 import { useRef, useState, type ChangeEvent } from 'react';
 import { Button, MessageBar, MessageBarBody, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { ArrowDownloadRegular, ArrowUploadRegular } from '@fluentui/react-icons';
-import type { GatewayConfig } from '../../../proxy/control-api.js';
+import type { GatewayConfig } from '../../../proxy/control/control-api.js';
 import { issuesOf, messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { plural } from '../format.js';

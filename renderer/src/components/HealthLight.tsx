@@ -1,5 +1,5 @@
 import { Tooltip, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
-import type { ServerSnapshot } from '../../../proxy/control-api.js';
+import type { ServerSnapshot } from '../../../proxy/control/control-api.js';
 import { formatClock } from '../format.js';
 
 const useStyles = makeStyles({

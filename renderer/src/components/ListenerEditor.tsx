@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { Checkbox, Field, Input, Radio, RadioGroup, makeStyles, tokens } from '@fluentui/react-components';
-import type { GatewayConfig, ListenerConfig } from '../../../proxy/control-api.js';
+import type { GatewayConfig, ListenerConfig } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { listenerOfDraft, type ListenerDraft, type ListenerSecurity } from '../listener-draft.js';
 import { placeSettingsIssues } from '../settings-issues.js';

@@ -14,7 +14,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular, EditRegular, LockClosedRegular, WarningRegular } from '@fluentui/react-icons';
-import type { GatewayConfig, ListenerConfig, ListenerStatus } from '../../../proxy/control-api.js';
+import type { GatewayConfig, ListenerConfig, ListenerStatus } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { draftOfListener, newListenerDraft } from '../listener-draft.js';

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { Field, Input, Switch, makeStyles, tokens } from '@fluentui/react-components';
-import type { GatewayConfig } from '../../../proxy/control-api.js';
+import type { GatewayConfig } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { placeSettingsIssues } from '../settings-issues.js';

@@ -1,6 +1,6 @@
 /** Removing is the one change that loses something, so it is always confirmed. */
 import { MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
-import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
+import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { plural } from '../format.js';
 import { lastServerQuestion, leavesNoActiveServer } from '../outage-check.js';

@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Select, Text, makeStyles, tokens } from '@fluentui/react-components';
-import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
+import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatClock } from '../format.js';

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Button, Field, Input, Select, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
-import type { AccessRuleConfig, GatewayConfig, RouteConfig } from '../../../proxy/control-api.js';
+import type { AccessRuleConfig, GatewayConfig, RouteConfig } from '../../../proxy/control/control-api.js';
 import type { FieldIssue } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { capitalize } from '../format.js';

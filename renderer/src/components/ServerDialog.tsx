@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { Field, Input, Switch } from '@fluentui/react-components';
-import type { ClusterSnapshot, ServerPatch, ServerSnapshot } from '../../../proxy/control-api.js';
+import type { ClusterSnapshot, ServerPatch, ServerSnapshot } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { lastServerQuestion, leavesNoActiveServer } from '../outage-check.js';
 import { FormDialog } from './FormDialog.js';

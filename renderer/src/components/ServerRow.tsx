@@ -26,7 +26,7 @@ import {
   PeopleRegular,
   PlugDisconnectedRegular,
 } from '@fluentui/react-icons';
-import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control-api.js';
+import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { lastServerQuestion, leavesNoActiveServer, type ServerChange } from '../outage-check.js';
 import { summarizeErrors } from '../error-summary.js';

@@ -1,6 +1,6 @@
 /** A server's state as a coloured word. */
 import { Badge, type BadgeProps } from '@fluentui/react-components';
-import type { ServerState } from '../../../proxy/control-api.js';
+import type { ServerState } from '../../../proxy/control/control-api.js';
 
 const APPEARANCE: Record<ServerState, { color: BadgeProps['color']; label: string }> = {
   active: { color: 'success', label: 'Active' },

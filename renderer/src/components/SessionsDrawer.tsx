@@ -22,7 +22,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, ArrowDownloadRegular, DismissRegular, FilterRegular } from '@fluentui/react-icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ClusterSnapshot, ServerSnapshot, SessionInfo, SessionList } from '../../../proxy/control-api.js';
+import type { ClusterSnapshot, ServerSnapshot, SessionInfo, SessionList } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatClock, formatCount, formatDuration } from '../format.js';

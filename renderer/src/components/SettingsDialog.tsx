@@ -20,7 +20,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { GatewayConfig } from '../../../proxy/control-api.js';
+import type { GatewayConfig } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { AccessSettings } from './AccessSettings.js';

@@ -5,7 +5,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { Button, Spinner, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { CheckmarkCircleRegular, ErrorCircleRegular, PlugConnectedRegular } from '@fluentui/react-icons';
-import type { ProbeReport } from '../../../proxy/control-api.js';
+import type { ProbeReport } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatMilliseconds } from '../format.js';

@@ -4,7 +4,7 @@
  * cluster to load; `error` when it could not be read.
  */
 import { useEffect, useState } from 'react';
-import type { ClusterConfig } from '../../../proxy/control-api.js';
+import type { ClusterConfig } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 

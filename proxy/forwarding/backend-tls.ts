@@ -1,0 +1,82 @@
+/**
+ * Connections to one backend server: a keep-alive agent per server, and for `https://` servers the
+ * TLS trust decision. A server with a CA-signed certificate is verified the normal way against the
+ * host name in its URL. A server with a self-signed certificate is trusted by its SHA-256
+ * fingerprint instead: the socket is handed to the request only after the fingerprint matched, so
+ * not a byte of the request (cookies, credentials) reaches an impostor.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import type { ServerConfig } from '../config/config-schema.js';
+
+export type BackendServerLike = Pick<ServerConfig, 'url' | 'tlsFingerprint'>;
+
+/** Idle connections are kept this long for the next request; backends typically close after 5 s+. */
+const KEEP_ALIVE_MS = 1000;
+
+/** `agentOptions` (socket limits, idle timeout) apply to every kind of agent; TLS trust is decided here. */
+export function createBackendAgent(server: BackendServerLike, agentOptions: http.AgentOptions = {}): http.Agent {
+  const url = new URL(server.url);
+  const common: http.AgentOptions = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, scheduling: 'lifo', ...agentOptions };
+  if (url.protocol !== 'https:') return new http.Agent(common);
+
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  // SNI and certificate checks use the backend's own name, never the Host header the client sent:
+  // agent options take precedence over the request's, which pins `servername` here. TLS forbids an
+  // IP address as SNI, hence '' for IP URLs.
+  const servername = isIP(hostname) ? '' : hostname;
+
+  if (!server.tlsFingerprint) return new https.Agent({ ...common, servername, rejectUnauthorized: true });
+  return new FingerprintAgent({ ...common, servername }, server.tlsFingerprint);
+}
+
+/** An https agent that trusts exactly one certificate, identified by its SHA-256 fingerprint. */
+class FingerprintAgent extends https.Agent {
+  private readonly expected: Buffer;
+
+  constructor(options: https.AgentOptions, fingerprint: string) {
+    // A resumed TLS session may skip the certificate exchange; without caching every connection
+    // shows its certificate and is checked.
+    super({ ...options, maxCachedSessions: 0 });
+    this.expected = fingerprintBytes(fingerprint);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: (error: Error | null, stream: Duplex) => void): undefined {
+    let settled = false;
+    const settle = (error: Error | null, stream?: Duplex): void => {
+      if (settled) return;
+      settled = true;
+      callback?.(error, stream as Duplex);
+    };
+    // The chain cannot verify for a self-signed certificate; the fingerprint below replaces that check.
+    const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
+    socket.once('error', (error) => settle(error));
+    socket.once('secureConnect', () => {
+      const presented = socket.getPeerCertificate().fingerprint256;
+      if (presented && this.matches(presented)) {
+        settle(null, socket);
+        return;
+      }
+      const error = Object.assign(
+        new Error(`backend certificate fingerprint ${presented ?? '(none)'} does not match the configured tlsFingerprint`),
+        { code: 'ERR_TLS_FINGERPRINT_MISMATCH' },
+      );
+      socket.destroy();
+      settle(error);
+    });
+    return undefined;
+  }
+
+  private matches(presented: string): boolean {
+    const actual = fingerprintBytes(presented);
+    return actual.length === this.expected.length && timingSafeEqual(actual, this.expected);
+  }
+}
+
+function fingerprintBytes(fingerprint: string): Buffer {
+  return Buffer.from(fingerprint.replace(/:/g, ''), 'hex');
+}
