@@ -1,7 +1,7 @@
 /**
  * The gateway: owns the configuration, the listeners, the session table, health checks and the
  * event stream, and applies every change whole. The per-request work lives in `data-path.ts`;
- * the control API in `control-service.ts`.
+ * the control API is built over it (as a `GatewayPort`) by the composition root, `switchboard.ts`.
  */
 import http from 'node:http';
 import type http2 from 'node:http2';
@@ -15,8 +15,8 @@ import { ClientLimits } from './requests/client-limits.js';
 import { ClusterRuntime, type ServerRuntime } from './runtime/cluster-runtime.js';
 import { limitsSchema, type ClusterConfig, type GatewayConfig, type ListenerConfig } from './config/config-schema.js';
 import { loadOrCreateConfig, type ConfigStore } from './config/config-store.js';
-import type { ChangeSource, ControlApi, GatewayEvent, GatewaySnapshot, ListenerStatus, ServerState } from './control/control-api.js';
-import { ControlService } from './control/control-service.js';
+import type { ChangeSource, GatewayEvent, GatewaySnapshot, ListenerStatus, ServerState } from './control/control-api.js';
+import type { GatewayPort } from './control/gateway-port.js';
 import { DataPath, type TrafficContext } from './data-path.js';
 import { sendSocketError } from './forwarding/error-pages.js';
 import { Forwarder } from './forwarding/forwarder.js';
@@ -62,8 +62,7 @@ interface RunningListener {
   sockets: Set<Duplex>;
 }
 
-export class Gateway implements TrafficContext {
-  readonly control: ControlApi;
+export class Gateway implements TrafficContext, GatewayPort {
   readonly configStore: ConfigStore;
   readonly logger: GatewayLogger;
   readonly eventLog: EventLog;
@@ -112,7 +111,6 @@ export class Gateway implements TrafficContext {
       if (result.ok) this.healthSucceeded(server);
       else this.healthFailed(server, result.reason);
     });
-    this.control = new ControlService(this);
   }
 
   /** Loads the configuration (throws ConfigError), restores sessions and starts accepting traffic. */
