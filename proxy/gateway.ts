@@ -43,9 +43,16 @@ export class Gateway implements GatewayPort {
   readonly configStore: ConfigStore;
   private readonly stateStore: StateStore;
   private readonly logs: GatewayLogs;
+  /** The gateway's own record of its events: the event log. */
+  private readonly loggedEvents = new EventHub();
+  /** Whoever subscribed: the console, the tray, the admin API's event stream. */
   private readonly events = new EventHub();
-  private readonly stateEvents = new StateEvents((event) => this.events.emit(event));
-  private readonly healthUpdates = new ServerHealthUpdates((event) => this.events.emit(event));
+  private readonly emit = (event: GatewayEvent): void => {
+    this.loggedEvents.emit(event);
+    this.events.emit(event);
+  };
+  private readonly stateEvents = new StateEvents(this.emit);
+  private readonly healthUpdates = new ServerHealthUpdates(this.emit);
   private readonly health = new HealthChecker((server, result) => this.healthUpdates.checked(server, result));
   private readonly traffic: LiveTraffic;
   private readonly listeners: ListenerSet;
@@ -61,8 +68,9 @@ export class Gateway implements GatewayPort {
     this.stateStore = options.stateStore;
     this.logs = new GatewayLogs(this.configStore.location, options.logger);
     // Every event worth remembering (state changes, drained, offline, online, config changes and
-    // who made them) is written from the event stream, so the log and the stream never disagree.
-    logGatewayEvents(this.events, this.logger);
+    // who made them) is written from the events as they are sent, so the log and the stream never
+    // disagree. The log is not a subscriber: with nobody else listening, no stats snapshot is built.
+    logGatewayEvents(this.loggedEvents, this.logger);
     this.traffic = new LiveTraffic(this.logs.accessLog, this.healthUpdates, this.stateEvents.changed);
     const dataPath = new DataPath(this.traffic);
     this.listeners = new ListenerSet({
@@ -82,6 +90,7 @@ export class Gateway implements GatewayPort {
       sweeper: new SessionSweeper(this.traffic.sessions),
       hasListeners: () => this.events.hasListeners,
       snapshot: () => this.snapshot(),
+      // Stats ticks are no news to the log.
       emit: (event) => this.events.emit(event),
     });
   }
@@ -196,7 +205,7 @@ export class Gateway implements GatewayPort {
     this.prepared = prepared;
     for (const warning of prepared.listenerTls.flatMap((tls) => tls?.warnings ?? [])) this.logger.warn(warning);
     if (source) {
-      this.events.emit({ type: 'config', at: now, source, summary: summary ?? 'update' });
+      this.emit({ type: 'config', at: now, source, summary: summary ?? 'update' });
       void this.logs.configure(config);
     }
     if (this.running) void this.listeners.sync();
@@ -206,7 +215,7 @@ export class Gateway implements GatewayPort {
   async setPaused(paused: boolean, source: ChangeSource): Promise<void> {
     if (paused === this.paused) return;
     this.paused = paused;
-    this.events.emit({ type: 'config', at: Date.now(), source, summary: paused ? 'gateway paused' : 'gateway resumed' });
+    this.emit({ type: 'config', at: Date.now(), source, summary: paused ? 'gateway paused' : 'gateway resumed' });
     await this.listeners.sync();
   }
 }
