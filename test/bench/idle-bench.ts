@@ -36,7 +36,7 @@ export async function runIdleBench(repoRoot: string, baselineRoot: string | unde
   const workDir = mkdtempSync(join(tmpdir(), 'switchboard-idle-bench-'));
   try {
     for (let i = 0; i < CLUSTERS * SERVERS_PER_CLUSTER; i++) backends.push(await startBenchBackend());
-    console.log(`Idle gateway: ${CLUSTERS} clusters × ${SERVERS_PER_CLUSTER} servers, default health checks, no traffic; CPU over ${seconds} s after ${SETTLE_MS / 1000} s to settle; Node ${process.version}\n`);
+    console.log(`Idle gateway: ${CLUSTERS} clusters × ${SERVERS_PER_CLUSTER} servers, default health checks, no console open; CPU over ${seconds} s after ${SETTLE_MS / 1000} s to settle; Node ${process.version}\n`);
     const runs: [string, string][] = baselineRoot
       ? [['switchboard', repoRoot], ['baseline', baselineRoot], ['switchboard', repoRoot], ['baseline', baselineRoot]]
       : [['switchboard', repoRoot]];
