@@ -1,10 +1,12 @@
 /**
- * The whole of Switchboard without a desktop: the gateway plus its admin API and web console.
- * Headless mode and the Electron main process both start it this way.
+ * The whole of Switchboard without a desktop, and where its parts are put together: the gateway,
+ * the control service over it, and the admin API and web console over that. Headless mode and the
+ * Electron main process both start it this way.
  */
 import { startAdminServer, browsableHost, type AdminServer } from './admin/admin-server.js';
 import type { ConfigStore } from './config/config-store.js';
 import type { ControlApi } from './control/control-api.js';
+import { ControlService } from './control/control-service.js';
 import { Gateway } from './gateway.js';
 import type { GatewayLogger } from './logs/gateway-logger.js';
 import type { StateStore } from './config/state-store.js';
@@ -31,13 +33,14 @@ export async function startSwitchboard(options: SwitchboardOptions): Promise<Run
     stateStore: options.stateStore,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  const control = new ControlService(gateway);
   await gateway.start();
 
   const { admin: adminConfig } = gateway.currentConfig();
   let admin: AdminServer;
   try {
     admin = await startAdminServer({
-      control: gateway.control,
+      control,
       host: adminConfig.host,
       port: adminConfig.port,
       token: adminConfig.token,
@@ -57,7 +60,7 @@ export async function startSwitchboard(options: SwitchboardOptions): Promise<Run
   let stopping: Promise<void> | undefined;
   return {
     gateway,
-    control: gateway.control,
+    control,
     admin,
     consoleUrl,
     stop: (stopOptions) =>

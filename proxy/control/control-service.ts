@@ -25,7 +25,7 @@ import type {
 import { ControlError } from './control-error.js';
 import { SHOWN_SESSION_ID_LENGTH } from '../data-path.js';
 import { probeUrl } from '../health/server-probe.js';
-import type { Gateway } from '../gateway.js';
+import type { GatewayPort } from './gateway-port.js';
 import type { PreparedConfig } from '../listeners/listener-tls.js';
 import { uniqueSlug } from '../config/slug.js';
 
@@ -41,7 +41,7 @@ const MAX_SESSION_LIMIT = 100_000;
 type Draft = GatewayConfig & Record<string, unknown>;
 
 export class ControlService implements ControlApi {
-  constructor(private readonly gateway: Gateway) {}
+  constructor(private readonly gateway: GatewayPort) {}
 
   async getState(): Promise<GatewaySnapshot> {
     return this.gateway.snapshot();

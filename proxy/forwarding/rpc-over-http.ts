@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type net from 'node:net';
 import { sendSocketError } from './error-pages.js';
+import { parseHead, type RequestHead } from './rpc-request-head.js';
 
 type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -18,9 +19,6 @@ const RPC_PREFIXES = RPC_METHODS.map((method) => Buffer.from(`${method} `, 'lati
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_TIMEOUT_MS = 30_000;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
-const REQUEST_LINE = /^(RPC_IN_DATA|RPC_OUT_DATA) (\/[\x21-\x7e]*) HTTP\/1\.([01])$/;
-const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*$/;
-const DECIMAL = /^\d{1,16}$/;
 
 /**
  * Puts the RPC-over-HTTP reader in front of a server's connection handling. `event` is where the
@@ -78,15 +76,6 @@ function rpcVerdict(seen: Buffer): 'rpc' | 'http' | 'undecided' {
     return length === prefix.length ? 'rpc' : 'undecided';
   }
   return 'http';
-}
-
-interface RequestHead {
-  method: string;
-  url: string;
-  minorVersion: number;
-  headers: http.IncomingHttpHeaders;
-  rawHeaders: string[];
-  contentLength: number;
 }
 
 /** One client connection of RPC channels: requests read one after another, each answered in turn. */
@@ -225,41 +214,4 @@ function closeWhenWritten(socket: net.Socket): void {
   }
   socket.once('finish', () => socket.destroy());
   if (!socket.writableEnded) socket.end();
-}
-
-/** The request line and headers, strictly: anything ambiguous is refused rather than guessed. */
-export function parseHead(text: string): RequestHead | string {
-  const lines = text.split('\r\n');
-  if (lines.some((line) => line.includes('\n') || line.includes('\r'))) return 'The request has a bare line break.';
-  const requestLine = REQUEST_LINE.exec(lines[0]!);
-  if (!requestLine) return 'The request line could not be understood.';
-  const headers: http.IncomingHttpHeaders = {};
-  const rawHeaders: string[] = [];
-  const seen = new Set<string>();
-  for (const line of lines.slice(1)) {
-    const header = HEADER_LINE.exec(line);
-    if (!header) return 'A request header could not be understood.';
-    const name = header[1]!.toLowerCase();
-    const value = header[2]!;
-    rawHeaders.push(header[1]!, value);
-    if (seen.has(name)) {
-      if (name === 'content-length' || name === 'host' || name === 'authorization') return `The request has more than one ${header[1]} header.`;
-      headers[name] = `${headers[name] as string}${name === 'cookie' ? '; ' : ', '}${value}`;
-    } else {
-      seen.add(name);
-      headers[name] = value;
-    }
-  }
-  if (headers['transfer-encoding'] !== undefined) return 'RPC over HTTP requests must declare a Content-Length, not a Transfer-Encoding.';
-  const length = headers['content-length'];
-  if (length === undefined || !DECIMAL.test(length)) return 'RPC over HTTP requests must declare their Content-Length.';
-  if (requestLine[3] === '1' && headers.host === undefined) return 'The request has no Host header.';
-  return {
-    method: requestLine[1]!,
-    url: requestLine[2]!,
-    minorVersion: Number(requestLine[3]),
-    headers,
-    rawHeaders,
-    contentLength: Number(length),
-  };
 }

@@ -13,9 +13,14 @@ export class ServerHistory {
   private count = 0;
   private lastAt = -Infinity;
 
+  /** Whether the interval has passed since the last point, so that `record` would keep one. */
+  isDue(now: number): boolean {
+    return now - this.lastAt >= HISTORY_INTERVAL_MS;
+  }
+
   /** Keeps a point when the interval has passed since the last one (called every stats tick); says whether it did. */
   record(now: number, point: Omit<ServerHistoryPoint, 'at'>): boolean {
-    if (now - this.lastAt < HISTORY_INTERVAL_MS) return false;
+    if (!this.isDue(now)) return false;
     this.lastAt = now;
     const slot = this.count % HISTORY_POINTS;
     this.at[slot] = now;

@@ -20,6 +20,9 @@ export class ServerStats {
   requestsPerSec = 0;
   private readonly latencies = new Float64Array(LATENCY_SAMPLES);
   private latencyCount = 0;
+  /** The percentiles as of `summarisedCount` samples: an idle server's are not sorted out again every second. */
+  private summary: LatencySummary = { p50: 0, p90: 0, p99: 0 };
+  private summarisedCount = 0;
   private readonly perSecond = new WindowedCounter(1000, RATE_WINDOW_SEC + 1);
   private readonly recentRequests = new WindowedCounter(ERROR_BUCKET_MS, ERROR_BUCKETS);
   private readonly backend4xx = new WindowedCounter(ERROR_BUCKET_MS, ERROR_BUCKETS);
@@ -63,6 +66,7 @@ export class ServerStats {
   /** Called about once a second: updates the rate and, every 10 s, the history. */
   tick(now: number, sessions: number): void {
     this.requestsPerSec = Math.round((this.perSecond.completed(now, RATE_WINDOW_SEC) * 10) / RATE_WINDOW_SEC) / 10;
+    if (!this.history.isDue(now)) return;
     const point: Omit<ServerHistoryPoint, 'at'> = {
       sessions,
       requestsPerSec: this.requestsPerSec,
@@ -87,10 +91,13 @@ export class ServerStats {
 
   /** Percentiles over the most recent requests. */
   latency(): LatencySummary {
-    const n = Math.min(this.latencyCount, LATENCY_SAMPLES);
-    if (n === 0) return { p50: 0, p90: 0, p99: 0 };
-    const sorted = this.latencies.slice(0, n).sort();
-    const at = (q: number) => Math.round(sorted[Math.min(n - 1, Math.floor(q * n))]! * 100) / 100;
-    return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+    if (this.summarisedCount !== this.latencyCount) {
+      const n = Math.min(this.latencyCount, LATENCY_SAMPLES);
+      const sorted = this.latencies.slice(0, n).sort();
+      const at = (q: number) => Math.round(sorted[Math.min(n - 1, Math.floor(q * n))]! * 100) / 100;
+      this.summary = { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+      this.summarisedCount = this.latencyCount;
+    }
+    return { ...this.summary };
   }
 }

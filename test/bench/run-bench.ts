@@ -7,6 +7,7 @@
  * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
  * `npm run bench -- tls`: what HTTPS and compression cost through the gateway, against plain HTTP.
  * `npm run bench -- flood [--baseline DIR]`: what a flood of cookie-less requests costs the gateway in memory.
+ * `npm run bench -- idle [--seconds N] [--baseline DIR]`: the CPU an idle gateway with 50 servers uses.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -153,7 +154,9 @@ function printTable(measurements: Measurement[]): void {
 
 const baselineFlag = process.argv.indexOf('--baseline');
 const baselineRoot = baselineFlag === -1 ? undefined : process.argv[baselineFlag + 1];
-const mode = process.argv.slice(2).find((arg, index, args) => !arg.startsWith('--') && args[index - 1] !== '--baseline');
+const secondsFlag = process.argv.indexOf('--seconds');
+const seconds = secondsFlag === -1 ? undefined : Number(process.argv[secondsFlag + 1]);
+const mode = process.argv.slice(2).find((arg, index, args) => !arg.startsWith('--') && args[index - 1] !== '--baseline' && args[index - 1] !== '--seconds');
 if (mode === 'sessions') {
   const { runSessionBench } = await import('./session-bench.js');
   await runSessionBench();
@@ -163,9 +166,12 @@ if (mode === 'sessions') {
 } else if (mode === 'flood') {
   const { runSessionFloodBench } = await import('./session-flood-bench.js');
   await runSessionFloodBench(REPO_ROOT, baselineRoot === undefined ? undefined : resolve(baselineRoot));
+} else if (mode === 'idle') {
+  const { runIdleBench } = await import('./idle-bench.js');
+  await runIdleBench(REPO_ROOT, baselineRoot === undefined ? undefined : resolve(baselineRoot), seconds);
 } else if (mode === undefined || mode === 'http') {
   await runHttpBench(baselineRoot === undefined ? undefined : resolve(baselineRoot));
 } else {
-  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions  |  npm run bench -- tls  |  npm run bench -- flood [--baseline DIR]`);
+  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions  |  npm run bench -- tls  |  npm run bench -- flood [--baseline DIR]  |  npm run bench -- idle [--seconds N] [--baseline DIR]`);
   process.exitCode = 1;
 }

@@ -125,7 +125,7 @@ describe('ElectronConfigStore', () => {
     const gateway = new Gateway({ configStore: openStore(), stateStore: new FileStateStore(directory, 'switchboard') });
     await gateway.start();
     try {
-      const state = await gateway.control.getState();
+      const state = gateway.snapshot();
       expect(state.clusters.map((cluster) => cluster.id)).toEqual(['web']);
       expect(state.listeners[0]!.listening).toBe(true);
       expect(recoveries.map((recovery) => recovery.startedWith)).toEqual(['last-good']);

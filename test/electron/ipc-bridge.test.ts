@@ -42,7 +42,7 @@ beforeEach(async () => {
     },
   ]);
   configEvents = [];
-  harness.gateway.control.subscribe((event) => {
+  harness.control.subscribe((event) => {
     if (event.type === 'config') configEvents.push(event);
   });
   contents = new FakeWebContents();
@@ -54,7 +54,7 @@ beforeEach(async () => {
   shown = true;
   running = true;
   bridge = registerIpcHandlers({
-    control: () => (running ? harness.gateway.control : null),
+    control: () => (running ? harness.control : null),
     isTrustedSender: (event) => event === (TRUSTED as unknown),
     target: { webContents: () => contents as never, isShown: () => shown },
   });
@@ -90,12 +90,12 @@ describe('preload bridge', () => {
     expect(state.clusters[0]!.servers.map((server) => server.id)).toEqual(['v1', 'v2']);
 
     await page.invoke('updateServer', 'web', 'v1', { capacity: 25 });
-    const config = await harness.gateway.control.getConfig();
+    const config = await harness.control.getConfig();
     expect(config.clusters[0]!.servers[0]!.capacity).toBe(25);
     expect(configEvents.at(-1)).toMatchObject({ type: 'config', source: 'dashboard' });
 
     await page.invoke('drainServer', 'web', 'v2');
-    expect((await harness.gateway.control.getConfig()).clusters[0]!.servers[1]).toMatchObject({ capacity: 0, drainedFromCapacity: 40 });
+    expect((await harness.control.getConfig()).clusters[0]!.servers[1]).toMatchObject({ capacity: 0, drainedFromCapacity: 40 });
     expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
   });
 
@@ -123,20 +123,20 @@ describe('preload bridge', () => {
 
   it('accepts the dashboard naming itself as the source, as the web console client does', async () => {
     await page.invoke('setPaused', true, 'dashboard');
-    expect((await harness.gateway.control.getState()).paused).toBe(true);
+    expect((await harness.control.getState()).paused).toBe(true);
     expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
   });
 
   it('changes gateway-wide settings, and names the bad field of a bad one', async () => {
     await page.invoke('updateSettings', { trustedProxies: ['10.0.0.0/8'] });
-    expect((await harness.gateway.control.getConfig()).trustedProxies).toEqual(['10.0.0.0/8']);
+    expect((await harness.control.getConfig()).trustedProxies).toEqual(['10.0.0.0/8']);
     const error = await rejection(page.invoke('updateSettings', { trustedProxies: ['not-an-address'] }));
     expect(error.issues).toEqual([{ path: 'trustedProxies[0]', message: 'must be an IP address or CIDR range such as 10.0.0.0/8 or fd00::/8' }]);
   });
 
   it('forwards a partial patch untouched: renaming keeps the capacity', async () => {
     await page.invoke('updateServer', 'web', 'v2', { name: 'App 1.1 (new)' });
-    const server = (await harness.gateway.control.getConfig()).clusters[0]!.servers[1]!;
+    const server = (await harness.control.getConfig()).clusters[0]!.servers[1]!;
     expect(server).toMatchObject({ name: 'App 1.1 (new)', capacity: 40, enabled: true });
   });
 
@@ -149,7 +149,7 @@ describe('preload bridge', () => {
   });
 
   it('rejects invalid arguments with field issues, and changes nothing', async () => {
-    const before = await harness.gateway.control.getConfig();
+    const before = await harness.control.getConfig();
 
     const capacity = await rejection(page.invoke('updateServer', 'web', 'v1', { capacity: 150 }));
     expect(capacity.code).toBe('invalid');
@@ -174,7 +174,7 @@ describe('preload bridge', () => {
     const notBoolean = await rejection(page.invoke('setPaused', 'yes'));
     expect(notBoolean.issues[0]).toEqual({ path: 'paused', message: 'must be true or false' });
 
-    expect(await harness.gateway.control.getConfig()).toEqual(before);
+    expect(await harness.control.getConfig()).toEqual(before);
     expect(configEvents).toEqual([]);
   });
 
@@ -196,13 +196,13 @@ describe('preload bridge', () => {
     recorded.rendererInvokeEvent = { trusted: false };
     const error = await rejection(page.invoke('setPaused', true));
     expect(error.code).toBe('forbidden');
-    expect((await harness.gateway.control.getState()).paused).toBe(false);
+    expect((await harness.control.getState()).paused).toBe(false);
   });
 
   it('delivers events to the page, and stops stats while the window is hidden', async () => {
     const received: GatewayEvent[] = [];
     const stop = page.onEvent((event) => received.push(event));
-    const stats: GatewayEvent = { type: 'stats', at: 1, snapshot: await harness.gateway.control.getState() };
+    const stats: GatewayEvent = { type: 'stats', at: 1, snapshot: await harness.control.getState() };
     const config: GatewayEvent = { type: 'config', at: 2, source: 'api', summary: 'changed' };
 
     bridge.sendEvent(stats);

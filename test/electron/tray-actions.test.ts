@@ -32,7 +32,7 @@ beforeEach(async () => {
     },
   ]);
   events = [];
-  harness.gateway.control.subscribe((event) => {
+  harness.control.subscribe((event) => {
     if (event.type === 'config') events.push(event);
   });
   failures = [];
@@ -41,7 +41,7 @@ beforeEach(async () => {
   loginChanges = [];
   actions = createTrayActions(
     quietDependencies({
-      control: () => harness.gateway.control,
+      control: () => harness.control,
       openDashboard: (target) => void opened.push(target),
       setStartAtLogin: (enabled) => void loginChanges.push(enabled),
       quit: () => void quits++,
@@ -56,7 +56,7 @@ afterEach(async () => {
 });
 
 async function serverConfig(serverId: string) {
-  const config = await harness.gateway.control.getConfig();
+  const config = await harness.control.getConfig();
   return config.clusters[0]!.servers.find((server) => server.id === serverId)!;
 }
 
@@ -75,7 +75,7 @@ describe('tray actions on a real gateway', () => {
   it('disables and enables a server', async () => {
     await actions.setServerEnabled('web', 'v2', false);
     expect((await serverConfig('v2')).enabled).toBe(false);
-    const state = await harness.gateway.control.getState();
+    const state = await harness.control.getState();
     expect(state.clusters[0]!.servers[1]!.state).toBe('disabled');
     await actions.setServerEnabled('web', 'v2', true);
     expect((await serverConfig('v2')).enabled).toBe(true);
@@ -84,9 +84,9 @@ describe('tray actions on a real gateway', () => {
 
   it('pauses and resumes the gateway', async () => {
     await actions.setPaused(true);
-    expect((await harness.gateway.control.getState()).paused).toBe(true);
+    expect((await harness.control.getState()).paused).toBe(true);
     await actions.setPaused(false);
-    expect((await harness.gateway.control.getState()).paused).toBe(false);
+    expect((await harness.control.getState()).paused).toBe(false);
   });
 
   it('reports a failed action instead of throwing', async () => {
@@ -114,7 +114,7 @@ describe('tray actions on a real gateway', () => {
   });
 
   it('drains a server from a menu built from the live snapshot', async () => {
-    const template = buildTrayMenuTemplate(await harness.gateway.control.getState(), {
+    const template = buildTrayMenuTemplate(await harness.control.getState(), {
       status: { kind: 'running' },
       startAtLogin: false,
       actions,
@@ -126,7 +126,7 @@ describe('tray actions on a real gateway', () => {
     (drain.click as () => void)();
     await eventually(async () => expect((await serverConfig('v2')).capacity).toBe(0));
     await eventually(async () => {
-      const state = await harness.gateway.control.getState();
+      const state = await harness.control.getState();
       expect(state.clusters[0]!.servers[1]!.state).toBe('drained');
     });
   });
@@ -144,7 +144,7 @@ describe('tray actions that could cause an outage ask first', () => {
     serviceCalls = [];
     asking = createTrayActions(
       quietDependencies({
-        control: () => harness.gateway.control,
+        control: () => harness.control,
         confirm: async (warning) => {
           questions.push(warning);
           return answer;
@@ -188,13 +188,13 @@ describe('tray actions that could cause an outage ask first', () => {
     await asking.setPaused(true);
     expect(questions.map((question) => question.title)).toEqual(['Pause gateway']);
     expect(questions[0]!.detail).toContain('every user, new or signed in, gets a connection error until you resume');
-    expect((await harness.gateway.control.getState()).paused).toBe(false);
+    expect((await harness.control.getState()).paused).toBe(false);
     answer = true;
     await asking.setPaused(true);
-    expect((await harness.gateway.control.getState()).paused).toBe(true);
+    expect((await harness.control.getState()).paused).toBe(true);
     await asking.setPaused(false);
     expect(questions).toHaveLength(2);
-    expect((await harness.gateway.control.getState()).paused).toBe(false);
+    expect((await harness.control.getState()).paused).toBe(false);
   });
 
   it('asks before stopping the service, never before starting it', async () => {

@@ -39,9 +39,9 @@ describe('balancing new sessions by capacity', () => {
       expect(counts.get('a')).toBe(180);
       expect(counts.get('b')).toBe(90);
       expect(counts.get('c')).toBe(30);
-      expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(0);
+      expect((await t.harness.control.getState()).clusters[0]!.sessions).toBe(0);
       for (const user of users) await user.get('/again');
-      const state = await t.harness.gateway.control.getState();
+      const state = await t.harness.control.getState();
       expect(state.clusters[0]!.servers.map((s) => s.sessions)).toEqual([180, 90, 30]);
     });
   }
@@ -64,9 +64,9 @@ describe('stickiness', () => {
         expect(reply.headers['set-cookie']?.some((c) => c.startsWith('sb-web='))).toBeFalsy();
       });
     }
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     expect(state.clusters[0]!.sessions).toBe(10);
-    const sessions = await t.harness.gateway.control.listSessions('web', 'a');
+    const sessions = await t.harness.control.listSessions('web', 'a');
     expect(sessions.sessions.every((s) => s.requests === 31)).toBe(true);
   });
 
@@ -78,7 +78,7 @@ describe('stickiness', () => {
     const replies = await Promise.all(Array.from({ length: 20 }, () => new User(t.harness!.url).get('/')));
     expect(new Set(replies.map((r) => r.backend)).size).toBe(1);
     expect(replies.every((r) => r.headers['set-cookie']?.every((c) => !c.startsWith('sb-')) ?? true)).toBe(true);
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     expect(state.clusters[0]!.sessions).toBe(1);
   });
 });
@@ -115,7 +115,7 @@ describe('forged and garbage cookies', () => {
     // stored as soon as that client comes back with it (the genuine user here).
     expect(t.backends[1]!.served).toBe(0);
     await user.get('/back');
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     expect(state.clusters[0]!.servers[0]!.sessions).toBe(1);
   });
 

@@ -85,7 +85,7 @@ describe('control API changes', () => {
   it('rejects an invalid change whole: clear issues, nothing applied, nothing written', async () => {
     t.backends = await startBackends('a');
     t.harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }]);
-    const control = t.harness.gateway.control;
+    const control = t.harness.control;
     const fileBefore = readFileSync(t.harness.configPath, 'utf8');
     const stateBefore = await control.getConfig();
 
@@ -120,7 +120,7 @@ describe('control API changes', () => {
   it('adds a first cluster with a catch-all route, and removes a cluster with its routes', async () => {
     t.backends = await startBackends('a');
     t.harness = await startGateway([]);
-    const control = t.harness.gateway.control;
+    const control = t.harness.control;
     const cluster = await control.addCluster({ name: 'Intranet', servers: [{ name: 'App', url: t.backends[0]!.url }] });
     expect(cluster).toMatchObject({ id: 'intranet', sessionTimeoutSec: 1800, balancing: 'least-sessions', healthCheck: { type: 'tcp', intervalSec: 10 } });
     expect((await control.getConfig()).routes).toEqual([{ host: '*', path: '/', cluster: 'intranet' }]);

@@ -32,17 +32,17 @@ describe('event log across a restart', () => {
         ],
       },
     ]);
-    await t.harness.gateway.control.updateServer('web', 'v2', { capacity: 0 }, 'api');
+    await t.harness.control.updateServer('web', 'v2', { capacity: 0 }, 'api');
     const users = Array.from({ length: 3 }, () => new User(t.harness!.url));
     for (const user of users) {
       expect((await user.get('/')).backend).toBe('v1');
       expect((await user.get('/again')).backend).toBe('v1');
     }
-    await t.harness.gateway.control.drainServer('web', 'v1');
-    expect((await t.harness.gateway.control.getState()).clusters[0]!.servers.map((s) => s.state)).toEqual(['draining', 'drained', 'drained']);
+    await t.harness.control.drainServer('web', 'v1');
+    expect((await t.harness.control.getState()).clusters[0]!.servers.map((s) => s.state)).toEqual(['draining', 'drained', 'drained']);
 
     await t.harness.restart();
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     expect(state.clusters[0]!.servers.map((s) => [s.id, s.state, s.sessions])).toEqual([['v1', 'draining', 3], ['v2', 'drained', 0], ['v3', 'drained', 0]]);
 
     const lines = await eventLogLines();

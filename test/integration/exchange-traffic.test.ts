@@ -51,7 +51,7 @@ async function startExchangeGateway(cluster: { requestTimeoutSec?: number; sessi
 }
 
 async function server() {
-  return (await t.harness!.gateway.control.getState()).clusters[0]!.servers[0]!;
+  return (await t.harness!.control.getState()).clusters[0]!.servers[0]!;
 }
 
 const rpcHead = (method: string, channel: string, length: number, extra = ''): string =>
@@ -102,7 +102,7 @@ describe('Exchange traffic', () => {
     const out = new RawClient(t.harness!.port);
     out.send(rpcHead('RPC_OUT_DATA', 'b', 0));
     await out.waitFor('200 Success');
-    await t.harness!.gateway.control.updateServer('exchange', 'mbx1', { capacity: 0 }, 'dashboard');
+    await t.harness!.control.updateServer('exchange', 'mbx1', { capacity: 0 }, 'dashboard');
     // The channel's session expires after a second; the open channel still holds the server.
     await eventually(async () => expect((await server()).sessions).toBe(0), 3000);
     expect(await server()).toMatchObject({ state: 'draining', inflight: 1 });

@@ -60,7 +60,7 @@ describe('HTTPS listeners through the gateway', () => {
     expect(JSON.parse(reply.body).headers['x-forwarded-proto']).toBe('https');
     const cookie = (reply.headers['set-cookie'] as string[]).find((c) => c.startsWith('sb-web='))!;
     expect(cookie).toMatch(/; Secure$/);
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     expect(state.listeners[0]).toMatchObject({ protocol: 'https', listening: true, certificates: [expect.objectContaining({ subject: 'CN=intranet.test' })] });
   });
 
@@ -114,7 +114,7 @@ describe('access rules through the gateway', () => {
     t.harness = await startGateway([webCluster(t.backends[0]!, { sessionMethod: 'client-ip' })], { access: allowOffice, trustedProxies: ['127.0.0.1'] });
     const viaProxy = await request(`${t.harness.url}/`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.1.2.3' } });
     expect(viaProxy.status).toBe(200);
-    const sessions = await t.harness.gateway.control.listSessions('web', 'a');
+    const sessions = await t.harness.control.listSessions('web', 'a');
     expect(sessions.sessions.map((s) => s.client)).toEqual(['10.1.2.3']);
     // The backend still learns the whole chain, with this gateway's peer appended.
     expect(JSON.parse(viaProxy.body).headers['x-forwarded-for']).toBe('203.0.113.9, 10.1.2.3, 127.0.0.1');
@@ -146,7 +146,7 @@ describe('per-cluster forwarding options', () => {
     expect(raw.headers['x-seen-host']).toBe('app.internal');
     expect(zlib.gunzipSync(raw.body).toString()).toBe(page);
     // Without compression configured, the same answer goes out as it came.
-    await t.harness.gateway.control.updateCluster('web', { compression: { enabled: false } });
+    await t.harness.control.updateCluster('web', { compression: { enabled: false } });
     const plain = await request(`${t.harness.url}/page`, { headers: { 'accept-encoding': 'gzip' } });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body).toBe(page);
@@ -159,7 +159,7 @@ describe('logs', () => {
     t.harness = await startGateway([webCluster(t.backends[0]!)]);
     const user = new User(t.harness.url);
     await user.get('/before');
-    await t.harness.gateway.control.updateSettings({ logs: { accessLog: { enabled: true, retentionDays: 7 } } }, 'dashboard');
+    await t.harness.control.updateSettings({ logs: { accessLog: { enabled: true, retentionDays: 7 } } }, 'dashboard');
     await user.get('/after?q=1');
     const logDir = join(t.harness.directory, 'logs');
     await eventually(async () => {
@@ -185,7 +185,7 @@ describe('settings through the control API', () => {
     t.backends = await startBackends('a');
     t.harness = await startGateway([webCluster(t.backends[0]!)]);
     const cert = siteCertificate();
-    const control = t.harness.gateway.control;
+    const control = t.harness.control;
     const plain = (await control.getConfig()).listeners[0]!;
     const fileBefore = readFileSync(t.harness.configPath, 'utf8');
     const bad = await control
@@ -221,13 +221,13 @@ describe('settings through the control API', () => {
       const reply = await request(`${t.harness.url}/hello`);
       expect(reply.body).toBe('secure backend saw /hello');
       await new Promise((resolve) => setTimeout(resolve, 1300));
-      const server = (await t.harness.gateway.control.getState()).clusters[0]!.servers[0]!;
+      const server = (await t.harness.control.getState()).clusters[0]!.servers[0]!;
       expect(server.health.lastCheckAt).not.toBeNull();
       expect(server.state).toBe('active');
       // A wrong fingerprint is a server that cannot be trusted: nothing reaches it.
       const firstByte = parseInt(cert.fingerprint256.slice(0, 2), 16);
       const wrong = ((firstByte ^ 0xff).toString(16).padStart(2, '0') + cert.fingerprint256.slice(2)).toUpperCase();
-      await t.harness.gateway.control.updateServer('web', 'secure', { tlsFingerprint: wrong });
+      await t.harness.control.updateServer('web', 'secure', { tlsFingerprint: wrong });
       expect((await request(`${t.harness.url}/hello`)).status).toBe(502);
     } finally {
       backend.closeAllConnections();

@@ -77,7 +77,7 @@ describe('Half-open WebSocket clients', () => {
         'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     );
     expect(answer.received).toMatch(/^HTTP\/1\.1 101 /);
-    const server = async () => (await t.harness!.gateway.control.getState()).clusters[0]!.servers[0]!;
+    const server = async () => (await t.harness!.control.getState()).clusters[0]!.servers[0]!;
     expect((await server()).websockets).toBe(1);
     // The backend goes away; the gateway passes the close on, and the client does not answer it.
     await backend!.stop();

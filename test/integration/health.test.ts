@@ -8,7 +8,7 @@ const t = stopAfterEach();
 
 
 async function server(id: string) {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters[0]!.servers.find((s) => s.id === id)!;
 }
 

@@ -44,7 +44,7 @@ async function startExchangeGateway(): Promise<void> {
 }
 
 async function server() {
-  return (await t.harness!.gateway.control.getState()).clusters[0]!.servers[0]!;
+  return (await t.harness!.control.getState()).clusters[0]!.servers[0]!;
 }
 
 describe('Hostile RPC over HTTP clients', () => {

@@ -49,7 +49,7 @@ describe('idle HTTP/2 sessions', () => {
     try {
       await get(pinned, '/', 'NTLM TlRMTVNTUAABAAAAB4IIAAAAAAAAAAAAAAAAAAAAAAA=');
       const poll = get(polling, '/poll');
-      const server = async () => (await t.harness!.gateway.control.getState()).clusters[0]!.servers[0]!;
+      const server = async () => (await t.harness!.control.getState()).clusters[0]!.servers[0]!;
       expect((await server()).pinnedConnections).toBe(1);
       await eventually(async () => expect((await server()).inflight).toBe(1));
       await eventually(() => expect(closed.has(pinned)).toBe(true), 9000);

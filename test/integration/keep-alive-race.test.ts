@@ -54,7 +54,7 @@ describe('a backend closing a kept-alive connection as the gateway reuses it', (
     // The race really happened, for the GET and for the POST.
     expect(server.cutOff).toBe(2);
     expect(server.answered.map((r) => r.path)).toEqual(['/start', '/again', '/warm', '/save']);
-    const state = await harness.gateway.control.getState();
+    const state = await harness.control.getState();
     const stats = state.clusters[0]!.servers.find((s) => s.id === home)!;
     expect(stats.state).toBe('active');
     expect(stats.health.consecutiveFailures).toBe(0);
@@ -71,7 +71,7 @@ describe('a backend closing a kept-alive connection as the gateway reuses it', (
     expect(posted.status).toBe(502);
     expect(posted.body).toContain('too large to send again');
     expect(posted.headers['set-cookie']?.some((line) => line.startsWith('sb-web='))).toBeFalsy();
-    const stats = (await harness.gateway.control.getState()).clusters[0]!.servers.find((s) => s.id === home)!;
+    const stats = (await harness.control.getState()).clusters[0]!.servers.find((s) => s.id === home)!;
     expect(stats.health.consecutiveFailures).toBe(0);
     expect(stats.state).toBe('active');
     expect((await user.get('/after')).backend).toBe(home);

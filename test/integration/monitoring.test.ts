@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function serverOf(clusterId: string, serverId: string) {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters.find((c) => c.id === clusterId)!.servers.find((s) => s.id === serverId)!;
 }
 

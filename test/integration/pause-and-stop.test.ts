@@ -29,15 +29,15 @@ describe('pause and stop', () => {
     const user = new User(t.harness.url, true);
     const home = (await user.get('/')).backend;
     expect((await user.get('/next')).backend).toBe(home);
-    await t.harness.gateway.control.setPaused(true, 'tray');
+    await t.harness.control.setPaused(true, 'tray');
     expect(await tryConnect(t.harness.port)).toBe('ECONNREFUSED');
-    const paused = await t.harness.gateway.control.getState();
+    const paused = await t.harness.control.getState();
     expect(paused.paused).toBe(true);
     expect(paused.listeners[0]).toMatchObject({ listening: false });
     expect(paused.clusters[0]!.sessions).toBe(1);
-    await t.harness.gateway.control.setPaused(false, 'tray');
+    await t.harness.control.setPaused(false, 'tray');
     expect((await user.get('/')).backend).toBe(home);
-    expect((await t.harness.gateway.control.getState()).listeners[0]).toMatchObject({ listening: true, error: null });
+    expect((await t.harness.control.getState()).listeners[0]).toMatchObject({ listening: true, error: null });
   });
 
   it('a stop lets the request in flight finish before it closes', async () => {
@@ -61,7 +61,7 @@ describe('pause and stop', () => {
       listeners: [{ port: t.harness.port, host: '127.0.0.1' }],
     });
     try {
-      const state = await other.gateway.control.getState();
+      const state = await other.control.getState();
       expect(state.listeners[0]).toMatchObject({
         port: t.harness.port,
         listening: false,

@@ -37,7 +37,7 @@ describe('pin churn on one connection', () => {
       expect(new Set(served)).toEqual(new Set(['a', 'b']));
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings.filter((warning) => warning.startsWith('MaxListenersExceededWarning'))).toEqual([]);
-      const state = await t.harness.gateway.control.getState();
+      const state = await t.harness.control.getState();
       expect(state.clusters[0]!.servers.map((server) => server.pinnedConnections).reduce((a, b) => a + b)).toBe(1);
     } finally {
       connection.close();

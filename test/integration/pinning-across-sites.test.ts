@@ -60,7 +60,7 @@ describe('pinning across sites on one HTTP/2 connection', () => {
       const other = await get(session, 'b.test', '/');
       expect(other.status).toBe(200);
       expect(await slow).toEqual({ status: 200, body: 'slow answer' });
-      const servers = (await t.harness.gateway.control.getState()).clusters.map((cluster) => cluster.servers[0]!.pinnedConnections);
+      const servers = (await t.harness.control.getState()).clusters.map((cluster) => cluster.servers[0]!.pinnedConnections);
       expect(servers).toEqual([1, 1]);
     } finally {
       session.close();

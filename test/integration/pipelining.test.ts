@@ -25,7 +25,7 @@ function unreadPipeline(port: number, requests: number): Promise<net.Socket> {
 }
 
 async function serverState(id: string) {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters[0]!.servers.find((s) => s.id === id)!;
 }
 
@@ -65,7 +65,7 @@ describe('pipelined requests whose answers are never read', () => {
 
     for (const socket of sockets) socket.destroy();
     await eventually(async () => expect((await serverState('a')).inflight).toBe(0), 10_000);
-    await t.harness.gateway.control.drainServer('web', 'a');
+    await t.harness.control.drainServer('web', 'a');
     await eventually(async () => expect((await serverState('a')).state).toBe('drained'), 5_000);
   });
 });

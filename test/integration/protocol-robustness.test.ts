@@ -30,7 +30,7 @@ function raw(port: number, bytes: string): Promise<string> {
 }
 
 async function serverA() {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters[0]!.servers[0]!;
 }
 
@@ -59,7 +59,7 @@ describe('forwarding', () => {
     expect(reply).toBe('a:ping');
     expect((await serverA()).websockets).toBe(1);
     // An open WebSocket keeps a drained server draining, even with its session gone.
-    await t.harness!.gateway.control.drainServer('web', 'a');
+    await t.harness!.control.drainServer('web', 'a');
     expect((await serverA()).state).toBe('draining');
     ws.close();
     await eventually(async () => expect((await serverA()).websockets).toBe(0));

@@ -58,7 +58,7 @@ async function flood(port: number, total: number): Promise<number> {
 }
 
 async function serverState(id: string) {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters[0]!.servers.find((s) => s.id === id)!;
 }
 
@@ -86,7 +86,7 @@ describe('a flood of requests without a valid cookie', () => {
       expect(reply.backend).toBe(homes[i]);
       expect(reply.headers['set-cookie']?.some((line) => line.startsWith('sb-web='))).toBeFalsy();
     }
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     expect(state.clusters[0]!.sessions).toBe(users.length);
   }, 180_000);
 });
@@ -103,8 +103,8 @@ describe('tentative sessions and draining', () => {
     ]);
     const visitor = new User(t.harness.url);
     expect((await visitor.get('/')).backend).toBe('v1');
-    await t.harness.gateway.control.updateServer('web', 'v2', { capacity: 100 });
-    await t.harness.gateway.control.drainServer('web', 'v1');
+    await t.harness.control.updateServer('web', 'v2', { capacity: 100 });
+    await t.harness.control.drainServer('web', 'v1');
     // The visitor might still come back with v1's cookie: v1 waits for it, but not for the 30-minute session timeout.
     expect((await serverState('v1')).state).toBe('draining');
     await eventually(async () => expect((await serverState('v1')).state).toBe('drained'), 5000);
@@ -126,8 +126,8 @@ describe('tentative sessions and draining', () => {
     ]);
     const user = new User(t.harness.url);
     expect((await user.get('/login')).backend).toBe('v1');
-    await t.harness.gateway.control.updateServer('web', 'v2', { capacity: 100 });
-    await t.harness.gateway.control.drainServer('web', 'v1');
+    await t.harness.control.updateServer('web', 'v2', { capacity: 100 });
+    await t.harness.control.drainServer('web', 'v1');
     const back = await user.get('/login/submit');
     expect(back.backend).toBe('v1');
     expect(back.headers['set-cookie']?.some((line) => line.startsWith('sb-web='))).toBeFalsy();
@@ -154,6 +154,6 @@ describe('sessions per client address', () => {
         expect(reply.backend).toBe(homes[i]);
       }
     }
-    expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(3);
+    expect((await t.harness.control.getState()).clusters[0]!.sessions).toBe(3);
   });
 });

@@ -9,7 +9,7 @@ const t = stopAfterEach();
 
 
 async function serverState(id: string) {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters[0]!.servers.find((s) => s.id === id)!;
 }
 
@@ -22,9 +22,9 @@ describe('soft rollout', () => {
     const oldUsers = Array.from({ length: 5 }, () => new User(t.harness!.url));
     for (const user of oldUsers) expect((await user.get('/')).backend).toBe('v1');
 
-    const added = await t.harness.gateway.control.addServer('web', { name: 'App 1.1', url: t.backends[1]!.url, capacity: 100 });
+    const added = await t.harness.control.addServer('web', { name: 'App 1.1', url: t.backends[1]!.url, capacity: 100 });
     expect(added.id).toBe('app-1-1');
-    const drained = await t.harness.gateway.control.drainServer('web', 'v1');
+    const drained = await t.harness.control.drainServer('web', 'v1');
     expect(drained.capacity).toBe(0);
     expect(drained.drainedFromCapacity).toBe(100);
 
@@ -45,7 +45,7 @@ describe('soft rollout', () => {
     const stored = JSON.parse(readFileSync(t.harness.configPath, 'utf8'));
     expect(stored.clusters[0].servers[0]).toMatchObject({ capacity: 0, drainedFromCapacity: 100 });
 
-    const restored = await t.harness.gateway.control.restoreServer('web', 'v1');
+    const restored = await t.harness.control.restoreServer('web', 'v1');
     expect(restored.capacity).toBe(100);
     expect(restored.drainedFromCapacity).toBeUndefined();
     expect((await serverState('v1')).state).toBe('active');
@@ -62,8 +62,8 @@ describe('soft rollout', () => {
     const user = new User(t.harness.url);
     expect((await user.get('/')).backend).toBe('v1');
     expect((await user.get('/next')).backend).toBe('v1');
-    await t.harness.gateway.control.updateServer('web', 'v1', { capacity: 0 }, 'dashboard');
-    await t.harness.gateway.control.updateServer('web', 'v2', { capacity: 100 }, 'dashboard');
+    await t.harness.control.updateServer('web', 'v1', { capacity: 0 }, 'dashboard');
+    await t.harness.control.updateServer('web', 'v2', { capacity: 100 }, 'dashboard');
     expect((await serverState('v1')).state).toBe('draining');
     await eventually(async () => expect((await serverState('v1')).state).toBe('drained'), 5000);
     expect((await serverState('v1')).sessions).toBe(0);
@@ -89,7 +89,7 @@ describe('soft rollout', () => {
     ]);
     const slow = new User(t.harness.url).get('/slow');
     await eventually(async () => expect((await serverState('v1')).inflight).toBe(1));
-    await t.harness.gateway.control.drainServer('web', 'v1');
+    await t.harness.control.drainServer('web', 'v1');
     // Well past the session timeout, the request is still running.
     await new Promise((resolve) => setTimeout(resolve, 2200));
     expect((await serverState('v1')).sessions).toBe(0);
@@ -103,7 +103,7 @@ describe('soft rollout', () => {
     t.backends = await startBackends('a', 'b');
     t.harness = await startGateway([{ id: 'web', name: 'Web', servers: [{ id: 'a', name: 'A', url: t.backends[0]!.url }] }]);
     for (let i = 0; i < 4; i++) await new User(t.harness.url).get('/');
-    await t.harness.gateway.control.addServer('web', { id: 'b', name: 'B', url: t.backends[1]!.url });
+    await t.harness.control.addServer('web', { id: 'b', name: 'B', url: t.backends[1]!.url });
     const replies = [];
     for (let i = 0; i < 8; i++) replies.push((await new User(t.harness.url).get('/')).backend);
     // Fewest sessions first: the newcomer catches up, then the two alternate (ties go to the first listed).
@@ -118,8 +118,8 @@ describe('soft rollout', () => {
     const user = new User(t.harness.url);
     await user.get('/');
     const before = user.cookies.get('sb-web');
-    await t.harness.gateway.control.updateServer('web', 'b', { capacity: 100 });
-    await t.harness.gateway.control.updateServer('web', 'a', { enabled: false }, 'tray');
+    await t.harness.control.updateServer('web', 'b', { capacity: 100 });
+    await t.harness.control.updateServer('web', 'a', { enabled: false }, 'tray');
     expect((await serverState('a')).state).toBe('disabled');
     const reply = await user.get('/');
     expect(reply.backend).toBe('b');
@@ -137,11 +137,11 @@ describe('soft rollout', () => {
     ]);
     const user = new User(t.harness.url);
     expect((await user.get('/')).backend).toBe('a');
-    await t.harness.gateway.control.updateServer('web', 'b', { capacity: 50 });
-    await t.harness.gateway.control.removeServer('web', 'a');
+    await t.harness.control.updateServer('web', 'b', { capacity: 50 });
+    await t.harness.control.removeServer('web', 'a');
     expect((await user.get('/')).backend).toBe('b');
     expect((await user.get('/next')).backend).toBe('b');
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     expect(state.clusters[0]!.servers.map((s) => [s.id, s.sessions])).toEqual([['b', 1]]);
   });
 
@@ -155,12 +155,12 @@ describe('soft rollout', () => {
       await user.get('/');
       await user.get('/next');
     }
-    await t.harness.gateway.control.updateCluster('web', { sessionTimeoutSec: 900 });
-    expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(4);
-    await t.harness.gateway.control.updateCluster('web', { sessionMethod: 'client-ip' });
-    expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(0);
+    await t.harness.control.updateCluster('web', { sessionTimeoutSec: 900 });
+    expect((await t.harness.control.getState()).clusters[0]!.sessions).toBe(4);
+    await t.harness.control.updateCluster('web', { sessionMethod: 'client-ip' });
+    expect((await t.harness.control.getState()).clusters[0]!.sessions).toBe(0);
     await new User(t.harness.url).get('/');
-    expect((await t.harness.gateway.control.getState()).clusters[0]!.sessions).toBe(1);
+    expect((await t.harness.control.getState()).clusters[0]!.sessions).toBe(1);
   });
 });
 
@@ -174,9 +174,9 @@ describe('restart', () => {
     const homes = [];
     for (const user of users) homes.push((await user.get('/')).backend);
     for (const user of users) await user.get('/next');
-    await t.harness.gateway.control.drainServer('web', 'a');
+    await t.harness.control.drainServer('web', 'a');
     await t.harness.restart();
-    const state = await t.harness.gateway.control.getState();
+    const state = await t.harness.control.getState();
     const a = state.clusters[0]!.servers[0]!;
     expect(a.capacity).toBe(0);
     expect(a.state).toBe('draining');

@@ -22,7 +22,7 @@ function stalledUpload(port: number): { socket: net.Socket; reply: Promise<strin
 }
 
 async function serverState(id: string) {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters[0]!.servers.find((s) => s.id === id)!;
 }
 

@@ -34,7 +34,7 @@ describe('a backend answering 101 to a plain request', () => {
         t.harness = await startGateway([{ id: 'web', name: 'Web', requestTimeoutSec: 30, servers: [{ id: 'a', name: 'A', url }] }]);
         const reply = await exchange(t.harness.port, 'GET / HTTP/1.1\r\nHost: portal.test\r\n\r\n', { timeoutMs: 3000 });
         expect(reply.status).toBe(502);
-        const state = await t.harness.gateway.control.getState();
+        const state = await t.harness.control.getState();
         expect(state.clusters[0]!.servers[0]!.inflight).toBe(0);
       } finally {
         await new Promise<void>((resolve) => rogue.close(() => resolve()));

@@ -120,7 +120,7 @@ async function anonymousLoad(base: string, requests: number): Promise<number[]> 
 }
 
 async function serverSnapshot(id: string) {
-  const state = await t.harness!.gateway.control.getState();
+  const state = await t.harness!.control.getState();
   return state.clusters[0]!.servers.find((server) => server.id === id)!;
 }
 
@@ -147,14 +147,14 @@ describe('Windows Integrated Authentication', () => {
       expect(new Set(anonymous)).toEqual(new Set([401]));
       expect(backends.reduce((sum, backend) => sum + backend.answersOnWrongConnection, 0)).toBe(0);
 
-      const servers = (await t.harness!.gateway.control.getState()).clusters[0]!.servers;
+      const servers = (await t.harness!.control.getState()).clusters[0]!.servers;
       expect(servers.reduce((sum, server) => sum + server.pinnedConnections, 0)).toBe(2);
     } finally {
       alice.close();
       bob.close();
     }
     await eventually(async () => {
-      const servers = (await t.harness!.gateway.control.getState()).clusters[0]!.servers;
+      const servers = (await t.harness!.control.getState()).clusters[0]!.servers;
       expect(servers.map((server) => server.pinnedConnections)).toEqual([0, 0]);
     });
   });
@@ -250,7 +250,7 @@ describe('Windows Integrated Authentication', () => {
     const client = new OneConnectionClient(t.harness!.url);
     try {
       expect((await signInWithNtlm(client, 'ivy')).user).toBe('ivy');
-      await t.harness!.gateway.control.updateServer('intranet', 'iis-1', { capacity: 0 }, 'dashboard');
+      await t.harness!.control.updateServer('intranet', 'iis-1', { capacity: 0 }, 'dashboard');
       // The session expires after a second; the open, authenticated connection still holds the server.
       await eventually(async () => expect((await serverSnapshot('iis-1')).sessions).toBe(0), 3000);
       const holding = await serverSnapshot('iis-1');

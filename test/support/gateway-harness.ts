@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileConfigStore } from '../../proxy/config/config-store.js';
 import type { GatewayConfigInput } from '../../proxy/config/config-schema.js';
-import type { GatewayEvent } from '../../proxy/control/control-api.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
+import { ControlService } from '../../proxy/control/control-service.js';
 import { Gateway } from '../../proxy/gateway.js';
 import { FileStateStore } from '../../proxy/config/state-store.js';
 import { freePort } from '../../demo/free-port.js';
@@ -13,6 +14,8 @@ export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 export interface Harness {
   gateway: Gateway;
+  /** The control API over the gateway, as the composition root builds it; replaced on restart. */
+  control: ControlApi;
   url: string;
   port: number;
   directory: string;
@@ -40,6 +43,7 @@ export async function startGateway(clusters: ClusterInputForTest[], extra: Parti
   const events: GatewayEvent[] = [];
   const harness: Harness = {
     gateway: null as unknown as Gateway,
+    control: null as unknown as ControlApi,
     url: `http://127.0.0.1:${port}`,
     port,
     directory,
@@ -48,6 +52,7 @@ export async function startGateway(clusters: ClusterInputForTest[], extra: Parti
     async restart() {
       await harness.gateway.stop({ graceMs: 1000 });
       harness.gateway = await boot();
+      harness.control = new ControlService(harness.gateway);
     },
     async stop() {
       await harness.gateway.stop({ graceMs: 500 });
@@ -63,6 +68,7 @@ export async function startGateway(clusters: ClusterInputForTest[], extra: Parti
     return gateway;
   }
   harness.gateway = await boot();
+  harness.control = new ControlService(harness.gateway);
   return harness;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHead } from '../../proxy/forwarding/rpc-over-http.js';
+import { parseHead } from '../../proxy/forwarding/rpc-request-head.js';
 
 describe('RPC over HTTP request heads', () => {
   it('reads a well-formed head into lower-cased headers', () => {
