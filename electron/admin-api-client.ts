@@ -25,7 +25,7 @@ import type {
   SessionListOptions,
   SettingsPatch,
 } from '../proxy/control/control-api.js';
-import { ControlError } from '../proxy/control/control-error.js';
+import { ControlError, errorOfHttpAnswer } from '../proxy/control/control-error.js';
 import { SseParser } from './sse-parser.js';
 
 /** Waits between reconnection attempts of the event stream, the last one repeated. */
@@ -50,9 +50,6 @@ export interface AdminApiClientOptions {
   /** Told each time the event stream connects or loses its connection. */
   onConnectionChange?(change: ConnectionChange): void;
 }
-
-/** The service answered 401: the token in its config file is not the one it runs with. */
-export class AdminAuthError extends Error {}
 
 export class AdminApiClient implements ControlApi {
   readonly endpoint: AdminEndpoint;
@@ -184,7 +181,7 @@ export class AdminApiClient implements ControlApi {
       headers: { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'text/event-stream' },
       signal,
     });
-    if (response.status === 401) throw new AdminAuthError('the gateway service did not accept the admin token');
+    if (response.status === 401) throw refusedToken();
     if (!response.ok || response.body === null) throw new Error(`the gateway service answered ${response.status} for its event stream`);
     onOpen();
     const parser = new SseParser((message) => {
@@ -214,7 +211,7 @@ export class AdminApiClient implements ControlApi {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new Error(describeFailure(error, this.endpoint.baseUrl));
+      throw new ControlError('unavailable', describeFailure(error, this.endpoint.baseUrl));
     }
     const text = await response.text();
     const payload = parseJson(text);
@@ -241,17 +238,18 @@ function parseJson(text: string): unknown {
 }
 
 /** The same errors the in-process control API throws, so the dashboard shows them the same way. */
-function errorOf(status: number, payload: unknown): Error {
-  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-  const message = typeof record.error === 'string' ? record.error : `the gateway service answered ${status}`;
-  if (status === 400) return new ControlError('invalid', message, Array.isArray(record.issues) ? record.issues : []);
-  if (status === 404) return new ControlError('not-found', message);
-  if (status === 401) return new AdminAuthError('the gateway service did not accept the admin token');
-  return new Error(message);
+function errorOf(status: number, payload: unknown): ControlError {
+  if (status === 401) return refusedToken();
+  return errorOfHttpAnswer(status, payload, `the gateway service answered ${status}`);
+}
+
+/** The token in the service's config file is not the one it runs with. */
+function refusedToken(): ControlError {
+  return new ControlError('unauthorized', 'the gateway service did not accept the admin token');
 }
 
 function describeFailure(error: unknown, baseUrl: string): string {
-  if (error instanceof AdminAuthError) return error.message;
+  if (error instanceof ControlError && error.code === 'unauthorized') return error.message;
   const cause = (error as { cause?: { code?: string } }).cause?.code;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `the gateway service at ${baseUrl} did not answer in time`;

@@ -7,12 +7,11 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { z } from 'zod';
 import { formatPath, issuesOf, type ConfigIssue } from '../proxy/config/config-validation.js';
 import type { ChangeSource, ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
-import { ControlError } from '../proxy/control/control-error.js';
+import { failureOf, type ControlFailure } from '../proxy/control/control-error.js';
 import { bridgeArgumentSchemas, bridgeParameterNames } from './bridge-argument-schemas.js';
 import {
   EVENT_CHANNEL,
   INVOKE_CHANNEL,
-  type BridgeError,
   type BridgeMethod,
   type InvokeResult,
 } from './ipc-channels.js';
@@ -96,13 +95,8 @@ export async function handleInvoke(
     const call = callers[method] as (control: ControlApi, args: unknown) => Promise<unknown>;
     return { ok: true, value: await call(control, args) };
   } catch (error) {
-    return { ok: false, error: serializeError(error) };
+    return { ok: false, error: failureOf(error) };
   }
-}
-
-export function serializeError(error: unknown): BridgeError {
-  if (error instanceof ControlError) return { code: error.code, message: error.message, issues: error.issues };
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error), issues: [] };
 }
 
 /**
@@ -123,6 +117,6 @@ function isBridgeMethod(method: unknown): method is BridgeMethod {
   return typeof method === 'string' && Object.hasOwn(bridgeArgumentSchemas, method);
 }
 
-function failure(code: BridgeError['code'], message: string, issues: BridgeError['issues'] = []): InvokeResult {
+function failure(code: ControlFailure['code'], message: string, issues: ControlFailure['issues'] = []): InvokeResult {
   return { ok: false, error: { code, message, issues } };
 }

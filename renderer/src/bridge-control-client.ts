@@ -3,6 +3,7 @@
  * is always reachable, so the link is online as soon as the listener is registered.
  */
 import type { SwitchboardBridge } from '../bridge-types.js';
+import { controlErrorOf } from '../../proxy/control/control-error.js';
 import type { ControlClient, ControlMethods, EventStreamHandlers } from './control-client.js';
 
 type MethodName = keyof ControlMethods;
@@ -37,7 +38,11 @@ export function createBridgeControlClient(bridge: SwitchboardBridge): ControlCli
   const methods = Object.fromEntries(
     (Object.entries(SOURCE_POSITION) as [MethodName, number | null][]).map(([method, position]) => [
       method,
-      (...args: unknown[]) => invoke(method, ...(position === null ? args : [...padTo(args, position), 'dashboard'])),
+      // The main process rejects with a plain {code, message, issues}: revived here into a ControlError.
+      (...args: unknown[]) =>
+        invoke(method, ...(position === null ? args : [...padTo(args, position), 'dashboard'])).catch((error: unknown) => {
+          throw controlErrorOf(error);
+        }),
     ]),
   ) as unknown as ControlMethods;
 

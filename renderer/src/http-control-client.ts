@@ -22,7 +22,7 @@ import type {
   SessionListOptions,
 } from '../../proxy/control/control-api.js';
 import type { ControlClient, EventStreamHandlers } from './control-client.js';
-import { ControlClientError, type FieldIssue } from './control-client-error.js';
+import { ControlError, errorOfHttpAnswer } from '../../proxy/control/control-error.js';
 import { EVENT_TYPES } from './event-types.js';
 
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 3000, 5000];
@@ -129,7 +129,7 @@ export class HttpControlClient implements ControlClient {
         cache: 'no-store',
       });
     } catch {
-      throw new ControlClientError('unreachable', 'The gateway cannot be reached. Is Switchboard running?');
+      throw new ControlError('unavailable', 'The gateway cannot be reached. Is Switchboard running?');
     }
     const payload = await readJson(response);
     if (response.ok) return payload as T;
@@ -155,14 +155,9 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function errorOf(status: number, payload: unknown): ControlClientError {
-  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-  const message = typeof record.error === 'string' ? record.error : typeof payload === 'string' && payload ? payload : `The gateway answered ${status}.`;
-  const issues = Array.isArray(record.issues) ? (record.issues as FieldIssue[]) : [];
-  if (status === 400) return new ControlClientError('invalid', message, issues);
-  if (status === 401 || status === 403) return new ControlClientError('unauthorized', 'The access token was not accepted.');
-  if (status === 404) return new ControlClientError('not-found', message);
-  return new ControlClientError('failed', message);
+function errorOf(status: number, payload: unknown): ControlError {
+  if (status === 401 || status === 403) return new ControlError('unauthorized', 'The access token was not accepted.');
+  return errorOfHttpAnswer(status, payload, `The gateway answered ${status}.`);
 }
 
 /**
@@ -207,7 +202,7 @@ function openEventStream(
       void probe().then(
         () => scheduleReconnect(),
         (error: unknown) => {
-          if (error instanceof ControlClientError && error.kind === 'unauthorized') handlers.onStatus('unauthorized');
+          if (error instanceof ControlError && error.code === 'unauthorized') handlers.onStatus('unauthorized');
           else scheduleReconnect();
         },
       );
