@@ -129,9 +129,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         params: match.params,
         query,
         body: () => (body ??= readJsonBody(req, maxBodyBytes)),
-        source: sourceOf(req),
       },
-      control,
+      control.as(sourceOf(req)),
     );
     sendJson(res, reply.status, reply.body);
   }

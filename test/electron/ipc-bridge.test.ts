@@ -129,10 +129,13 @@ describe('preload bridge', () => {
     expect(empty).toMatchObject({ code: 'invalid', issues: [{ path: 'sessionId' }] });
   });
 
-  it('accepts the dashboard naming itself as the source, as the web console client does', async () => {
-    await page.invoke('setPaused', true, 'dashboard');
+  it('binds the caller in the main process: the page passes no source, and its changes are the dashboard’s', async () => {
+    await page.invoke('setPaused', true);
     expect((await harness.gateway.control.getState()).paused).toBe(true);
     expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
+    const named = await rejection(page.invoke('setPaused', false, 'dashboard'));
+    expect(named.code).toBe('invalid');
+    expect((await harness.gateway.control.getState()).paused).toBe(true);
   });
 
   it('changes gateway-wide settings, and names the bad field of a bad one', async () => {
@@ -173,10 +176,10 @@ describe('preload bridge', () => {
     const badId = await rejection(page.invoke('drainServer', 'web', '../v1'));
     expect(badId.issues[0]!.path).toBe('serverId');
 
-    // The page may not speak for another source.
+    // The page may not speak for another source: there is no argument for one.
     const otherSource = await rejection(page.invoke('drainServer', 'web', 'v1', 'tray'));
-    expect(otherSource.issues).toEqual([{ path: 'source', message: 'must be "dashboard": the page cannot speak for another source' }]);
-    const tooMany = await rejection(page.invoke('removeServer', 'web', 'v1', 'dashboard', 'extra'));
+    expect(otherSource.code).toBe('invalid');
+    const tooMany = await rejection(page.invoke('removeServer', 'web', 'v1', 'extra'));
     expect(tooMany.code).toBe('invalid');
 
     const notBoolean = await rejection(page.invoke('setPaused', 'yes'));
@@ -240,7 +243,7 @@ describe('preload bridge', () => {
 describe('errors as the dashboard shows them', () => {
   it('shows the text of a main-process error without field issues, never "[object Object]"', async () => {
     const failing = { getState: () => Promise.reject(new Error('the configuration file is locked by another program')) };
-    controlOverride = failing as unknown as ControlApi;
+    controlOverride = { ...failing, as: () => failing } as unknown as ControlApi;
     const client = createBridgeControlClient(page as unknown as SwitchboardBridge);
     const error = await client.getState().then(
       () => expect.unreachable('getState should have failed'),

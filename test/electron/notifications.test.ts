@@ -87,7 +87,7 @@ describe('notifications from a real gateway', () => {
       },
     ]);
     harness.gateway.control.subscribe(notify);
-    await harness.gateway.control.drainServer('web', 'v1', 'tray');
+    await harness.gateway.control.as('tray').drainServer('web', 'v1');
     await eventually(() => expect(recorded.notifications).toHaveLength(1));
     expect(recorded.notifications[0]!.body).toBe('App 1.0 has no sessions left — safe to stop');
     // More ticks of the gateway do not repeat it.
