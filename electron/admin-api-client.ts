@@ -4,28 +4,10 @@
  * when it attaches to the Windows service instead of running a gateway of its own, so the tray,
  * notifications and dashboard work exactly as they do in-process.
  */
-import type {
-  ChangeSource,
-  ClusterConfig,
-  ClusterInput,
-  ClusterPatch,
-  ControlApi,
-  GatewayConfig,
-  GatewayEvent,
-  GatewaySnapshot,
-  ProbeReport,
-  RouteConfig,
-  RouteInput,
-  ServerConfig,
-  ServerHistory,
-  ServerInput,
-  ServerPatch,
-  ServerProbeInput,
-  SessionList,
-  SessionListOptions,
-  SettingsPatch,
-} from '../proxy/control/control-api.js';
-import { ControlError } from '../proxy/control/control-error.js';
+import type { ChangeSource, ControlApi, ControlMethods, GatewayEvent } from '../proxy/control/control-api.js';
+import { ControlError, errorOfHttpAnswer } from '../proxy/control/control-error.js';
+import { controlMethodsOver, type OperationName } from '../proxy/control/control-operations.js';
+import { httpCallOf } from '../proxy/control/operation-http.js';
 import { SseParser } from './sse-parser.js';
 
 /** Waits between reconnection attempts of the event stream, the last one repeated. */
@@ -51,89 +33,24 @@ export interface AdminApiClientOptions {
   onConnectionChange?(change: ConnectionChange): void;
 }
 
-/** The service answered 401: the token in its config file is not the one it runs with. */
-export class AdminAuthError extends Error {}
+/** The control methods are derived from the operations table; see the constructor. */
+export interface AdminApiClient extends ControlMethods {}
 
 export class AdminApiClient implements ControlApi {
   readonly endpoint: AdminEndpoint;
   readonly #options: AdminApiClientOptions;
+  /** Sent as `X-Switchboard-Source`, so the service's event log says who made each change. */
+  readonly #source: ChangeSource | undefined;
 
-  constructor(endpoint: AdminEndpoint, options: AdminApiClientOptions = {}) {
+  constructor(endpoint: AdminEndpoint, options: AdminApiClientOptions = {}, source?: ChangeSource) {
     this.endpoint = { baseUrl: endpoint.baseUrl.replace(/\/$/, ''), token: endpoint.token };
     this.#options = options;
+    this.#source = source;
+    Object.assign(this, controlMethodsOver((name, args) => this.#call(name, args)));
   }
 
-  getState(): Promise<GatewaySnapshot> {
-    return this.#request('GET', '/api/state');
-  }
-
-  getConfig(): Promise<GatewayConfig> {
-    return this.#request('GET', '/api/config');
-  }
-
-  listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList> {
-    const query = options?.limit === undefined ? '' : `?limit=${options.limit}`;
-    return this.#request('GET', `${serverPath(clusterId, serverId)}/sessions${query}`);
-  }
-
-  addCluster(input: ClusterInput, source?: ChangeSource): Promise<ClusterConfig> {
-    return this.#request('POST', '/api/clusters', input, source);
-  }
-
-  updateCluster(clusterId: string, patch: ClusterPatch, source?: ChangeSource): Promise<ClusterConfig> {
-    return this.#request('PATCH', clusterPath(clusterId), patch, source);
-  }
-
-  async removeCluster(clusterId: string, source?: ChangeSource): Promise<void> {
-    await this.#request('DELETE', clusterPath(clusterId), undefined, source);
-  }
-
-  addServer(clusterId: string, input: ServerInput, source?: ChangeSource): Promise<ServerConfig> {
-    return this.#request('POST', `${clusterPath(clusterId)}/servers`, input, source);
-  }
-
-  updateServer(clusterId: string, serverId: string, patch: ServerPatch, source?: ChangeSource): Promise<ServerConfig> {
-    return this.#request('PATCH', serverPath(clusterId, serverId), patch, source);
-  }
-
-  async removeServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<void> {
-    await this.#request('DELETE', serverPath(clusterId, serverId), undefined, source);
-  }
-
-  drainServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig> {
-    return this.#request('POST', `${serverPath(clusterId, serverId)}/drain`, undefined, source);
-  }
-
-  restoreServer(clusterId: string, serverId: string, source?: ChangeSource): Promise<ServerConfig> {
-    return this.#request('POST', `${serverPath(clusterId, serverId)}/restore`, undefined, source);
-  }
-
-  async endSession(clusterId: string, serverId: string, sessionId: string, source?: ChangeSource): Promise<void> {
-    await this.#request('DELETE', `${serverPath(clusterId, serverId)}/sessions/${encodeURIComponent(sessionId)}`, undefined, source);
-  }
-
-  getHistory(clusterId: string, serverId: string): Promise<ServerHistory> {
-    return this.#request('GET', `${serverPath(clusterId, serverId)}/history`);
-  }
-
-  probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
-    return this.#request('POST', `${clusterPath(clusterId)}/probe`, input);
-  }
-
-  importConfig(config: unknown, source?: ChangeSource): Promise<GatewayConfig> {
-    return this.#request('PUT', '/api/config', config, source);
-  }
-
-  setRoutes(routes: RouteInput[], source?: ChangeSource): Promise<RouteConfig[]> {
-    return this.#request('PUT', '/api/routes', routes, source);
-  }
-
-  updateSettings(patch: SettingsPatch, source?: ChangeSource): Promise<GatewayConfig> {
-    return this.#request('PATCH', '/api/settings', patch, source);
-  }
-
-  async setPaused(paused: boolean, source?: ChangeSource): Promise<void> {
-    await this.#request('POST', '/api/pause', { paused }, source);
+  as(source: ChangeSource): ControlApi {
+    return new AdminApiClient(this.endpoint, this.#options, source);
   }
 
   /**
@@ -184,7 +101,7 @@ export class AdminApiClient implements ControlApi {
       headers: { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'text/event-stream' },
       signal,
     });
-    if (response.status === 401) throw new AdminAuthError('the gateway service did not accept the admin token');
+    if (response.status === 401) throw refusedToken();
     if (!response.ok || response.body === null) throw new Error(`the gateway service answered ${response.status} for its event stream`);
     onOpen();
     const parser = new SseParser((message) => {
@@ -201,9 +118,10 @@ export class AdminApiClient implements ControlApi {
     for await (const chunk of response.body) parser.push(decoder.decode(chunk as Uint8Array, { stream: true }));
   }
 
-  async #request<T>(method: string, path: string, body?: unknown, source?: ChangeSource): Promise<T> {
+  async #call(name: OperationName, args: unknown[]): Promise<unknown> {
+    const { verb: method, path, body } = httpCallOf(name, args);
     const headers: Record<string, string> = { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'application/json' };
-    if (source !== undefined) headers['X-Switchboard-Source'] = source;
+    if (this.#source !== undefined) headers['X-Switchboard-Source'] = this.#source;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -214,21 +132,13 @@ export class AdminApiClient implements ControlApi {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new Error(describeFailure(error, this.endpoint.baseUrl));
+      throw new ControlError('unavailable', describeFailure(error, this.endpoint.baseUrl));
     }
     const text = await response.text();
     const payload = parseJson(text);
-    if (response.ok) return payload as T;
+    if (response.ok) return payload;
     throw errorOf(response.status, payload);
   }
-}
-
-function clusterPath(clusterId: string): string {
-  return `/api/clusters/${encodeURIComponent(clusterId)}`;
-}
-
-function serverPath(clusterId: string, serverId: string): string {
-  return `${clusterPath(clusterId)}/servers/${encodeURIComponent(serverId)}`;
 }
 
 function parseJson(text: string): unknown {
@@ -241,17 +151,18 @@ function parseJson(text: string): unknown {
 }
 
 /** The same errors the in-process control API throws, so the dashboard shows them the same way. */
-function errorOf(status: number, payload: unknown): Error {
-  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-  const message = typeof record.error === 'string' ? record.error : `the gateway service answered ${status}`;
-  if (status === 400) return new ControlError('invalid', message, Array.isArray(record.issues) ? record.issues : []);
-  if (status === 404) return new ControlError('not-found', message);
-  if (status === 401) return new AdminAuthError('the gateway service did not accept the admin token');
-  return new Error(message);
+function errorOf(status: number, payload: unknown): ControlError {
+  if (status === 401) return refusedToken();
+  return errorOfHttpAnswer(status, payload, `the gateway service answered ${status}`);
+}
+
+/** The token in the service's config file is not the one it runs with. */
+function refusedToken(): ControlError {
+  return new ControlError('unauthorized', 'the gateway service did not accept the admin token');
 }
 
 function describeFailure(error: unknown, baseUrl: string): string {
-  if (error instanceof AdminAuthError) return error.message;
+  if (error instanceof ControlError && error.code === 'unauthorized') return error.message;
   const cause = (error as { cause?: { code?: string } }).cause?.code;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `the gateway service at ${baseUrl} did not answer in time`;

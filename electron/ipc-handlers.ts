@@ -1,46 +1,16 @@
 /**
- * The main-process side of the preload bridge: one invoke channel for the control methods and
- * one event channel back to the page. Every call is checked (sender, method, arguments) before it
- * reaches the gateway, and changes made here carry source `'dashboard'`.
+ * The main-process side of the preload bridge: one invoke channel for the control operations and
+ * one event channel back to the page. Every call is checked (sender, operation, arguments against
+ * the operations table) before it reaches the gateway, and is made as the dashboard: the page
+ * cannot speak for another caller.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { z } from 'zod';
 import { formatPath, issuesOf, type ConfigIssue } from '../proxy/config/config-validation.js';
-import type { ChangeSource, ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
-import { ControlError } from '../proxy/control/control-error.js';
-import { bridgeArgumentSchemas, bridgeParameterNames } from './bridge-argument-schemas.js';
-import {
-  EVENT_CHANNEL,
-  INVOKE_CHANNEL,
-  type BridgeError,
-  type BridgeMethod,
-  type InvokeResult,
-} from './ipc-channels.js';
-
-const SOURCE: ChangeSource = 'dashboard';
-
-type Args<M extends BridgeMethod> = z.output<(typeof bridgeArgumentSchemas)[M]>;
-
-const callers: { [M in BridgeMethod]: (control: ControlApi, args: Args<M>) => Promise<unknown> } = {
-  getState: (control) => control.getState(),
-  getConfig: (control) => control.getConfig(),
-  listSessions: (control, [clusterId, serverId, options]) => control.listSessions(clusterId, serverId, options),
-  getHistory: (control, [clusterId, serverId]) => control.getHistory(clusterId, serverId),
-  probeServer: (control, [clusterId, input]) => control.probeServer(clusterId, input),
-  endSession: (control, [clusterId, serverId, sessionId]) => control.endSession(clusterId, serverId, sessionId, SOURCE),
-  addCluster: (control, [input]) => control.addCluster(input, SOURCE),
-  updateCluster: (control, [clusterId, patch]) => control.updateCluster(clusterId, patch, SOURCE),
-  removeCluster: (control, [clusterId]) => control.removeCluster(clusterId, SOURCE),
-  addServer: (control, [clusterId, input]) => control.addServer(clusterId, input, SOURCE),
-  updateServer: (control, [clusterId, serverId, patch]) => control.updateServer(clusterId, serverId, patch, SOURCE),
-  removeServer: (control, [clusterId, serverId]) => control.removeServer(clusterId, serverId, SOURCE),
-  drainServer: (control, [clusterId, serverId]) => control.drainServer(clusterId, serverId, SOURCE),
-  restoreServer: (control, [clusterId, serverId]) => control.restoreServer(clusterId, serverId, SOURCE),
-  setRoutes: (control, [routes]) => control.setRoutes(routes, SOURCE),
-  importConfig: (control, [config]) => control.importConfig(config, SOURCE),
-  updateSettings: (control, [patch]) => control.updateSettings(patch, SOURCE),
-  setPaused: (control, [paused]) => control.setPaused(paused, SOURCE),
-};
+import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
+import { failureOf, type ControlFailure } from '../proxy/control/control-error.js';
+import { controlOperations, isOperationName, type OperationName } from '../proxy/control/control-operations.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeResult } from './ipc-channels.js';
 
 export interface IpcBridgeOptions {
   /** The running gateway's control API, or null while it is not running. */
@@ -83,8 +53,8 @@ export async function handleInvoke(
   args: unknown,
 ): Promise<InvokeResult> {
   if (!options.isTrustedSender(event)) return failure('forbidden', 'this page may not control the gateway');
-  if (!isBridgeMethod(method)) return failure('invalid', `unknown method ${JSON.stringify(method)}`);
-  const parsed = bridgeArgumentSchemas[method].safeParse(args);
+  if (!isOperationName(method)) return failure('invalid', `unknown method ${JSON.stringify(method)}`);
+  const parsed = controlOperations[method].args.safeParse(args);
   if (!parsed.success) {
     const issues = argumentIssues(method, parsed.error);
     return failure('invalid', `invalid arguments for ${method}: ${issues.map((i) => `${i.path} ${i.message}`.trim()).join('; ')}`, issues);
@@ -93,16 +63,12 @@ export async function handleInvoke(
   if (control === null) return failure('unavailable', 'the gateway is not running');
   try {
     // The validated original is forwarded, not zod's output: a partial patch must stay partial.
-    const call = callers[method] as (control: ControlApi, args: unknown) => Promise<unknown>;
-    return { ok: true, value: await call(control, args) };
+    const dashboard = control.as('dashboard');
+    const call = dashboard[method] as (...args: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await call.apply(dashboard, args as unknown[]) };
   } catch (error) {
-    return { ok: false, error: serializeError(error) };
+    return { ok: false, error: failureOf(error) };
   }
-}
-
-export function serializeError(error: unknown): BridgeError {
-  if (error instanceof ControlError) return { code: error.code, message: error.message, issues: error.issues };
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error), issues: [] };
 }
 
 /**
@@ -110,19 +76,15 @@ export function serializeError(error: unknown): BridgeError {
  * `[2].capacity`), so the dashboard places them next to the same form fields either way; an
  * issue with a whole argument names the argument.
  */
-function argumentIssues(method: BridgeMethod, error: z.ZodError): ConfigIssue[] {
+function argumentIssues(method: OperationName, error: z.ZodError): ConfigIssue[] {
   return issuesOf(error).map((issue, index) => {
     const [position, ...inside] = error.issues[index]?.path ?? [];
     if (typeof position !== 'number') return issue;
-    const path = inside.length > 0 ? formatPath(inside) : (bridgeParameterNames[method][position] ?? `argument ${position + 1}`);
+    const path = inside.length > 0 ? formatPath(inside) : (controlOperations[method].params[position] ?? `argument ${position + 1}`);
     return { path, message: issue.message };
   });
 }
 
-function isBridgeMethod(method: unknown): method is BridgeMethod {
-  return typeof method === 'string' && Object.hasOwn(bridgeArgumentSchemas, method);
-}
-
-function failure(code: BridgeError['code'], message: string, issues: BridgeError['issues'] = []): InvokeResult {
+function failure(code: ControlFailure['code'], message: string, issues: ControlFailure['issues'] = []): InvokeResult {
   return { ok: false, error: { code, message, issues } };
 }

@@ -58,7 +58,7 @@ export function createTrayActions(deps: TrayActionDependencies): TrayActions {
   };
 
   const run = async (action: string, call: (control: ControlApi) => Promise<unknown>, risk?: RiskyChange): Promise<void> => {
-    const control = deps.control();
+    const control = deps.control()?.as('tray') ?? null;
     if (control === null) {
       deps.reportFailure(action, new Error('the gateway is not running'));
       return;
@@ -79,16 +79,16 @@ export function createTrayActions(deps: TrayActionDependencies): TrayActions {
 
   return {
     drainServer: (clusterId, serverId) =>
-      run('Drain', (control) => control.drainServer(clusterId, serverId, 'tray'), { kind: 'drain', clusterId, serverId }),
-    restoreServer: (clusterId, serverId) => run('Restore', (control) => control.restoreServer(clusterId, serverId, 'tray')),
+      run('Drain', (control) => control.drainServer(clusterId, serverId), { kind: 'drain', clusterId, serverId }),
+    restoreServer: (clusterId, serverId) => run('Restore', (control) => control.restoreServer(clusterId, serverId)),
     setServerEnabled: (clusterId, serverId, enabled) =>
       run(
         enabled ? 'Enable' : 'Disable',
-        (control) => control.updateServer(clusterId, serverId, { enabled }, 'tray'),
+        (control) => control.updateServer(clusterId, serverId, { enabled }),
         enabled ? undefined : { kind: 'disable', clusterId, serverId },
       ),
     setPaused: (paused) =>
-      run(paused ? 'Pause gateway' : 'Resume gateway', (control) => control.setPaused(paused, 'tray'), paused ? { kind: 'pause' } : undefined),
+      run(paused ? 'Pause gateway' : 'Resume gateway', (control) => control.setPaused(paused), paused ? { kind: 'pause' } : undefined),
     openDashboard: (target) => deps.openDashboard(target),
     openConsoleInBrowser: () => withConsoleUrl('Open web console', (url) => deps.openInBrowser(url)),
     copyConsoleLink: () => withConsoleUrl('Copy web console link', (url) => deps.copyText(url)),

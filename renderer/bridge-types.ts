@@ -1,16 +1,13 @@
 /**
  * The narrow API the Electron preload exposes to the page as `window.switchboard`. It forwards the
- * control API over IPC: `invoke` takes any ControlApi method name except `subscribe` with that
- * method's arguments, and events arrive through `onEvent`.
+ * control operations over IPC: `invoke` takes any operation of the operations table with that
+ * operation's arguments, and events arrive through `onEvent`. A failed call rejects with the plain
+ * `{code, message, issues}` of a ControlError.
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
-
-export type BridgeMethod = Exclude<keyof ControlApi, 'subscribe'>;
-
-export type BridgeResult<M extends BridgeMethod> = Awaited<ReturnType<ControlApi[M]>>;
+import type { GatewayEvent, OperationArgs, OperationName, OperationResult } from '../proxy/control/control-api.js';
 
 export interface SwitchboardBridge {
-  invoke<M extends BridgeMethod>(method: M, ...args: Parameters<ControlApi[M]>): Promise<BridgeResult<M>>;
+  invoke<M extends OperationName>(method: M, ...args: OperationArgs<M>): Promise<OperationResult<M>>;
   /** Returns the function that stops the listener. */
   onEvent(listener: (event: GatewayEvent) => void): () => void;
 }

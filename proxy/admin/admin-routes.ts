@@ -1,29 +1,20 @@
 /**
- * The REST routes of the admin API, each a thin mapping of one HTTP request onto one ControlApi
- * call. Shape checks here are only those the control API cannot make itself (is the body an
- * object at all, which PATCH fields are allowed); everything else is validated by the control API
- * against the config schema.
+ * The REST routes of the admin API, derived from the control operations table: each operation's
+ * route, its arguments read from the path, body or query, and its answer. Shape checks here are
+ * only those the control API cannot make itself (is the body JSON of the right kind at all);
+ * everything else is validated by the control API against the config schema.
  */
-import type {
-  ChangeSource,
-  ClusterInput,
-  ClusterPatch,
-  ControlApi,
-  RouteInput,
-  ServerInput,
-  ServerPatch,
-  ServerProbeInput,
-  SettingsPatch,
-} from '../control/control-api.js';
-import { HttpError } from './admin-http.js';
+import type { ControlApi } from '../control/control-api.js';
+import { MAX_SESSION_LIST_LIMIT } from '../control/control-arguments.js';
+import { controlOperations, operationNames, type HttpVerb, type OperationName } from '../control/control-operations.js';
 import { outageWarnings } from '../control/outage-warnings.js';
+import { HttpError } from './admin-http.js';
 
 export interface AdminRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   /** The parsed JSON body, `undefined` when empty. */
   body: () => Promise<unknown>;
-  source: ChangeSource;
 }
 
 export interface AdminReply {
@@ -31,141 +22,63 @@ export interface AdminReply {
   body?: unknown;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-interface AdminRoute {
-  method: HttpMethod;
-  /** Segments after `/api/`; `:name` captures one segment. */
-  pattern: string;
-  handle: (request: AdminRequest, control: ControlApi) => Promise<AdminReply>;
-}
-
-const SERVER_PATCH_FIELDS = ['capacity', 'enabled', 'name', 'url', 'tlsFingerprint'] as const;
-const MAX_SESSION_LIST_LIMIT = 100_000;
-
-const ok = (body: unknown): AdminReply => ({ status: 200, body });
-const created = (body: unknown): AdminReply => ({ status: 201, body });
-const noContent: AdminReply = { status: 204 };
-
-const routes: AdminRoute[] = [
-  { method: 'GET', pattern: 'state', handle: async (_, control) => ok(await control.getState()) },
-  { method: 'GET', pattern: 'config', handle: async (_, control) => ok(await control.getConfig()) },
-  { method: 'PUT', pattern: 'config', handle: async (req, control) => ok(await control.importConfig(await objectBody(req), req.source)) },
-
-  {
-    method: 'POST',
-    pattern: 'clusters',
-    handle: async (req, control) => created(await control.addCluster((await objectBody(req)) as unknown as ClusterInput, req.source)),
-  },
-  {
-    method: 'PATCH',
-    pattern: 'clusters/:cid',
-    handle: async (req, control) =>
-      ok(await control.updateCluster(req.params.cid!, (await objectBody(req)) as ClusterPatch, req.source)),
-  },
-  {
-    method: 'DELETE',
-    pattern: 'clusters/:cid',
-    handle: async (req, control) => {
-      await control.removeCluster(req.params.cid!, req.source);
-      return noContent;
-    },
-  },
-
-  {
-    method: 'POST',
-    pattern: 'clusters/:cid/servers',
-    handle: async (req, control) =>
-      created(await control.addServer(req.params.cid!, (await objectBody(req)) as unknown as ServerInput, req.source)),
-  },
-  {
-    method: 'POST',
-    pattern: 'clusters/:cid/probe',
-    handle: async (req, control) =>
-      ok(await control.probeServer(req.params.cid!, (await objectBody(req)) as unknown as ServerProbeInput)),
-  },
-  {
-    method: 'PATCH',
-    pattern: 'clusters/:cid/servers/:sid',
-    handle: async (req, control) =>
-      ok(await control.updateServer(req.params.cid!, req.params.sid!, serverPatchOf(await objectBody(req)), req.source)),
-  },
-  {
-    method: 'DELETE',
-    pattern: 'clusters/:cid/servers/:sid',
-    handle: async (req, control) => {
-      await control.removeServer(req.params.cid!, req.params.sid!, req.source);
-      return noContent;
-    },
-  },
-  {
-    method: 'POST',
-    pattern: 'clusters/:cid/servers/:sid/drain',
-    handle: async (req, control) => ok(await control.drainServer(req.params.cid!, req.params.sid!, req.source)),
-  },
-  {
-    method: 'POST',
-    pattern: 'clusters/:cid/servers/:sid/restore',
-    handle: async (req, control) => ok(await control.restoreServer(req.params.cid!, req.params.sid!, req.source)),
-  },
-  {
-    method: 'GET',
-    pattern: 'clusters/:cid/servers/:sid/history',
-    handle: async (req, control) => ok(await control.getHistory(req.params.cid!, req.params.sid!)),
-  },
-  {
-    method: 'GET',
-    pattern: 'clusters/:cid/servers/:sid/sessions',
-    handle: async (req, control) =>
-      ok(await control.listSessions(req.params.cid!, req.params.sid!, sessionListOptionsOf(req.query))),
-  },
-
-  {
-    method: 'DELETE',
-    pattern: 'clusters/:cid/servers/:sid/sessions/:id',
-    handle: async (req, control) => {
-      await control.endSession(req.params.cid!, req.params.sid!, req.params.id!, req.source);
-      return noContent;
-    },
-  },
-
-  {
-    method: 'PUT',
-    pattern: 'routes',
-    handle: async (req, control) => ok(await control.setRoutes(routesOf(await req.body()), req.source)),
-  },
-  {
-    method: 'PATCH',
-    pattern: 'settings',
-    handle: async (req, control) => ok(await control.updateSettings((await objectBody(req)) as SettingsPatch, req.source)),
-  },
-  {
-    method: 'POST',
-    pattern: 'pause',
-    handle: async (req, control) => {
-      const body = await objectBody(req);
-      if (typeof body.paused !== 'boolean') throw invalid('paused', 'must be true or false');
-      await control.setPaused(body.paused, req.source);
-      return ok({ paused: body.paused });
-    },
-  },
-];
+/** `control` is already bound to the caller the request speaks for. */
+type Handle = (request: AdminRequest, control: ControlApi) => Promise<AdminReply>;
 
 export type RouteMatch =
-  | { kind: 'found'; handle: AdminRoute['handle']; params: Record<string, string> }
-  | { kind: 'wrong-method'; allowed: HttpMethod[] }
+  | { kind: 'found'; handle: Handle; params: Record<string, string> }
+  | { kind: 'wrong-method'; allowed: HttpVerb[] }
   | { kind: 'none' };
 
 /** Finds the route for `segments` (the path after `/api/`, already split and decoded). */
 export function matchAdminRoute(method: string, segments: string[]): RouteMatch {
-  const allowed: HttpMethod[] = [];
-  for (const route of routes) {
-    const params = matchPattern(route.pattern, segments);
+  const allowed: HttpVerb[] = [];
+  for (const name of operationNames) {
+    const { http, changes } = controlOperations[name];
+    const params = matchPattern(http.path, segments);
     if (!params) continue;
-    if (route.method === method) return { kind: 'found', handle: method === 'GET' ? route.handle : withOutageWarnings(route.handle), params };
-    allowed.push(route.method);
+    if (http.verb !== method) {
+      allowed.push(http.verb);
+      continue;
+    }
+    const handle: Handle = (request, control) => perform(name, request, control);
+    return { kind: 'found', handle: changes ? withOutageWarnings(handle) : handle, params };
   }
   return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+}
+
+async function perform(name: OperationName, request: AdminRequest, control: ControlApi): Promise<AdminReply> {
+  const args = await argumentsOf(name, request);
+  const method = control[name] as (...args: unknown[]) => Promise<unknown>;
+  const result = await method.apply(control, args);
+  if (result === undefined) return { status: 204 };
+  return { status: controlOperations[name].http.created ? 201 : 200, body: result };
+}
+
+/** The operation's arguments in order: from the path by name, the rest as the table says. */
+async function argumentsOf(name: OperationName, request: AdminRequest): Promise<unknown[]> {
+  const { params, http } = controlOperations[name];
+  const rest = params.filter((param) => !Object.hasOwn(request.params, param));
+  const fromRest = new Map<string, unknown>();
+  switch (http.arguments) {
+    case 'object':
+      fromRest.set(rest[0]!, await objectBody(request));
+      break;
+    case 'list':
+      fromRest.set(rest[0]!, listOf(rest[0]!, await request.body()));
+      break;
+    case 'fields': {
+      const body = await objectBody(request);
+      for (const param of rest) fromRest.set(param, body[param]);
+      break;
+    }
+    case 'query':
+      fromRest.set(rest[0]!, sessionListOptionsOf(request.query));
+      break;
+    case undefined:
+      break;
+  }
+  return params.map((param) => (Object.hasOwn(request.params, param) ? request.params[param] : fromRest.get(param)));
 }
 
 /**
@@ -173,7 +86,7 @@ export function matchAdminRoute(method: string, segments: string[]): RouteMatch 
  * but its answer then says so: `warnings` in the JSON object answered, or as the whole answer
  * instead of an empty 204.
  */
-function withOutageWarnings(handle: AdminRoute['handle']): AdminRoute['handle'] {
+function withOutageWarnings(handle: Handle): Handle {
   return async (request, control) => {
     const before = await control.getState();
     const reply = await handle(request, control);
@@ -206,25 +119,14 @@ async function objectBody(req: AdminRequest): Promise<Record<string, unknown>> {
   return body as Record<string, unknown>;
 }
 
-function serverPatchOf(body: Record<string, unknown>): ServerPatch {
-  const unknownFields = Object.keys(body).filter((key) => !(SERVER_PATCH_FIELDS as readonly string[]).includes(key));
-  if (unknownFields.length > 0) {
-    const issues = unknownFields.map((field) => ({
-      path: field,
-      message: `cannot be changed here (allowed: ${SERVER_PATCH_FIELDS.join(', ')})`,
-    }));
-    throw new HttpError(400, issues.map((issue) => `${issue.path} ${issue.message}`).join('; '), { issues });
-  }
-  return body as ServerPatch;
+/** Accepts the list itself or `{ "<name>": [...] }`, e.g. `{ "routes": [...] }`. */
+function listOf(name: string, body: unknown): unknown[] {
+  const list = Array.isArray(body) ? body : (body as Record<string, unknown> | undefined)?.[name];
+  if (!Array.isArray(list)) throw invalid(name, `must be a JSON array of ${name}`);
+  return list;
 }
 
-/** Accepts the route list itself or `{ "routes": [...] }`. */
-function routesOf(body: unknown): RouteInput[] {
-  const list = Array.isArray(body) ? body : (body as { routes?: unknown } | undefined)?.routes;
-  if (!Array.isArray(list)) throw invalid('routes', 'must be a JSON array of routes');
-  return list as RouteInput[];
-}
-
+/** The one query the API takes: a session list's `limit`. */
 function sessionListOptionsOf(query: URLSearchParams): { limit?: number } {
   const text = query.get('limit');
   if (text === null) return {};

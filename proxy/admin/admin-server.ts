@@ -10,7 +10,7 @@ import { HttpError, readJsonBody, sendJson } from './admin-http.js';
 import { matchAdminRoute } from './admin-routes.js';
 import { secretsMatch } from './constant-time.js';
 import type { ChangeSource, ControlApi } from '../control/control-api.js';
-import { ControlError } from '../control/control-error.js';
+import { ControlError, httpBodyOf, httpStatusOf } from '../control/control-error.js';
 import { openEventStream, type EventStream } from './event-stream.js';
 import type { GatewayLogger } from '../logs/gateway-logger.js';
 import { PortInUseError, describeListenError } from '../listeners/listen-error.js';
@@ -129,9 +129,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         params: match.params,
         query,
         body: () => (body ??= readJsonBody(req, maxBodyBytes)),
-        source: sourceOf(req),
       },
-      control,
+      control.as(sourceOf(req)),
     );
     sendJson(res, reply.status, reply.body);
   }
@@ -158,9 +157,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   function replyWithError(res: ServerResponse, error: unknown): void {
     if (error instanceof HttpError) {
       sendJson(res, error.status, error.body, error.headers);
-    } else if (error instanceof ControlError) {
-      if (error.code === 'not-found') sendJson(res, 404, { error: error.message });
-      else sendJson(res, 400, { error: error.message, issues: error.issues });
+    } else if (error instanceof ControlError && error.code !== 'internal') {
+      sendJson(res, httpStatusOf(error.code), httpBodyOf(error));
     } else {
       logger?.error('admin API request failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) });
       sendJson(res, 500, { error: 'internal error; see the gateway log' });

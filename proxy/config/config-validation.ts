@@ -6,20 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { configSchema, type GatewayConfig } from './config-schema.js';
 import { uniqueSlug } from './slug.js';
+import { ControlError, describeIssues, type FieldIssue } from '../control/control-error.js';
 
-export interface ConfigIssue {
-  /** Field path such as `clusters[0].servers[1].capacity`; empty for the document itself. */
-  path: string;
-  message: string;
-}
+/** A field issue of a configuration document: its path is from the document's root. */
+export type ConfigIssue = FieldIssue;
 
-export class ConfigError extends Error {
-  readonly issues: ConfigIssue[];
-
+/** An invalid configuration: the control contract's `invalid` error, so every transport carries it as is. */
+export class ConfigError extends ControlError {
   constructor(issues: ConfigIssue[]) {
-    super(issues.map((issue) => (issue.path ? `${issue.path} ${issue.message}` : issue.message)).join('; '));
+    super('invalid', describeIssues(issues), issues);
     this.name = 'ConfigError';
-    this.issues = issues;
   }
 }
 

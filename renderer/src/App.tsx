@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { FluentProvider } from '@fluentui/react-components';
 import { createBridgeControlClient } from './bridge-control-client.js';
 import type { ControlClient } from './control-client.js';
-import { ControlClientError } from './control-client-error.js';
+import { ControlError } from '../../proxy/control/control-error.js';
 import { forgetToken, saveToken, storedToken, takeTokenFromAddress } from './console-token.js';
 import { Dashboard } from './components/Dashboard.js';
 import { SignIn } from './components/SignIn.js';
@@ -42,7 +42,7 @@ export function App() {
       },
       (error: unknown) => {
         if (!current) return;
-        if (error instanceof ControlClientError && error.kind === 'unauthorized') {
+        if (error instanceof ControlError && error.code === 'unauthorized') {
           forgetToken();
           setAccess({ phase: 'signed-out', problem: REFUSED });
         } else {

@@ -1,38 +1,19 @@
-/** A failed control call, in the terms the dashboard shows to the admin. */
-export interface FieldIssue {
-  /** Field path such as `clusters[0].servers[1].url`, or `url` for a single-server call. */
-  path: string;
-  message: string;
-}
+/**
+ * A failed control call, in the terms the dashboard shows to the admin. Every client rejects
+ * with the contract's ControlError; these read any rejection, even one that crossed the Electron
+ * bridge as a plain object, so that no failure is ever shown as "[object Object]".
+ */
+import { controlErrorOf, type FieldIssue } from '../../proxy/control/control-error.js';
 
-export type ControlFailure = 'invalid' | 'not-found' | 'unauthorized' | 'unreachable' | 'failed';
-
-export class ControlClientError extends Error {
-  readonly kind: ControlFailure;
-  readonly issues: FieldIssue[];
-
-  constructor(kind: ControlFailure, message: string, issues: FieldIssue[] = []) {
-    super(message);
-    this.name = 'ControlClientError';
-    this.kind = kind;
-    this.issues = issues;
-  }
-}
+export type { FieldIssue };
 
 /** Field issues of any error a control call rejected with; none for other failures. */
 export function issuesOf(error: unknown): FieldIssue[] {
-  if (error instanceof ControlClientError) return error.issues;
-  const candidate = (error as { issues?: unknown } | null)?.issues;
-  if (!Array.isArray(candidate)) return [];
-  return candidate.filter(
-    (issue): issue is FieldIssue =>
-      typeof issue === 'object' && issue !== null && typeof issue.path === 'string' && typeof issue.message === 'string',
-  );
+  return controlErrorOf(error).issues;
 }
 
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return cleanIpcPrefix(error.message);
-  return String(error);
+  return cleanIpcPrefix(controlErrorOf(error).message);
 }
 
 /** Electron prefixes errors crossing IPC with "Error invoking remote method 'x': Error: ". */

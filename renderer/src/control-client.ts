@@ -1,10 +1,11 @@
 /**
- * What the dashboard needs from the gateway, whichever way it is reached: the control API's
- * methods plus an event stream that also reports whether the link to the gateway is up.
+ * What the dashboard needs from the gateway, whichever way it is reached: the control
+ * operations (as methods derived from the operations table) plus an event stream that also
+ * reports whether the link to the gateway is up. Every method rejects with a ControlError.
  */
-import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
+import type { ControlMethods, GatewayEvent } from '../../proxy/control/control-api.js';
 
-export type ControlMethods = Omit<ControlApi, 'subscribe'>;
+export type { ControlMethods };
 
 /** `unauthorized` is final: the token was refused and the user must sign in again. */
 export type LinkStatus = 'connecting' | 'online' | 'offline' | 'unauthorized';

@@ -1,31 +1,18 @@
 /**
  * The control API over the admin HTTP API: REST calls with the bearer token, events over
- * Server-Sent Events. Used by the web console in a browser.
+ * Server-Sent Events. Used by the web console in a browser; every change is made as the dashboard.
  */
-import type {
-  ClusterConfig,
-  ClusterInput,
-  ClusterPatch,
-  GatewayConfig,
-  GatewayEvent,
-  GatewaySnapshot,
-  ProbeReport,
-  RouteConfig,
-  RouteInput,
-  ServerConfig,
-  ServerHistory,
-  ServerInput,
-  ServerPatch,
-  ServerProbeInput,
-  SessionList,
-  SettingsPatch,
-  SessionListOptions,
-} from '../../proxy/control/control-api.js';
+import type { ControlMethods, GatewayEvent } from '../../proxy/control/control-api.js';
+import { ControlError, errorOfHttpAnswer } from '../../proxy/control/control-error.js';
+import { controlMethodsOver, type OperationName } from '../../proxy/control/control-operations.js';
+import { httpCallOf } from '../../proxy/control/operation-http.js';
 import type { ControlClient, EventStreamHandlers } from './control-client.js';
-import { ControlClientError, type FieldIssue } from './control-client-error.js';
 import { EVENT_TYPES } from './event-types.js';
 
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 3000, 5000];
+
+/** The control methods are derived from the operations table; see the constructor. */
+export interface HttpControlClient extends ControlMethods {}
 
 export class HttpControlClient implements ControlClient {
   private readonly baseUrl: string;
@@ -34,86 +21,15 @@ export class HttpControlClient implements ControlClient {
   constructor(baseUrl: string, token: string) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
     this.token = token;
-  }
-
-  getState(): Promise<GatewaySnapshot> {
-    return this.request('GET', '/api/state');
-  }
-
-  getConfig(): Promise<GatewayConfig> {
-    return this.request('GET', '/api/config');
-  }
-
-  listSessions(clusterId: string, serverId: string, options?: SessionListOptions): Promise<SessionList> {
-    const query = options?.limit === undefined ? '' : `?limit=${options.limit}`;
-    return this.request('GET', `${serverPath(clusterId, serverId)}/sessions${query}`);
-  }
-
-  async endSession(clusterId: string, serverId: string, sessionId: string): Promise<void> {
-    await this.request('DELETE', `${serverPath(clusterId, serverId)}/sessions/${encodeURIComponent(sessionId)}`);
-  }
-
-  getHistory(clusterId: string, serverId: string): Promise<ServerHistory> {
-    return this.request('GET', `${serverPath(clusterId, serverId)}/history`);
-  }
-
-  probeServer(clusterId: string, input: ServerProbeInput): Promise<ProbeReport> {
-    return this.request('POST', `${clusterPath(clusterId)}/probe`, input);
-  }
-
-  addCluster(input: ClusterInput): Promise<ClusterConfig> {
-    return this.request('POST', '/api/clusters', input);
-  }
-
-  updateCluster(clusterId: string, patch: ClusterPatch): Promise<ClusterConfig> {
-    return this.request('PATCH', clusterPath(clusterId), patch);
-  }
-
-  async removeCluster(clusterId: string): Promise<void> {
-    await this.request('DELETE', clusterPath(clusterId));
-  }
-
-  addServer(clusterId: string, input: ServerInput): Promise<ServerConfig> {
-    return this.request('POST', `${clusterPath(clusterId)}/servers`, input);
-  }
-
-  updateServer(clusterId: string, serverId: string, patch: ServerPatch): Promise<ServerConfig> {
-    return this.request('PATCH', serverPath(clusterId, serverId), patch);
-  }
-
-  async removeServer(clusterId: string, serverId: string): Promise<void> {
-    await this.request('DELETE', serverPath(clusterId, serverId));
-  }
-
-  drainServer(clusterId: string, serverId: string): Promise<ServerConfig> {
-    return this.request('POST', `${serverPath(clusterId, serverId)}/drain`);
-  }
-
-  restoreServer(clusterId: string, serverId: string): Promise<ServerConfig> {
-    return this.request('POST', `${serverPath(clusterId, serverId)}/restore`);
-  }
-
-  setRoutes(routes: RouteInput[]): Promise<RouteConfig[]> {
-    return this.request('PUT', '/api/routes', routes);
-  }
-
-  importConfig(config: unknown): Promise<GatewayConfig> {
-    return this.request('PUT', '/api/config', config);
-  }
-
-  updateSettings(patch: SettingsPatch): Promise<GatewayConfig> {
-    return this.request('PATCH', '/api/settings', patch);
-  }
-
-  async setPaused(paused: boolean): Promise<void> {
-    await this.request('POST', '/api/pause', { paused });
+    Object.assign(this, controlMethodsOver((name, args) => this.call(name, args)));
   }
 
   subscribe(handlers: EventStreamHandlers): () => void {
     return openEventStream(this.baseUrl, this.token, handlers, () => this.getState());
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call(name: OperationName, args: unknown[]): Promise<unknown> {
+    const { verb: method, path, body } = httpCallOf(name, args);
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.token}`,
       'X-Switchboard-Source': 'dashboard',
@@ -129,20 +45,12 @@ export class HttpControlClient implements ControlClient {
         cache: 'no-store',
       });
     } catch {
-      throw new ControlClientError('unreachable', 'The gateway cannot be reached. Is Switchboard running?');
+      throw new ControlError('unavailable', 'The gateway cannot be reached. Is Switchboard running?');
     }
     const payload = await readJson(response);
-    if (response.ok) return payload as T;
+    if (response.ok) return payload;
     throw errorOf(response.status, payload);
   }
-}
-
-function clusterPath(clusterId: string): string {
-  return `/api/clusters/${encodeURIComponent(clusterId)}`;
-}
-
-function serverPath(clusterId: string, serverId: string): string {
-  return `${clusterPath(clusterId)}/servers/${encodeURIComponent(serverId)}`;
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -155,14 +63,9 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function errorOf(status: number, payload: unknown): ControlClientError {
-  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-  const message = typeof record.error === 'string' ? record.error : typeof payload === 'string' && payload ? payload : `The gateway answered ${status}.`;
-  const issues = Array.isArray(record.issues) ? (record.issues as FieldIssue[]) : [];
-  if (status === 400) return new ControlClientError('invalid', message, issues);
-  if (status === 401 || status === 403) return new ControlClientError('unauthorized', 'The access token was not accepted.');
-  if (status === 404) return new ControlClientError('not-found', message);
-  return new ControlClientError('failed', message);
+function errorOf(status: number, payload: unknown): ControlError {
+  if (status === 401 || status === 403) return new ControlError('unauthorized', 'The access token was not accepted.');
+  return errorOfHttpAnswer(status, payload, `The gateway answered ${status}.`);
 }
 
 /**
@@ -207,7 +110,7 @@ function openEventStream(
       void probe().then(
         () => scheduleReconnect(),
         (error: unknown) => {
-          if (error instanceof ControlClientError && error.kind === 'unauthorized') handlers.onStatus('unauthorized');
+          if (error instanceof ControlError && error.code === 'unauthorized') handlers.onStatus('unauthorized');
           else scheduleReconnect();
         },
       );

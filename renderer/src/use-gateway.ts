@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GatewayEvent, GatewaySnapshot } from '../../proxy/control/control-api.js';
 import type { ControlClient, LinkStatus } from './control-client.js';
-import { ControlClientError } from './control-client-error.js';
+import { ControlError } from '../../proxy/control/control-error.js';
 import { SessionHistory } from './session-history.js';
 import { usePageVisible } from './use-page-visible.js';
 
@@ -86,7 +86,7 @@ export function useGateway(client: ControlClient): GatewayView {
 
   const fetchState = useCallback(() => {
     client.getState().then(accept, (error: unknown) => {
-      if (error instanceof ControlClientError && error.kind === 'unauthorized') setStatus('unauthorized');
+      if (error instanceof ControlError && error.code === 'unauthorized') setStatus('unauthorized');
     });
   }, [client, accept]);
 

@@ -198,7 +198,7 @@ describe('attach mode (the gateway runs as the Windows service)', () => {
     await vi.waitFor(() => expect(tray.tooltip).toBe('Switchboard — 2 active; 0 sessions'), { timeout: 15_000 });
     expect(tray.image).toBe(goodIcon);
     // Events flow again: a change made elsewhere reaches the tray.
-    await service!.control.drainServer('web', 'v2', 'api');
+    await service!.control.as('api').drainServer('web', 'v2');
     await vi.waitFor(() => expect(menuItem(tray, 'server:web/v2').label).toMatch(/^App 1\.1: drained/), { timeout: 10_000 });
   });
 

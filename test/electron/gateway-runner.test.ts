@@ -81,7 +81,7 @@ describe('gateway runner', () => {
       throw new Error('listener bug');
     });
     subject.onEvent((event) => received.push(event));
-    await subject.control()!.setPaused(true, 'tray');
+    await subject.control()!.as('tray').setPaused(true);
     await vi.waitFor(() => expect(received.some((event) => event.type === 'config')).toBe(true));
     expect(errors.some((line) => line.includes('an event listener failed'))).toBe(true);
     await subject.stop(500);

@@ -4,7 +4,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayEvent } from '../../proxy/control/control-api.js';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, type BridgeError } from '../../electron/ipc-channels.js';
+import type { ControlApi } from '../../proxy/control/control-api.js';
+import { ControlError, type ControlFailure } from '../../proxy/control/control-error.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../electron/ipc-channels.js';
+import type { SwitchboardBridge } from '../../renderer/bridge-types.js';
+import { createBridgeControlClient } from '../../renderer/src/bridge-control-client.js';
+import { issuesOf, messageOf } from '../../renderer/src/control-client-error.js';
 import { registerIpcHandlers, type IpcBridge } from '../../electron/ipc-handlers.js';
 import { startGateway, type Harness } from '../support/gateway-harness.js';
 import { startBackends, type Backends } from './backends.js';
@@ -26,6 +31,8 @@ let page: Bridge;
 let contents: FakeWebContents;
 let shown: boolean;
 let running: boolean;
+/** When set, the main process calls this instead of the real gateway's control API. */
+let controlOverride: ControlApi | null;
 let configEvents: GatewayEvent[];
 
 beforeEach(async () => {
@@ -53,8 +60,9 @@ beforeEach(async () => {
   };
   shown = true;
   running = true;
+  controlOverride = null;
   bridge = registerIpcHandlers({
-    control: () => (running ? harness.control : null),
+    control: () => (running ? (controlOverride ?? harness.control) : null),
     isTrustedSender: (event) => event === (TRUSTED as unknown),
     target: { webContents: () => contents as never, isShown: () => shown },
   });
@@ -70,11 +78,11 @@ afterEach(async () => {
   await backends.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
+async function rejection(promise: Promise<unknown>): Promise<ControlFailure> {
   try {
     await promise;
   } catch (error) {
-    return error as BridgeError;
+    return error as ControlFailure;
   }
   throw new Error('expected the call to fail');
 }
@@ -121,10 +129,13 @@ describe('preload bridge', () => {
     expect(empty).toMatchObject({ code: 'invalid', issues: [{ path: 'sessionId' }] });
   });
 
-  it('accepts the dashboard naming itself as the source, as the web console client does', async () => {
-    await page.invoke('setPaused', true, 'dashboard');
+  it('binds the caller in the main process: the page passes no source, and its changes are the dashboard’s', async () => {
+    await page.invoke('setPaused', true);
     expect((await harness.control.getState()).paused).toBe(true);
     expect(configEvents.at(-1)).toMatchObject({ source: 'dashboard' });
+    const named = await rejection(page.invoke('setPaused', false, 'dashboard'));
+    expect(named.code).toBe('invalid');
+    expect((await harness.control.getState()).paused).toBe(true);
   });
 
   it('changes gateway-wide settings, and names the bad field of a bad one', async () => {
@@ -165,10 +176,10 @@ describe('preload bridge', () => {
     const badId = await rejection(page.invoke('drainServer', 'web', '../v1'));
     expect(badId.issues[0]!.path).toBe('serverId');
 
-    // The page may not speak for another source.
+    // The page may not speak for another source: there is no argument for one.
     const otherSource = await rejection(page.invoke('drainServer', 'web', 'v1', 'tray'));
-    expect(otherSource.issues).toEqual([{ path: 'source', message: 'must be "dashboard": the page cannot speak for another source' }]);
-    const tooMany = await rejection(page.invoke('removeServer', 'web', 'v1', 'dashboard', 'extra'));
+    expect(otherSource.code).toBe('invalid');
+    const tooMany = await rejection(page.invoke('removeServer', 'web', 'v1', 'extra'));
     expect(tooMany.code).toBe('invalid');
 
     const notBoolean = await rejection(page.invoke('setPaused', 'yes'));
@@ -226,5 +237,36 @@ describe('preload bridge', () => {
     bridge.dispose();
     expect(recorded.ipcHandlers.size).toBe(0);
     bridge = registerIpcHandlers({ control: () => null, isTrustedSender: () => true, target: { webContents: () => null, isShown: () => true } });
+  });
+});
+
+describe('errors as the dashboard shows them', () => {
+  it('shows the text of a main-process error without field issues, never "[object Object]"', async () => {
+    const failing = { getState: () => Promise.reject(new Error('the configuration file is locked by another program')) };
+    controlOverride = { ...failing, as: () => failing } as unknown as ControlApi;
+    const client = createBridgeControlClient(page as unknown as SwitchboardBridge);
+    const error = await client.getState().then(
+      () => expect.unreachable('getState should have failed'),
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(ControlError);
+    expect(error).toMatchObject({ code: 'internal', issues: [] });
+    expect(messageOf(error)).toBe('the configuration file is locked by another program');
+  });
+
+  it('gives a not-found error its message and an invalid one its field issues, as ControlErrors', async () => {
+    const client = createBridgeControlClient(page as unknown as SwitchboardBridge);
+    const missing = await client.drainServer('web', 'nope').catch((failure: unknown) => failure);
+    expect(missing).toMatchObject({ code: 'not-found', issues: [] });
+    expect(messageOf(missing)).toBe('There is no server "nope" in cluster "web"');
+    const bad = await client.updateServer('web', 'v1', { capacity: 150 }).catch((failure: unknown) => failure);
+    expect(bad).toBeInstanceOf(ControlError);
+    expect(issuesOf(bad)).toEqual([{ path: 'capacity', message: 'must be 0–100' }]);
+  });
+
+  it('reads a plain failure object that reached the page unrevived', () => {
+    const plain: ControlFailure = { code: 'unavailable', message: 'the gateway is not running', issues: [] };
+    expect(messageOf(plain)).toBe('the gateway is not running');
+    expect(String(plain)).toBe('[object Object]');
   });
 });

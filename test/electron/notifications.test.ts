@@ -87,7 +87,7 @@ describe('notifications from a real gateway', () => {
       },
     ]);
     harness.control.subscribe(notify);
-    await harness.control.drainServer('web', 'v1', 'tray');
+    await harness.control.as('tray').drainServer('web', 'v1');
     await eventually(() => expect(recorded.notifications).toHaveLength(1));
     expect(recorded.notifications[0]!.body).toBe('App 1.0 has no sessions left — safe to stop');
     // More ticks of the gateway do not repeat it.

@@ -32,7 +32,7 @@ describe('event log across a restart', () => {
         ],
       },
     ]);
-    await t.harness.control.updateServer('web', 'v2', { capacity: 0 }, 'api');
+    await t.harness.control.as('api').updateServer('web', 'v2', { capacity: 0 });
     const users = Array.from({ length: 3 }, () => new User(t.harness!.url));
     for (const user of users) {
       expect((await user.get('/')).backend).toBe('v1');

@@ -102,7 +102,7 @@ describe('Exchange traffic', () => {
     const out = new RawClient(t.harness!.port);
     out.send(rpcHead('RPC_OUT_DATA', 'b', 0));
     await out.waitFor('200 Success');
-    await t.harness!.control.updateServer('exchange', 'mbx1', { capacity: 0 }, 'dashboard');
+    await t.harness!.control.as('dashboard').updateServer('exchange', 'mbx1', { capacity: 0 });
     // The channel's session expires after a second; the open channel still holds the server.
     await eventually(async () => expect((await server()).sessions).toBe(0), 3000);
     expect(await server()).toMatchObject({ state: 'draining', inflight: 1 });

@@ -159,7 +159,7 @@ describe('logs', () => {
     t.harness = await startGateway([webCluster(t.backends[0]!)]);
     const user = new User(t.harness.url);
     await user.get('/before');
-    await t.harness.control.updateSettings({ logs: { accessLog: { enabled: true, retentionDays: 7 } } }, 'dashboard');
+    await t.harness.control.as('dashboard').updateSettings({ logs: { accessLog: { enabled: true, retentionDays: 7 } } });
     await user.get('/after?q=1');
     const logDir = join(t.harness.directory, 'logs');
     await eventually(async () => {
@@ -195,7 +195,7 @@ describe('settings through the control API', () => {
     expect(readFileSync(t.harness.configPath, 'utf8')).toBe(fileBefore);
 
     const httpsPort = await freePort();
-    await control.updateSettings({ listeners: [plain, { port: httpsPort, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath } }] }, 'dashboard');
+    await control.as('dashboard').updateSettings({ listeners: [plain, { port: httpsPort, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath } }] });
     await eventually(async () => {
       const reply = await httpsGet(httpsPort, '/', readFileSync(cert.certPath, 'utf8'));
       expect(reply.status).toBe(200);

@@ -29,13 +29,13 @@ describe('pause and stop', () => {
     const user = new User(t.harness.url, true);
     const home = (await user.get('/')).backend;
     expect((await user.get('/next')).backend).toBe(home);
-    await t.harness.control.setPaused(true, 'tray');
+    await t.harness.control.as('tray').setPaused(true);
     expect(await tryConnect(t.harness.port)).toBe('ECONNREFUSED');
     const paused = await t.harness.control.getState();
     expect(paused.paused).toBe(true);
     expect(paused.listeners[0]).toMatchObject({ listening: false });
     expect(paused.clusters[0]!.sessions).toBe(1);
-    await t.harness.control.setPaused(false, 'tray');
+    await t.harness.control.as('tray').setPaused(false);
     expect((await user.get('/')).backend).toBe(home);
     expect((await t.harness.control.getState()).listeners[0]).toMatchObject({ listening: true, error: null });
   });

@@ -62,8 +62,8 @@ describe('soft rollout', () => {
     const user = new User(t.harness.url);
     expect((await user.get('/')).backend).toBe('v1');
     expect((await user.get('/next')).backend).toBe('v1');
-    await t.harness.control.updateServer('web', 'v1', { capacity: 0 }, 'dashboard');
-    await t.harness.control.updateServer('web', 'v2', { capacity: 100 }, 'dashboard');
+    await t.harness.control.as('dashboard').updateServer('web', 'v1', { capacity: 0 });
+    await t.harness.control.as('dashboard').updateServer('web', 'v2', { capacity: 100 });
     expect((await serverState('v1')).state).toBe('draining');
     await eventually(async () => expect((await serverState('v1')).state).toBe('drained'), 5000);
     expect((await serverState('v1')).sessions).toBe(0);
@@ -119,7 +119,7 @@ describe('soft rollout', () => {
     await user.get('/');
     const before = user.cookies.get('sb-web');
     await t.harness.control.updateServer('web', 'b', { capacity: 100 });
-    await t.harness.control.updateServer('web', 'a', { enabled: false }, 'tray');
+    await t.harness.control.as('tray').updateServer('web', 'a', { enabled: false });
     expect((await serverState('a')).state).toBe('disabled');
     const reply = await user.get('/');
     expect(reply.backend).toBe('b');

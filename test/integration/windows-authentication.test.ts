@@ -250,7 +250,7 @@ describe('Windows Integrated Authentication', () => {
     const client = new OneConnectionClient(t.harness!.url);
     try {
       expect((await signInWithNtlm(client, 'ivy')).user).toBe('ivy');
-      await t.harness!.control.updateServer('intranet', 'iis-1', { capacity: 0 }, 'dashboard');
+      await t.harness!.control.as('dashboard').updateServer('intranet', 'iis-1', { capacity: 0 });
       // The session expires after a second; the open, authenticated connection still holds the server.
       await eventually(async () => expect((await serverSnapshot('iis-1')).sessions).toBe(0), 3000);
       const holding = await serverSnapshot('iis-1');
