@@ -15,6 +15,7 @@ import { request, User } from '../support/http-client.js';
 import { startBackends, type TestBackend } from '../support/test-backend.js';
 import { stopAfterEach } from '../support/fixtures.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 const t = stopAfterEach();
 const certDir = mkdtempSync(join(tmpdir(), 'sb-gw-certs-'));
@@ -209,7 +210,7 @@ describe('settings through the control API', () => {
     const backend = https.createServer({ cert: readFileSync(cert.certPath), key: readFileSync(cert.keyPath) }, (req, res) => {
       res.end(`secure backend saw ${req.url}`);
     });
-    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(backend);
     const port = (backend.address() as { port: number }).port;
     try {
       t.harness = await startGateway([
@@ -231,7 +232,7 @@ describe('settings through the control API', () => {
       expect((await request(`${t.harness.url}/hello`)).status).toBe(502);
     } finally {
       backend.closeAllConnections();
-      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      await closeServer(backend);
     }
   });
 });

@@ -42,6 +42,11 @@ export function isElectron(specifier: string): boolean {
   return specifier === 'electron' || specifier.startsWith('electron/');
 }
 
+/** The TypeScript source files under `folder` (a path relative to the repository root), as repository paths. */
+export function repositorySourceFiles(folder: string, root = REPO_ROOT): string[] {
+  return sourceFilesUnder(join(root, folder)).map((file) => toRepoPath(root, file));
+}
+
 function sourceFilesUnder(folder: string): string[] {
   if (!existsSync(folder)) return [];
   const files: string[] = [];
