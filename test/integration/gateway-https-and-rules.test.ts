@@ -179,6 +179,19 @@ describe('logs', () => {
       expect(readFileSync(join(logDir, events!), 'utf8')).toMatch(/configuration changed: settings changed: logs source=dashboard/);
     });
   });
+
+  it('names a client-IP session by the whole client address, where a cookie session gets 8 characters', async () => {
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([webCluster(t.backends[0]!, { sessionMethod: 'client-ip' })], { logs: { accessLog: { enabled: true } } });
+    await new User(t.harness.url).get('/page');
+    const logDir = join(t.harness.directory, 'logs');
+    await eventually(async () => {
+      await t.harness!.gateway.accessLog.flush();
+      const file = readdirSync(logDir).find((name) => /^switchboard_\d{8}\.log$/.test(name));
+      const entries = readFileSync(join(logDir, file!), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+      expect(entries.at(-1)).toMatch(/ GET \/page - 200 .* web a 127\.0\.0\.1$/);
+    });
+  });
 });
 
 describe('settings through the control API', () => {

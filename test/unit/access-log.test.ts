@@ -32,7 +32,7 @@ function entry(overrides: Partial<AccessLogEntry> = {}): AccessLogEntry {
     referer: undefined,
     cluster: 'web',
     server: 'v1',
-    sessionId: 'AbCdEfGhIjKlMnOpQrStUv',
+    sessionId: 'AbCdEfGh',
     ...overrides,
   };
 }
@@ -151,7 +151,7 @@ describe('logWhenFinished', () => {
       logWhenFinished(log, req, res, () => details);
       details.cluster = 'web';
       details.server = 'v2';
-      details.sessionId = '0123456789abcdef';
+      details.sessionId = '01234567';
       res.writeHead(201, { 'content-type': 'text/plain' });
       res.end('created!');
     });
