@@ -3,7 +3,7 @@
  * (`z.infer`) and the validator of every config file and every runtime change.
  */
 import { z } from 'zod';
-import { ipFamilyOf, isAddressOrCidr } from './address-syntax.js';
+import { ipFamilyOf, isAddressOrCidr, withoutBrackets } from './address-syntax.js';
 import { adminTokenProblem } from '../admin/admin-token.js';
 
 export const SLUG_PATTERN = /^[a-z0-9-]{1,40}$/;
@@ -123,7 +123,7 @@ export const listenerSchema = z.strictObject({
 /** A name the admin server may be reached by (besides its bound address): a host name or an IP address, no port. */
 const adminHostName = z
   .string()
-  .refine((name) => ipFamilyOf(name.replace(/^\[(.*)\]$/, '$1')) !== 0 || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(name), 'must be a host name or IP address, without a port');
+  .refine((name) => ipFamilyOf(withoutBrackets(name)) !== 0 || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(name), 'must be a host name or IP address, without a port');
 
 export const adminSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),

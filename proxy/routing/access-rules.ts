@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { BlockList, isIP } from 'node:net';
-import { isAddressOrCidr } from '../config/address-syntax.js';
+import { isAddressOrCidr, withoutBrackets } from '../config/address-syntax.js';
 import type { AccessRuleConfig } from '../config/config-schema.js';
 
 export type { AccessRuleConfig };
@@ -31,8 +31,7 @@ export function parseAddressPattern(text: string): AddressPattern | null {
  * that logs, session keys and rules all see one spelling per client. Null when not an address.
  */
 export function normalizeAddress(text: string): string | null {
-  let address = text.trim();
-  if (address.startsWith('[') && address.endsWith(']')) address = address.slice(1, -1);
+  let address = withoutBrackets(text.trim());
   const zone = address.indexOf('%');
   if (zone >= 0) address = address.slice(0, zone);
   const family = isIP(address);
