@@ -35,14 +35,14 @@ const sniHostname = z
   .regex(/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, 'must be a host name or *.domain');
 
 /** An extra certificate of an HTTPS listener, served to clients asking for one of `hostnames`. */
-export const sniCertificateSchema = z
+const sniCertificateSchema = z
   .strictObject({
     hostnames: z.array(sniHostname).min(1, 'must list at least one host name'),
     ...certificateSourceFields,
   })
   .refine(hasOneCertificateSource, { message: 'needs either pfxPath (with passphrase) or both certPath and keyPath' });
 
-export const tlsSchema = z
+const tlsSchema = z
   .object({
     ...certificateSourceFields,
     /** Certificates picked by the host name the client asks for (SNI); the one above is the default. */
@@ -55,7 +55,7 @@ export const tlsSchema = z
   });
 
 /** SHA-256 certificate fingerprint as Windows and browsers show it: `AA:BB:…`, 32 pairs. */
-export const FINGERPRINT_PATTERN = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/;
+const FINGERPRINT_PATTERN = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/;
 
 export const DEFAULT_COMPRESSIBLE_TYPES = ['text/*', 'application/json', 'application/javascript', 'application/xml', 'image/svg+xml'];
 

@@ -12,7 +12,7 @@ import type { ListenerCertificate } from '../control/control-api.js';
 import { ConfigError } from '../config/config-validation.js';
 
 /** Warn when a certificate expires within this many days, so there is time to renew it. */
-export const EXPIRY_WARNING_DAYS = 14;
+const EXPIRY_WARNING_DAYS = 14;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -20,7 +20,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * Forward-secret AEAD suites only. The TLS 1.3 suites are listed too so that the set stays the same
  * whatever Node's defaults become; every browser and Windows client of the last decade has these.
  */
-export const MODERN_CIPHERS = [
+const MODERN_CIPHERS = [
   'TLS_AES_128_GCM_SHA256',
   'TLS_AES_256_GCM_SHA384',
   'TLS_CHACHA20_POLY1305_SHA256',
@@ -33,7 +33,7 @@ export const MODERN_CIPHERS = [
 ].join(':');
 
 /** The protocol policy every listener context gets, whichever certificate it carries. */
-export const TLS_POLICY = {
+const TLS_POLICY = {
   minVersion: 'TLSv1.2',
   ciphers: MODERN_CIPHERS,
   honorCipherOrder: true,

@@ -75,7 +75,7 @@ export interface AccessMatcher {
   readonly action: AccessRuleConfig['action'];
 }
 
-export const ALLOW_EVERYONE: AccessMatcher = { allows: () => true, action: '403' };
+const ALLOW_EVERYONE: AccessMatcher = { allows: () => true, action: '403' };
 
 /**
  * An allow list lets in only the listed clients; a deny list keeps out only the listed ones. A
