@@ -23,7 +23,7 @@ export async function firstFreePort(preferred: number, host = '127.0.0.1', skip:
 }
 
 /** Whether `port` on `host` can be bound right now. */
-export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));

@@ -22,6 +22,7 @@ import { announcesBody } from './requests/request-body.js';
 import { hasRewritableHeaders, rewriteResponseHeaders } from './forwarding/response-rewrite.js';
 import type { RouteMatch, RouteTable } from './routing/route-table.js';
 import type { Binding, SessionBinder } from './sessions/session-binder.js';
+import { shownSessionId } from './sessions/shown-session-id.js';
 
 export interface TrafficContext {
   readonly routes: RouteTable;
@@ -180,7 +181,7 @@ export class DataPath {
     res.once('close', end);
     if (attempt.logged) {
       attempt.logged.server = server.id;
-      attempt.logged.sessionId = binding.session.key.slice(0, SHOWN_SESSION_ID_LENGTH);
+      attempt.logged.sessionId = shownSessionId(cluster.config.sessionMethod, binding.session.key);
     }
 
     this.context.forwarder.web(req, res, {
@@ -297,8 +298,8 @@ function backendTimeouts(cluster: ClusterRuntime): { timeoutMs: number; bodyIdle
   };
 }
 
-/** Enough of a session id to tell sessions apart in logs and lists, too little to use one. */
-export const SHOWN_SESSION_ID_LENGTH = 8;
+/** The control service's session lists shorten ids by this too. */
+export { SHOWN_SESSION_ID_LENGTH } from './sessions/shown-session-id.js';
 
 function hasNoBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];

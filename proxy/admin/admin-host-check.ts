@@ -7,6 +7,7 @@
  * accepted, since an address typed as such cannot be rebound to another machine.
  */
 import { isIP } from 'node:net';
+import { withoutBrackets } from '../config/address-syntax.js';
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 
@@ -34,7 +35,7 @@ export function hostNameOf(hostHeader: string | undefined): string | null {
 }
 
 function normaliseName(name: string): string {
-  return name.trim().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return withoutBrackets(name.trim()).replace(/\.$/, '').toLowerCase();
 }
 
 function isLoopback(name: string): boolean {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nestingBeyond } from './json-nesting.js';
 
 /** Deeper than this, a request body is refused: no API call needs more than a handful of levels. */
-export const MAX_BODY_NESTING = 64;
+const MAX_BODY_NESTING = 64;
 
 /** An error that already knows the HTTP answer it stands for. */
 export class HttpError extends Error {

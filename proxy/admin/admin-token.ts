@@ -3,7 +3,7 @@
  * copied from an example (`generated-on-first-run`, `changeme`, `aaaa…`).
  */
 
-export const MIN_ADMIN_TOKEN_LENGTH = 24;
+const MIN_ADMIN_TOKEN_LENGTH = 24;
 
 /** Words that mark a token as an example to be replaced, compared without case, digits or punctuation. */
 const PLACEHOLDER_WORDS = ['generatedonfirstrun', 'changeme', 'replaceme', 'yourtoken', 'placeholder', 'example', 'goeshere', 'putyour', 'insert'];

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ControlApi, GatewayEvent } from '../control/control-api.js';
 
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 /** A subscriber that stops reading is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 

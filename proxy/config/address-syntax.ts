@@ -16,6 +16,11 @@ export function ipFamilyOf(text: string): 4 | 6 | 0 {
   }
 }
 
+/** An IPv6 literal without the brackets URLs and Host headers put around it (`[::1]` → `::1`); anything else as it is. */
+export function withoutBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
 /** `192.168.1.7`, `10.0.0.0/8`, `::1`, `fd00::/8`. */
 export function isAddressOrCidr(text: string): boolean {
   const slash = text.indexOf('/');

@@ -1,13 +1,13 @@
 /** The admin section of the configuration: where the admin API and web console listen, and their token. */
 import { z } from 'zod';
 import { adminTokenProblem } from '../admin/admin-token.js';
-import { ipFamilyOf } from './address-syntax.js';
+import { ipFamilyOf, withoutBrackets } from './address-syntax.js';
 import { port } from './schema-fields.js';
 
 /** A name the admin server may be reached by (besides its bound address): a host name or an IP address, no port. */
 const adminHostName = z
   .string()
-  .refine((name) => ipFamilyOf(name.replace(/^\[(.*)\]$/, '$1')) !== 0 || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(name), 'must be a host name or IP address, without a port');
+  .refine((name) => ipFamilyOf(withoutBrackets(name)) !== 0 || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(name), 'must be a host name or IP address, without a port');
 
 export const adminSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),

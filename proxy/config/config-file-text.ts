@@ -7,7 +7,7 @@ import { ConfigError } from './config-validation.js';
 import { nestingBeyond } from '../admin/json-nesting.js';
 
 /** Deeper than this, a config document is refused before it is parsed (nothing sensible nests so far). */
-export const MAX_CONFIG_NESTING = 64;
+const MAX_CONFIG_NESTING = 64;
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
@@ -43,7 +43,7 @@ export function parseConfigText(text: string, location: string): unknown {
  * `line 3, column 5: <what JSON.parse said>`, then the line and a caret under the column, and a hint
  * when the problem is a single backslash. Falls back to the parser's own words when no position can be found.
  */
-export function describeSyntaxError(text: string, parserMessage: string): string {
+function describeSyntaxError(text: string, parserMessage: string): string {
   const reason = parserMessage.replace(/\s+in JSON at position \d+.*$/s, '').replace(/^(Unexpected token .*?), (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '$1');
   const position = errorPosition(text, parserMessage);
   if (position === null) return parserMessage;

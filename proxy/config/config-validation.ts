@@ -51,7 +51,7 @@ export function defaultConfig(): GatewayConfig {
 }
 
 /** Fills in missing cluster and server ids from their names, keeping them unique. */
-export function withGeneratedIds(raw: unknown): unknown {
+function withGeneratedIds(raw: unknown): unknown {
   if (!isRecord(raw) || !Array.isArray(raw.clusters)) return raw;
   const clusters = raw.clusters.map((cluster) => (isRecord(cluster) ? { ...cluster } : cluster));
   fillIds(clusters, 'cluster');

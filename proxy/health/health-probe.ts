@@ -2,6 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { withoutBrackets } from '../config/address-syntax.js';
 import type { HealthCheckConfig } from '../config/config-schema.js';
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
@@ -17,7 +18,7 @@ function portOf(target: URL): number {
 }
 
 function hostnameOf(target: URL): string {
-  return target.hostname.replace(/^\[|\]$/g, '');
+  return withoutBrackets(target.hostname);
 }
 
 function probeTcp(target: URL, timeoutMs: number): Promise<ProbeResult> {

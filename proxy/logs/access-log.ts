@@ -27,9 +27,6 @@ export const ACCESS_LOG_FIELDS = [
 
 export const ACCESS_LOG_PREFIX = 'switchboard';
 
-/** Enough of a session id to tell sessions apart in a log, never enough to use it. */
-const SESSION_ID_SHOWN = 8;
-
 export interface AccessLogEntry {
   /** When the response finished. */
   at: Date;
@@ -44,6 +41,7 @@ export interface AccessLogEntry {
   referer: string | undefined;
   cluster: string | null;
   server: string | null;
+  /** The session as shown (`shownSessionId`): a cookie session's id is never written whole. */
   sessionId: string | null;
 }
 
@@ -125,7 +123,7 @@ export function formatAccessLogLine(entry: AccessLogEntry): string {
     entry.referer,
     entry.cluster,
     entry.server,
-    entry.sessionId ? entry.sessionId.slice(0, SESSION_ID_SHOWN) : '',
+    entry.sessionId ?? '',
   ]
     .map(field)
     .join(' ');

@@ -26,7 +26,7 @@ export interface RotatingLogFileOptions {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export function dayStamp(date: Date): string {
+function dayStamp(date: Date): string {
   return date.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
@@ -44,10 +44,6 @@ export class RotatingLogFile {
 
   constructor(options: RotatingLogFileOptions) {
     this.options = { now: () => new Date(), flushIntervalMs: 1000, maxPendingBytes: 4 * 1024 * 1024, ...options };
-  }
-
-  fileNameFor(date: Date): string {
-    return `${this.options.prefix}_${dayStamp(date)}.log`;
   }
 
   write(line: string): void {

@@ -5,7 +5,7 @@
 import type http from 'node:http';
 
 /** Bodies up to this size are kept for a retry after a backend closed a reused connection. */
-export const RETRY_BODY_LIMIT = 64 * 1024;
+const RETRY_BODY_LIMIT = 64 * 1024;
 
 export class RequestBody {
   /** The bytes received so far, while they fit in the retry limit. */

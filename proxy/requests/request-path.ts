@@ -59,7 +59,7 @@ const SEGMENT_PARAMETERS = /;[^/]*/g;
 const REPEATED_SLASHES = /\/{2,}/g;
 
 /** The slow path of `normalizeOriginForm`, for a path (no query) that has escapes, dots or `//`. */
-export function normalizePath(path: string): string {
+function normalizePath(path: string): string {
   const parts = decodeUnreserved(path).split('/');
   const segments: string[] = [];
   let trailingSlash = false;

@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { BlockList, isIP } from 'node:net';
-import { isAddressOrCidr } from '../config/address-syntax.js';
+import { isAddressOrCidr, withoutBrackets } from '../config/address-syntax.js';
 import type { AccessRuleConfig } from '../config/config-schema.js';
 
 export type { AccessRuleConfig };
@@ -31,8 +31,7 @@ export function parseAddressPattern(text: string): AddressPattern | null {
  * that logs, session keys and rules all see one spelling per client. Null when not an address.
  */
 export function normalizeAddress(text: string): string | null {
-  let address = text.trim();
-  if (address.startsWith('[') && address.endsWith(']')) address = address.slice(1, -1);
+  let address = withoutBrackets(text.trim());
   const zone = address.indexOf('%');
   if (zone >= 0) address = address.slice(0, zone);
   const family = isIP(address);
@@ -76,7 +75,7 @@ export interface AccessMatcher {
   readonly action: AccessRuleConfig['action'];
 }
 
-export const ALLOW_EVERYONE: AccessMatcher = { allows: () => true, action: '403' };
+const ALLOW_EVERYONE: AccessMatcher = { allows: () => true, action: '403' };
 
 /**
  * An allow list lets in only the listed clients; a deny list keeps out only the listed ones. A

@@ -7,7 +7,7 @@ import type http from 'node:http';
 /** A host name, IPv4 address or bracketed IPv6 address, optionally with a port. */
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
-export function httpsRedirectLocation(hostHeader: string | undefined, url: string | undefined, httpsPort: number): string | null {
+function httpsRedirectLocation(hostHeader: string | undefined, url: string | undefined, httpsPort: number): string | null {
   if (!hostHeader) return null;
   const match = HOST_HEADER.exec(hostHeader.trim());
   if (!match) return null;

@@ -61,7 +61,7 @@ export function sendTrailingSlashRedirect(req: http.IncomingMessage, res: http.S
 }
 
 /** Case-insensitive for ASCII letters only, as host and path matching are; allocates nothing. */
-export function startsWithIgnoringAsciiCase(text: string, prefix: string): boolean {
+function startsWithIgnoringAsciiCase(text: string, prefix: string): boolean {
   if (text.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) {
     const a = text.charCodeAt(i);

@@ -14,7 +14,7 @@ import { LeastSessionsBalancer, SmoothRoundRobinBalancer, type BalanceCandidate,
 export type StateListener = (server: ServerRuntime, from: ServerState | null, to: ServerState) => void;
 
 /** Connections to one backend are kept alive and reused; these bound what one backend gets. */
-export const MAX_CONNECTIONS_PER_SERVER = 256;
+const MAX_CONNECTIONS_PER_SERVER = 256;
 
 /** Pooled connections, closed after the cluster's `backendIdleTimeoutSec` unused (or sooner when the backend's Keep-Alive header asks). */
 function pooledAgentOptions(idleTimeoutSec: number): http.AgentOptions {

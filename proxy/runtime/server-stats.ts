@@ -5,7 +5,7 @@ import { WindowedCounter } from './windowed-counter.js';
 
 const LATENCY_SAMPLES = 1024;
 /** requests/s is the mean over this many whole seconds, so one quiet or busy second does not jump the number. */
-export const RATE_WINDOW_SEC = 5;
+const RATE_WINDOW_SEC = 5;
 const ERROR_BUCKET_MS = 10_000;
 /** 30 buckets of 10 s: the error counts cover the last 5 minutes. */
 const ERROR_BUCKETS = 30;

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { GatewaySnapshot } from '../../proxy/control/control-api.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const DASHBOARD_DIR = join(REPO_ROOT, 'dist/renderer');
@@ -73,9 +74,7 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
 
   const stop = async () => {
     await stopGateway();
-    const closed = backends.map((server) => new Promise<void>((done) => server.close(() => done())));
-    for (const server of backends) server.closeAllConnections();
-    await Promise.all(closed);
+    await Promise.all(backends.map(closeServer));
     rmSync(directory, { recursive: true, force: true });
   };
 
@@ -199,16 +198,16 @@ async function startBackend(name: string): Promise<{ server: Server; url: string
     res.writeHead(asked ? Number(asked[1]) : 200, { 'Content-Type': 'text/plain' });
     res.end(`${name} answered ${req.method} ${req.url}\n`);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await listenOnLoopback(server);
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 /** A port that was free a moment ago: bind to port 0, note the port, close. */
 export async function freePort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await listenOnLoopback(server);
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
+  await closeServer(server);
   return port;
 }
 

@@ -17,6 +17,7 @@ import type { GatewayConfig, GatewaySnapshot } from '../../proxy/control/control
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
 import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
 import { freePort, startGateway, type RunningGateway } from './gateway-process.js';
+import { listenOnLoopback } from '../support/loopback-server.js';
 
 const VIEWPORT = { width: 1280, height: 900 };
 const ACTION_TIMEOUT_MS = 8000;
@@ -252,7 +253,7 @@ describe('gateway settings in the dashboard', () => {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('secure backend\n');
     });
-    await new Promise<void>((done) => httpsBackend!.listen(0, '127.0.0.1', done));
+    await listenOnLoopback(httpsBackend!);
     const backendUrl = `https://127.0.0.1:${(httpsBackend.address() as AddressInfo).port}`;
 
     const card = page.getByRole('region', { name: 'Cluster Intranet' });

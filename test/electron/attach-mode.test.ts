@@ -20,7 +20,7 @@ import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboa
 import { freePort } from '../../demo/free-port.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
 import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service-layout.js';
-import { startBackends, type Backends } from './backends.js';
+import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 import { emitAppEvent, recorded, resetFakeElectron, type FakeTray } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -28,7 +28,7 @@ vi.mock('electron', () => import('./fake-electron.js'));
 const TOKEN = 'service-admin-token-0123456789';
 
 let serviceDir: string;
-let backends: Backends;
+let backends: TestBackend[];
 let service: RunningSwitchboard | null;
 let serviceEvents: GatewayEvent[];
 let listenerPort: number;
@@ -39,7 +39,7 @@ beforeEach(async () => {
   rmSync(recorded.userData, { recursive: true, force: true });
   mkdirSync(recorded.userData, { recursive: true });
   serviceDir = mkdtempSync(join(tmpdir(), 'switchboard-programdata-'));
-  backends = await startBackends(2);
+  backends = await startBackends('v1', 'v2');
   listenerPort = await freePort();
   adminPort = await freePort();
   writeFileSync(
@@ -53,8 +53,8 @@ beforeEach(async () => {
           id: 'web',
           name: 'Intranet',
           servers: [
-            { id: 'v1', name: 'App 1.0', url: backends.urls[0]!, capacity: 60 },
-            { id: 'v2', name: 'App 1.1', url: backends.urls[1]!, capacity: 40 },
+            { id: 'v1', name: 'App 1.0', url: backends[0]!.url, capacity: 60 },
+            { id: 'v2', name: 'App 1.1', url: backends[1]!.url, capacity: 40 },
           ],
         },
       ],
@@ -73,7 +73,7 @@ afterEach(async () => {
   }
   delete process.env[SERVICE_DIR_ENV];
   await service?.stop({ graceMs: 0 });
-  await backends.close();
+  await stopBackends(backends);
   rmSync(serviceDir, { recursive: true, force: true });
   rmSync(recorded.userData, { recursive: true, force: true });
 });

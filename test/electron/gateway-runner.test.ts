@@ -13,6 +13,7 @@ import type { GatewayStatus } from '../../electron/gateway-status.js';
 import { GatewayRunner } from '../../electron/gateway-runner.js';
 import { freePort } from '../../demo/free-port.js';
 import { resetFakeElectron } from './fake-electron.js';
+import { closeServer } from '../support/loopback-server.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -69,7 +70,7 @@ describe('gateway runner', () => {
       expect(errors[0]).toContain('gateway could not start');
       await subject.stop(100);
     } finally {
-      await new Promise((resolve) => blocker.close(resolve));
+      await closeServer(blocker);
     }
   });
 

@@ -12,7 +12,7 @@ import { createBridgeControlClient } from '../../renderer/src/bridge-control-cli
 import { issuesOf, messageOf } from '../../renderer/src/control-client-error.js';
 import { registerIpcHandlers, type IpcBridge } from '../../electron/ipc-handlers.js';
 import { startGateway, type Harness } from '../support/gateway-harness.js';
-import { startBackends, type Backends } from './backends.js';
+import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 import { FakeWebContents, ipcRenderer, recorded, resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -24,7 +24,7 @@ interface Bridge {
 
 const TRUSTED = { trusted: true };
 
-let backends: Backends;
+let backends: TestBackend[];
 let harness: Harness;
 let bridge: IpcBridge;
 let page: Bridge;
@@ -37,14 +37,14 @@ let configEvents: GatewayEvent[];
 
 beforeEach(async () => {
   resetFakeElectron();
-  backends = await startBackends(2);
+  backends = await startBackends('v1', 'v2');
   harness = await startGateway([
     {
       id: 'web',
       name: 'Intranet',
       servers: [
-        { id: 'v1', name: 'App 1.0', url: backends.urls[0]!, capacity: 60 },
-        { id: 'v2', name: 'App 1.1', url: backends.urls[1]!, capacity: 40 },
+        { id: 'v1', name: 'App 1.0', url: backends[0]!.url, capacity: 60 },
+        { id: 'v2', name: 'App 1.1', url: backends[1]!.url, capacity: 40 },
       ],
     },
   ]);
@@ -75,7 +75,7 @@ beforeEach(async () => {
 afterEach(async () => {
   bridge.dispose();
   await harness.stop();
-  await backends.close();
+  await stopBackends(backends);
 });
 
 async function rejection(promise: Promise<unknown>): Promise<ControlFailure> {
@@ -108,7 +108,7 @@ describe('preload bridge', () => {
   });
 
   it('probes a URL for the console’s Test button and checks its arguments', async () => {
-    const report = (await page.invoke('probeServer', 'web', { url: backends.urls[1]! })) as { ok: boolean; durationMs: number };
+    const report = (await page.invoke('probeServer', 'web', { url: backends[1]!.url })) as { ok: boolean; durationMs: number };
     expect(report.ok).toBe(true);
     expect(report.durationMs).toBeGreaterThan(0);
     const bad = await rejection(page.invoke('probeServer', 'web', { url: 'ftp://x/' }));

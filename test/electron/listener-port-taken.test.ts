@@ -17,6 +17,7 @@ import { GatewayRunner } from '../../electron/gateway-runner.js';
 import { statusSummary, trayHealth } from '../../electron/tray-health.js';
 import { freePort } from '../../demo/free-port.js';
 import { resetFakeElectron } from './fake-electron.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -27,11 +28,11 @@ beforeEach(async () => {
   resetFakeElectron();
   directory = mkdtempSync(join(tmpdir(), 'switchboard-port-taken-'));
   blocker = http.createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  await listenOnLoopback(blocker);
 });
 
 afterEach(async () => {
-  await new Promise((resolve) => blocker.close(resolve));
+  await closeServer(blocker);
   rmSync(directory, { recursive: true, force: true });
 });
 

@@ -11,6 +11,7 @@ import { validateConfig } from '../../proxy/config/config-validation.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
 import { freePort } from '../../demo/free-port.js';
 import { emitAppEvent, recorded, resetFakeElectron } from './fake-electron.js';
+import { closeServer } from '../support/loopback-server.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -164,7 +165,7 @@ describe('main process', () => {
       expect(recorded.messageBoxes.map((box) => box.message)).toEqual(['The gateway could not start.']);
       expect(recorded.appCalls.filter((call) => call.startsWith('exit'))).toEqual([]);
     } finally {
-      await new Promise((resolve) => blocker.close(resolve));
+      await closeServer(blocker);
     }
   });
 

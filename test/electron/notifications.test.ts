@@ -3,7 +3,7 @@ import type { GatewayEvent } from '../../proxy/control/control-api.js';
 import type { DashboardTarget } from '../../electron/tray-actions.js';
 import { createDesktopNotificationPresenter, createServerNotifier } from '../../electron/notifications.js';
 import { eventually, startGateway, type Harness } from '../support/gateway-harness.js';
-import { startBackends, type Backends } from './backends.js';
+import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 import { recorded, resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -66,23 +66,23 @@ describe('server notifications', () => {
 });
 
 describe('notifications from a real gateway', () => {
-  let backends: Backends;
+  let backends: TestBackend[];
   let harness: Harness;
 
   afterEach(async () => {
     await harness.stop();
-    await backends.close();
+    await stopBackends(backends);
   });
 
   it('raises one "safe to stop" notification when a server without sessions is drained', async () => {
-    backends = await startBackends(2);
+    backends = await startBackends('v1', 'v2');
     harness = await startGateway([
       {
         id: 'web',
         name: 'Intranet',
         servers: [
-          { id: 'v1', name: 'App 1.0', url: backends.urls[0]!, capacity: 50 },
-          { id: 'v2', name: 'App 1.1', url: backends.urls[1]!, capacity: 50 },
+          { id: 'v1', name: 'App 1.0', url: backends[0]!.url, capacity: 50 },
+          { id: 'v2', name: 'App 1.1', url: backends[1]!.url, capacity: 50 },
         ],
       },
     ]);

@@ -22,6 +22,7 @@ import {
   type SmokeEnvironment,
 } from '../../electron/smoke-test.js';
 import { emitAppEvent, recorded, resetFakeElectron } from './fake-electron.js';
+import { closeServer } from '../support/loopback-server.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -124,7 +125,7 @@ describe('smoke test steps', () => {
 
   it('fails when the listener does not serve the smoke backend', async () => {
     const environment = await prepareSmokeEnvironment();
-    await new Promise((resolve) => environment.backend.close(resolve));
+    await closeServer(environment.backend);
     const result = await runSmokeTest({
       connection: await smokeRunner(environment),
       openDashboard: () => ({ executeJavaScript: async () => SMOKE_SERVER_NAME }),

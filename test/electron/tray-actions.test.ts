@@ -7,10 +7,10 @@ import { createTrayActions, type TrayActions } from '../../electron/tray-actions
 import type { OutageWarning } from '../../electron/tray-outage.js';
 import { buildTrayMenuTemplate } from '../../electron/tray-menu.js';
 import { eventually, startGateway, type Harness } from '../support/gateway-harness.js';
-import { startBackends, type Backends } from './backends.js';
+import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 import { quietDependencies } from './snapshot-fixtures.js';
 
-let backends: Backends;
+let backends: TestBackend[];
 let harness: Harness;
 let failures: { action: string; error: unknown }[];
 let opened: unknown[];
@@ -20,14 +20,14 @@ let actions: TrayActions;
 let events: GatewayEvent[];
 
 beforeEach(async () => {
-  backends = await startBackends(2);
+  backends = await startBackends('v1', 'v2');
   harness = await startGateway([
     {
       id: 'web',
       name: 'Intranet',
       servers: [
-        { id: 'v1', name: 'App 1.0', url: backends.urls[0]!, capacity: 60 },
-        { id: 'v2', name: 'App 1.1', url: backends.urls[1]!, capacity: 40 },
+        { id: 'v1', name: 'App 1.0', url: backends[0]!.url, capacity: 60 },
+        { id: 'v2', name: 'App 1.1', url: backends[1]!.url, capacity: 40 },
       ],
     },
   ]);
@@ -52,7 +52,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await harness.stop();
-  await backends.close();
+  await stopBackends(backends);
 });
 
 async function serverConfig(serverId: string) {

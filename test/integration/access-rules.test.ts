@@ -7,12 +7,13 @@ import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileAccessRule, compileAddressList, refuseRequest, refusingMatcher, type AccessMatcher, type AddressList } from '../../proxy/routing/access-rules.js';
 import { resolveClientAddress } from '../../proxy/routing/client-address.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
   }
 });
 
@@ -24,7 +25,7 @@ async function startGuardedServer(host: string, trusted: AddressList, ...matcher
     if (refusing) return refuseRequest(refusing.action, req, res);
     res.end(`welcome ${client}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await listenOnLoopback(server, 0, host);
   servers.push(server);
   return (server.address() as net.AddressInfo).port;
 }

@@ -17,6 +17,7 @@ import { DASHBOARD_CSP } from '../../proxy/admin/static-files.js';
 import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboard.js';
 import { openEvents, rawRequest } from './admin-http-client.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 const TOKEN = 'admin-test-token-0123456789';
 const SECRET_OUTSIDE_DASHBOARD = 'this file must never be served';
@@ -65,12 +66,13 @@ async function throughGateway(host: string, cookie?: string): Promise<{ status: 
   return { status: response.status, body: response.body, ...(setCookie ? { cookie: setCookie } : {}) };
 }
 
-function startBackend(name: string): Promise<Server> {
+async function startBackend(name: string): Promise<Server> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end(`served by ${name}`);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  await listenOnLoopback(server);
+  return server;
 }
 
 beforeAll(async () => {
@@ -127,7 +129,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await switchboard?.stop({ graceMs: 1000 });
-  await Promise.all(backends.map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(backends.map(closeServer));
   rmSync(workDir, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseEncoding, sendProxyResponse } from '../../proxy/forwarding/compression.js';
 import type { CompressionConfig } from '../../proxy/config/config-schema.js';
 import { DEFAULT_COMPRESSIBLE_TYPES } from '../../proxy/config/config-schema.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 const PAGE = '<html><body>' + 'Switchboard soft rollout. '.repeat(400) + '</body></html>';
 /** Larger than what is compressed whole: streamed through zlib. */
@@ -104,7 +105,7 @@ const sockets = new Set<net.Socket>();
 beforeAll(async () => {
   backend = http.createServer((req, res) => (routes[(req.url ?? '').split('?')[0]!] ?? routes['/page']!)(req, res));
   backend.on('connection', (socket: net.Socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  await listenOnLoopback(backend);
   const target = `http://127.0.0.1:${(backend.address() as net.AddressInfo).port}`;
 
   const proxy = createProxyServer({ agent: new http.Agent({ keepAlive: true }), selfHandleResponse: true });
@@ -120,14 +121,14 @@ beforeAll(async () => {
     });
   });
   gateway.on('connection', (socket: net.Socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  await listenOnLoopback(gateway);
   port = (gateway.address() as net.AddressInfo).port;
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => gateway.close(resolve));
-  await new Promise((resolve) => backend.close(resolve));
+  await closeServer(gateway);
+  await closeServer(backend);
 });
 
 interface RawReply {

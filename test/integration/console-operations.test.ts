@@ -6,23 +6,23 @@
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAdminHarness, type AdminHarness } from '../support/admin-harness.js';
-import { startBackends, type TestBackend } from '../support/test-backend.js';
+import { startSwitchboardHarness, type SwitchboardHarness } from '../support/gateway-harness.js';
+import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 import { freePort } from '../../demo/free-port.js';
 
-let harness: AdminHarness | undefined;
+let harness: SwitchboardHarness | undefined;
 let backends: TestBackend[] = [];
 
 afterEach(async () => {
   await harness?.stop();
-  await Promise.all(backends.map((b) => b.stop()));
+  await stopBackends(backends);
   harness = undefined;
   backends = [];
 });
 
-async function start(healthCheck: Record<string, unknown> = { type: 'http', path: '/health', intervalSec: 60 }): Promise<AdminHarness> {
+async function start(healthCheck: Record<string, unknown> = { type: 'http', path: '/health', intervalSec: 60 }): Promise<SwitchboardHarness> {
   backends = await startBackends('old', 'spare');
-  harness = await startAdminHarness([
+  harness = await startSwitchboardHarness([
     { id: 'web', name: 'Web', healthCheck, servers: [{ id: 'old', name: 'Old', url: backends[0]!.url, capacity: 100 }] },
   ]);
   return harness;
@@ -76,7 +76,7 @@ describe('probing a server before adding it', () => {
 describe('standby versus safe to stop', () => {
   it('reads a server staged at capacity 0 as standby, and one drained from a capacity as safe to stop', async () => {
     backends = await startBackends('old', 'new');
-    harness = await startAdminHarness([
+    harness = await startSwitchboardHarness([
       {
         id: 'web',
         name: 'Web',
@@ -104,7 +104,7 @@ describe('standby versus safe to stop', () => {
 
   it('reads a server whose capacity was set to 0 directly as draining, then safe to stop once its session expired', async () => {
     backends = await startBackends('a');
-    harness = await startAdminHarness([
+    harness = await startSwitchboardHarness([
       { id: 'web', name: 'Web', sessionTimeoutSec: 1, healthCheck: { type: 'tcp', intervalSec: 60 }, servers: [{ id: 'a', name: 'A', url: backends[0]!.url, capacity: 100 }] },
     ]);
     // A session is kept once its user comes back with the cookie.
@@ -122,9 +122,9 @@ describe('standby versus safe to stop', () => {
 });
 
 describe('the admin API says when a change left a cluster without an active server', () => {
-  async function twoServers(): Promise<AdminHarness> {
+  async function twoServers(): Promise<SwitchboardHarness> {
     backends = await startBackends('a', 'b');
-    harness = await startAdminHarness([
+    harness = await startSwitchboardHarness([
       {
         id: 'web',
         name: 'Web',
@@ -180,7 +180,7 @@ describe('the admin API says when a change left a cluster without an active serv
 describe('ending a session', () => {
   it('ends one session by its shown id, so a draining server finishes early, and refuses an unknown one', async () => {
     backends = await startBackends('a', 'b');
-    harness = await startAdminHarness([
+    harness = await startSwitchboardHarness([
       {
         id: 'web',
         name: 'Web',

@@ -15,6 +15,7 @@ import { request, User } from '../support/http-client.js';
 import { startBackends, type TestBackend } from '../support/test-backend.js';
 import { stopAfterEach } from '../support/fixtures.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 const t = stopAfterEach();
 const certDir = mkdtempSync(join(tmpdir(), 'sb-gw-certs-'));
@@ -178,6 +179,19 @@ describe('logs', () => {
       expect(readFileSync(join(logDir, events!), 'utf8')).toMatch(/configuration changed: settings changed: logs source=dashboard/);
     });
   });
+
+  it('names a client-IP session by the whole client address, where a cookie session gets 8 characters', async () => {
+    t.backends = await startBackends('a');
+    t.harness = await startGateway([webCluster(t.backends[0]!, { sessionMethod: 'client-ip' })], { logs: { accessLog: { enabled: true } } });
+    await new User(t.harness.url).get('/page');
+    const logDir = join(t.harness.directory, 'logs');
+    await eventually(async () => {
+      await t.harness!.gateway.accessLog.flush();
+      const file = readdirSync(logDir).find((name) => /^switchboard_\d{8}\.log$/.test(name));
+      const entries = readFileSync(join(logDir, file!), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+      expect(entries.at(-1)).toMatch(/ GET \/page - 200 .* web a 127\.0\.0\.1$/);
+    });
+  });
 });
 
 describe('settings through the control API', () => {
@@ -209,7 +223,7 @@ describe('settings through the control API', () => {
     const backend = https.createServer({ cert: readFileSync(cert.certPath), key: readFileSync(cert.keyPath) }, (req, res) => {
       res.end(`secure backend saw ${req.url}`);
     });
-    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(backend);
     const port = (backend.address() as { port: number }).port;
     try {
       t.harness = await startGateway([
@@ -231,7 +245,7 @@ describe('settings through the control API', () => {
       expect((await request(`${t.harness.url}/hello`)).status).toBe(502);
     } finally {
       backend.closeAllConnections();
-      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      await closeServer(backend);
     }
   });
 });

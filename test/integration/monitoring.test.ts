@@ -2,14 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/free-port.js';
 import type { GatewaySnapshot, ServerHistory } from '../../proxy/control/control-api.js';
-import { startAdminHarness, type AdminHarness } from '../support/admin-harness.js';
-import { eventually, startGateway } from '../support/gateway-harness.js';
+import { eventually, startGateway, startSwitchboardHarness, type SwitchboardHarness } from '../support/gateway-harness.js';
 import { User } from '../support/http-client.js';
 import { startBackends } from '../support/test-backend.js';
 import { stopAfterEach } from '../support/fixtures.js';
 
 const t = stopAfterEach();
-let admin: AdminHarness | undefined;
+let admin: SwitchboardHarness | undefined;
 afterEach(async () => {
   await admin?.stop();
   admin = undefined;
@@ -27,7 +26,7 @@ describe('monitoring', () => {
     backend.handlers.set('/missing', (_req, res) => res.writeHead(404).end('no such page'));
     backend.handlers.set('/broken', (_req, res) => res.writeHead(500).end('it broke'));
     const unreachable = `http://127.0.0.1:${await freePort()}`;
-    admin = await startAdminHarness(
+    admin = await startSwitchboardHarness(
       [
         { id: 'app', name: 'App', servers: [{ id: 'a', name: 'A', url: backend.url }] },
         { id: 'gone', name: 'Gone', servers: [{ id: 'g', name: 'G', url: unreachable }] },

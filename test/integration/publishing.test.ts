@@ -16,6 +16,7 @@ import { request } from '../support/http-client.js';
 import { stopAfterEach } from '../support/fixtures.js';
 import { TestBackend, type BackendReply } from '../support/test-backend.js';
 import { makeCertificate } from '../support/test-certificates.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 const t = stopAfterEach();
 
@@ -88,7 +89,7 @@ describe('a route with a backend path', () => {
     const server = http.createServer();
     const sockets = new WebSocketServer({ server });
     sockets.on('connection', (socket, req) => socket.send(req.url ?? ''));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(server);
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       t.harness = await startGateway([{ id: 'web', name: 'Wiki', servers: [{ id: 'a', name: 'A', url }] }], { routes: [WIKI_ROUTE] });
@@ -102,7 +103,7 @@ describe('a route with a backend path', () => {
     } finally {
       sockets.close();
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer(server);
     }
   });
 

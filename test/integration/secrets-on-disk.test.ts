@@ -14,7 +14,7 @@ import { silentLogger } from '../../proxy/logs/gateway-logger.js';
 import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboard.js';
 import { TEST_TOKEN } from '../support/gateway-harness.js';
-import { startBackends, type TestBackend } from '../support/test-backend.js';
+import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 
 let directory: string | undefined;
 let running: RunningSwitchboard | undefined;
@@ -22,7 +22,7 @@ let backends: TestBackend[] = [];
 
 afterEach(async () => {
   await running?.stop({ graceMs: 0 });
-  await Promise.all(backends.map((backend) => backend.stop()));
+  await stopBackends(backends);
   if (directory) rmSync(directory, { recursive: true, force: true });
   running = undefined;
   directory = undefined;

@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBackendAgent } from '../../proxy/forwarding/backend-tls.js';
 import { backendHostHeader } from '../../proxy/routing/host-header.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 let dir: string;
 let backendCert: TestCertificate;
@@ -52,7 +53,7 @@ async function startHttpsBackend(cert: TestCertificate): Promise<{ port: number;
     seen.connections++;
     sockets.add(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listenOnLoopback(server);
   openHttpsServers.push(server);
   cleanups.push(
     () =>
@@ -75,11 +76,10 @@ async function startForwarder(target: string, agent: http.Agent, headers: Record
       res.end('bad gateway');
     }),
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listenOnLoopback(server);
   cleanups.push(() => {
     agent.destroy();
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
+    return closeServer(server);
   });
   return { port: (server.address() as net.AddressInfo).port, errors };
 }
@@ -181,11 +181,10 @@ describe('WebSocket to an HTTPS backend trusted by fingerprint', () => {
         socket.destroy();
       });
     });
-    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(front);
     cleanups.push(() => {
       for (const agent of agents.values()) agent.destroy();
-      front.closeAllConnections();
-      return new Promise<void>((resolve) => front.close(() => resolve()));
+      return closeServer(front);
     });
     const frontPort = (front.address() as net.AddressInfo).port;
 

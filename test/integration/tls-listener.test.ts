@@ -18,6 +18,7 @@ import { createHttpsListenerServer, type HttpsListenerServer } from '../../proxy
 import { createHttpsRedirectHandler } from '../../proxy/routing/https-redirect.js';
 import { loadListenerTls, type LoadedListenerTls } from '../../proxy/listeners/tls-certificates.js';
 import { makeCertificate, type TestCertificate } from '../support/test-certificates.js';
+import { listenOnLoopback } from '../support/loopback-server.js';
 
 let dir: string;
 let site: TestCertificate;
@@ -43,7 +44,7 @@ const hello = (req: http.IncomingMessage, res: http.ServerResponse): void => {
 };
 
 async function listen(server: HttpsListenerServer | http.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listenOnLoopback(server);
   const sockets = new Set<net.Socket>();
   server.on('secureConnection', (socket: net.Socket) => sockets.add(socket));
   server.on('connection', (socket: net.Socket) => sockets.add(socket));

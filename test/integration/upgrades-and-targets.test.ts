@@ -9,6 +9,7 @@ import { stopAfterEach } from '../support/fixtures.js';
 import { startGateway } from '../support/gateway-harness.js';
 import { exchange } from '../support/raw-http.js';
 import { startBackends } from '../support/test-backend.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 const t = stopAfterEach();
 
@@ -28,7 +29,7 @@ describe('a backend answering 101 to a plain request', () => {
         socket.on('error', () => {});
         socket.once('data', () => socket.write(answer));
       });
-      await new Promise<void>((resolve) => rogue.listen(0, '127.0.0.1', resolve));
+      await listenOnLoopback(rogue);
       try {
         const url = `http://127.0.0.1:${(rogue.address() as net.AddressInfo).port}`;
         t.harness = await startGateway([{ id: 'web', name: 'Web', requestTimeoutSec: 30, servers: [{ id: 'a', name: 'A', url }] }]);
@@ -37,7 +38,7 @@ describe('a backend answering 101 to a plain request', () => {
         const state = await t.harness.control.getState();
         expect(state.clusters[0]!.servers[0]!.inflight).toBe(0);
       } finally {
-        await new Promise<void>((resolve) => rogue.close(() => resolve()));
+        await closeServer(rogue);
       }
     });
   }

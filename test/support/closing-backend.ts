@@ -5,6 +5,7 @@
  * reuses the connection. It records every request it answered, body included, as it parsed them.
  */
 import net from 'node:net';
+import { closeServer } from './loopback-server.js';
 
 export interface ParsedRequest {
   method: string;
@@ -39,7 +40,7 @@ export class ClosingBackend {
 
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private serve(socket: net.Socket): void {

@@ -5,6 +5,7 @@
  * it. It records each request it parsed, with the number of the TCP connection it came on.
  */
 import net from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface ParsedRequest {
   connection: number;
@@ -31,7 +32,7 @@ export class ExchangeBackend {
 
   async start(): Promise<this> {
     const server = net.createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(server);
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
     return this;

@@ -1,7 +1,7 @@
 /** What a gateway test starts, stopped after each test whatever its outcome. */
 import { afterEach } from 'vitest';
 import type { Harness } from './gateway-harness.js';
-import type { TestBackend } from './test-backend.js';
+import { stopBackends, type TestBackend } from './test-backend.js';
 
 export interface GatewayFixture {
   harness: Harness | undefined;
@@ -12,7 +12,7 @@ export function stopAfterEach(): GatewayFixture {
   const fixture: GatewayFixture = { harness: undefined, backends: [] };
   afterEach(async () => {
     await fixture.harness?.stop();
-    await Promise.all(fixture.backends.map((b) => b.stop()));
+    await stopBackends(fixture.backends);
     fixture.harness = undefined;
     fixture.backends = [];
   });

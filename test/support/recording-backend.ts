@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 export interface ParsedRequest {
   method: string;
@@ -48,14 +49,14 @@ export class RecordingBackend {
     // Tests count connections: the pooled one must not time out between their requests.
     this.parser.keepAliveTimeout = 60_000;
     this.parser.on('connection', (socket) => this.track(socket));
-    this.parserPort = await listen(this.parser);
-    this.port = await listen(this.recorder);
+    this.parserPort = await listenOnLoopback(this.parser);
+    this.port = await listenOnLoopback(this.recorder);
     return this;
   }
 
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    await Promise.all([close(this.recorder), close(this.parser)]);
+    await Promise.all([closeServer(this.recorder), closeServer(this.parser)]);
   }
 
   private accept(socket: net.Socket): void {
@@ -99,15 +100,4 @@ export class RecordingBackend {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
   }
-}
-
-function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
-  });
-}
-
-function close(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
 }

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer } from 'ws';
+import { closeServer } from './loopback-server.js';
 
 export interface BackendReply {
   backend: string;
@@ -69,10 +70,14 @@ export class TestBackend {
     if (!server) return;
     this.server = null;
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }
 
 export async function startBackends(...names: string[]): Promise<TestBackend[]> {
   return Promise.all(names.map((name) => new TestBackend(name).start()));
+}
+
+export async function stopBackends(backends: readonly TestBackend[]): Promise<void> {
+  await Promise.all(backends.map((backend) => backend.stop()));
 }

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface WindowsAuthReply {
   user: string;
@@ -51,7 +52,7 @@ export class WindowsAuthBackend {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(server);
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
     return this;

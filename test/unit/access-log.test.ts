@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS, AccessLog, formatAccessLogLine, logWhenFinished, parseAccessLogLine, type AccessLogEntry } from '../../proxy/logs/access-log.js';
 import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
+import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 let dir: string;
 let clock: Date;
@@ -31,7 +32,7 @@ function entry(overrides: Partial<AccessLogEntry> = {}): AccessLogEntry {
     referer: undefined,
     cluster: 'web',
     server: 'v1',
-    sessionId: 'AbCdEfGhIjKlMnOpQrStUv',
+    sessionId: 'AbCdEfGh',
     ...overrides,
   };
 }
@@ -150,11 +151,11 @@ describe('logWhenFinished', () => {
       logWhenFinished(log, req, res, () => details);
       details.cluster = 'web';
       details.server = 'v2';
-      details.sessionId = '0123456789abcdef';
+      details.sessionId = '01234567';
       res.writeHead(201, { 'content-type': 'text/plain' });
       res.end('created!');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(server);
     const port = (server.address() as net.AddressInfo).port;
     await new Promise<void>((resolve, reject) => {
       http
@@ -164,7 +165,7 @@ describe('logWhenFinished', () => {
         })
         .on('error', reject);
     });
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
     await log.flush();
     const parsed = parseAccessLogLine(lines('switchboard_20261127.log').at(-1)!)!;
     expect(parsed).toMatchObject({

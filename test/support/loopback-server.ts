@@ -1,0 +1,23 @@
+/** Starting a raw server (http, https, net) that a test built itself on a loopback port, and stopping it. */
+import http from 'node:http';
+import type net from 'node:net';
+
+/** Listens on 127.0.0.1 (`port` 0: any free port) and returns the port it got. */
+export async function listenOnLoopback(server: net.Server, port = 0, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** Stops listening and, for an HTTP server, cuts the connections still open so that the close finishes. */
+export async function closeServer(server: net.Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  if (server instanceof http.Server) server.closeAllConnections();
+  await closed;
+}
