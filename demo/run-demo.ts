@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminTokenProblem } from '../proxy/admin/admin-token.js';
+import { adminTokenProblem } from '../proxy/config/admin-token.js';
 import { FileConfigStore } from '../proxy/config/config-store.js';
 import { generateAdminToken, isRecord, validateConfig } from '../proxy/config/config-validation.js';
 import { consoleLogger } from '../proxy/logs/gateway-logger.js';

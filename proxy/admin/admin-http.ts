@@ -1,6 +1,6 @@
 /** HTTP plumbing of the admin API: JSON replies, bounded JSON request bodies, HTTP errors. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nestingBeyond } from './json-nesting.js';
+import { nestingBeyond } from '../config/json-nesting.js';
 
 /** Deeper than this, a request body is refused: no API call needs more than a handful of levels. */
 const MAX_BODY_NESTING = 64;

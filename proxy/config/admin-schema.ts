@@ -1,6 +1,6 @@
 /** The admin section of the configuration: where the admin API and web console listen, and their token. */
 import { z } from 'zod';
-import { adminTokenProblem } from '../admin/admin-token.js';
+import { adminTokenProblem } from './admin-token.js';
 import { ipFamilyOf, withoutBrackets } from './address-syntax.js';
 import { port } from './schema-fields.js';
 

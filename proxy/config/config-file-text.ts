@@ -4,7 +4,7 @@
  * and a hint when a Windows path has single backslashes.
  */
 import { ConfigError } from './config-validation.js';
-import { nestingBeyond } from '../admin/json-nesting.js';
+import { nestingBeyond } from './json-nesting.js';
 
 /** Deeper than this, a config document is refused before it is parsed (nothing sensible nests so far). */
 const MAX_CONFIG_NESTING = 64;

@@ -3,6 +3,8 @@
 export function slugify(text: string, fallback: string): string {
   const slug = text
     .normalize('NFKD')
+    // NFKD splits "é" into "e" and a combining accent; dropping the accents keeps the letters.
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -10,7 +10,7 @@ import type { ChangeSource, GatewayEvent, GatewaySnapshot, ProbeReport, ServerHi
 import { ControlError } from './control-error.js';
 import * as configChange from './config-change.js';
 import { isRecord } from '../config/config-validation.js';
-import { SHOWN_SESSION_ID_LENGTH } from '../data-path.js';
+import { shownSessionId } from '../sessions/shown-session-id.js';
 import { probeUrl } from '../health/server-probe.js';
 import type { GatewayPort } from './gateway-port.js';
 import { uniqueSlug } from '../config/slug.js';
@@ -45,7 +45,7 @@ export class ControlService implements ControlApi {
     const now = Date.now();
     const table = this.gateway.sessions;
     const sessions = table.list(clusterId, serverId, limit, now).map((session) => ({
-      id: cluster.sessionMethod === 'cookie' ? session.key.slice(0, SHOWN_SESSION_ID_LENGTH) : session.key,
+      id: shownSessionId(cluster.sessionMethod, session.key),
       client: session.client,
       createdAt: session.createdAt,
       lastSeenAt: session.lastSeenAt,
@@ -61,8 +61,7 @@ export class ControlService implements ControlApi {
       throw new ControlError('invalid', 'sessionId must be a session id from the session list', [{ path: 'sessionId', message: 'must be a session id from the session list' }]);
     }
     const table = this.gateway.sessions;
-    const shown = (key: string) => (cluster.sessionMethod === 'cookie' ? key.slice(0, SHOWN_SESSION_ID_LENGTH) : key);
-    const matches = table.list(clusterId, serverId, Number.MAX_SAFE_INTEGER, Date.now()).filter((session) => shown(session.key) === sessionId);
+    const matches = table.list(clusterId, serverId, Number.MAX_SAFE_INTEGER, Date.now()).filter((session) => shownSessionId(cluster.sessionMethod, session.key) === sessionId);
     if (matches.length === 0) throw new ControlError('not-found', `There is no live session "${sessionId}" on server "${serverId}"`);
     const now = Date.now();
     for (const session of matches) this.gateway.binder.end(session, now);

@@ -54,6 +54,12 @@ describe('import rules', () => {
     expect(violations(dataPath, adminSide)).toEqual([]);
   });
 
+  it('keeps the configuration at the bottom: config/ imports no other part of proxy/ but the error shape', () => {
+    const outsideConfig = (edge: ImportEdge): boolean =>
+      edge.target !== null && edge.target.startsWith('proxy/') && !edge.target.startsWith('proxy/config/') && edge.target !== 'proxy/control/control-error.ts';
+    expect(violations(inFolder('proxy/config/'), outsideConfig)).toEqual([]);
+  });
+
   it('has no import cycle, type-only imports included, beyond the known ones', () => {
     const cycles = findCycles(graph);
     const known = (cycle: string[]): boolean => KNOWN_CYCLES.some((allowed) => [...new Set(cycle)].sort().join() === [...allowed].join());

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adminTokenProblem } from '../../proxy/admin/admin-token.js';
+import { adminTokenProblem } from '../../proxy/config/admin-token.js';
 import { FileConfigStore, loadConfig } from '../../proxy/config/config-store.js';
 import { ConfigError, generateAdminToken, validateConfig } from '../../proxy/config/config-validation.js';
 

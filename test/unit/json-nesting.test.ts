@@ -1,6 +1,6 @@
 /** nestingBeyond: the depth guard that keeps deeply nested JSON away from recursive code. */
 import { describe, expect, it } from 'vitest';
-import { nestingBeyond } from '../../proxy/admin/json-nesting.js';
+import { nestingBeyond } from '../../proxy/config/json-nesting.js';
 
 describe('nestingBeyond', () => {
   it('accepts a document nested exactly to the limit', () => {

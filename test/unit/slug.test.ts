@@ -15,6 +15,11 @@ describe('slugify', () => {
     expect(slugify('word '.repeat(20), 'x')).not.toMatch(/-$/);
   });
 
+  it('keeps accented letters as their base letter', () => {
+    expect(slugify('Crème Brûlée Café', 'x')).toBe('creme-brulee-cafe');
+    expect(slugify('Übersicht Zürich', 'x')).toBe('ubersicht-zurich');
+  });
+
   it('falls back when nothing usable is left', () => {
     expect(slugify('日本語', 'cluster')).toBe('cluster');
     expect(slugify('---', 'server')).toBe('server');

@@ -23,13 +23,13 @@ import {
 import { ArrowClockwiseRegular, ArrowDownloadRegular, DismissRegular, FilterRegular } from '@fluentui/react-icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ClusterSnapshot, ServerSnapshot, SessionInfo, SessionList } from '../../../proxy/control/control-api.js';
+import { MAX_SESSION_LIST_LIMIT } from '../../../proxy/control/control-arguments.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatClock, formatCount, formatDuration } from '../format.js';
 import { download, sessionsCsv } from '../session-csv.js';
 import { usePageVisible } from '../use-page-visible.js';
 
-const SESSION_LIMIT = 100_000;
 const REFRESH_MS = 5000;
 const ROW_HEIGHT = 36;
 
@@ -109,7 +109,7 @@ export function SessionsDrawer({ cluster, server, onClose }: SessionsDrawerProps
   const load = useCallback(() => {
     setLoading(true);
     client
-      .listSessions(cluster.id, server.id, { limit: SESSION_LIMIT })
+      .listSessions(cluster.id, server.id, { limit: MAX_SESSION_LIST_LIMIT })
       .then(
         (result) => {
           setList(result);
