@@ -138,14 +138,11 @@ export class ControlService implements ControlApi {
     configChange.requireRecord(patch, 'change');
     configChange.rejectUnknownFields(patch, SERVER_PATCH_FIELDS);
     const summary = configChange.describeServerPatch(serverId, patch);
-    return this.change(summary, (draft) => {
-      const { ci, si } = configChange.serverIndexOf(draft, clusterId, serverId);
-      const current = draft.clusters[ci]!.servers[si]!;
+    return this.changeServer(summary, clusterId, serverId, (current) => {
       const next: ServerConfig = { ...current, ...(patch as Partial<ServerConfig>) };
       if (patch.tlsFingerprint === null) delete next.tlsFingerprint;
       configChange.rememberDrain(current, next);
-      draft.clusters[ci]!.servers[si] = next;
-      return { prefix: `clusters[${ci}].servers[${si}]`, result: (valid) => valid.clusters[ci]!.servers[si]! };
+      return next;
     });
   }
 
@@ -158,23 +155,17 @@ export class ControlService implements ControlApi {
   }
 
   async drainServer(clusterId: string, serverId: string): Promise<ServerConfig> {
-    return this.change(`server "${serverId}" of "${clusterId}" set to drain`, (draft) => {
-      const { ci, si } = configChange.serverIndexOf(draft, clusterId, serverId);
-      const current = draft.clusters[ci]!.servers[si]!;
+    return this.changeServer(`server "${serverId}" of "${clusterId}" set to drain`, clusterId, serverId, (current) => {
       const next: ServerConfig = { ...current, capacity: 0 };
       configChange.rememberDrain(current, next);
-      draft.clusters[ci]!.servers[si] = next;
-      return { prefix: `clusters[${ci}].servers[${si}]`, result: (valid) => valid.clusters[ci]!.servers[si]! };
+      return next;
     });
   }
 
   async restoreServer(clusterId: string, serverId: string): Promise<ServerConfig> {
-    return this.change(`server "${serverId}" of "${clusterId}" restored`, (draft) => {
-      const { ci, si } = configChange.serverIndexOf(draft, clusterId, serverId);
-      const { drainedFromCapacity, ...current } = draft.clusters[ci]!.servers[si]!;
+    return this.changeServer(`server "${serverId}" of "${clusterId}" restored`, clusterId, serverId, ({ drainedFromCapacity, ...current }) => {
       const capacity = current.capacity > 0 ? current.capacity : (drainedFromCapacity ?? 100);
-      draft.clusters[ci]!.servers[si] = { ...current, capacity };
-      return { prefix: `clusters[${ci}].servers[${si}]`, result: (valid) => valid.clusters[ci]!.servers[si]! };
+      return { ...current, capacity };
     });
   }
 
@@ -217,5 +208,14 @@ export class ControlService implements ControlApi {
 
   private async change<T>(summary: string, edit: (draft: configChange.Draft) => configChange.Edit<T>): Promise<T> {
     return configChange.changeConfig(this.gateway, this.source, summary, edit);
+  }
+
+  /** A change of one server: `edit` turns its current config into the next. */
+  private changeServer(summary: string, clusterId: string, serverId: string, edit: (current: ServerConfig) => ServerConfig): Promise<ServerConfig> {
+    return this.change(summary, (draft) => {
+      const { ci, si } = configChange.serverIndexOf(draft, clusterId, serverId);
+      draft.clusters[ci]!.servers[si] = edit(draft.clusters[ci]!.servers[si]!);
+      return { prefix: `clusters[${ci}].servers[${si}]`, result: (valid) => valid.clusters[ci]!.servers[si]! };
+    });
   }
 }

@@ -6,6 +6,7 @@
  */
 import type http from 'node:http';
 import type { GatewayLogger } from './gateway-logger.js';
+import { ConfiguredLogFile, type LogFileSettings } from './configured-log-file.js';
 import { RotatingLogFile } from './rotating-log-file.js';
 
 export const ACCESS_LOG_FIELDS = [
@@ -45,63 +46,48 @@ export interface AccessLogEntry {
   sessionId: string | null;
 }
 
-export interface AccessLogSettings {
-  enabled: boolean;
-  directory: string;
-  retentionDays: number;
-}
+export type AccessLogSettings = LogFileSettings;
 
 export class AccessLog {
-  private file: RotatingLogFile | null = null;
-  private settings: AccessLogSettings | null = null;
+  private readonly file: ConfiguredLogFile;
   readonly now: () => Date;
-  private readonly logger: GatewayLogger | undefined;
-  private readonly flushIntervalMs: number | undefined;
 
   constructor(options: { now?: () => Date; logger?: GatewayLogger; flushIntervalMs?: number } = {}) {
-    this.now = options.now ?? (() => new Date());
-    this.logger = options.logger;
-    this.flushIntervalMs = options.flushIntervalMs;
-  }
-
-  get enabled(): boolean {
-    return this.file !== null;
-  }
-
-  /** Applies new settings (at start and on every config change); flushes the old file first. */
-  async configure(settings: AccessLogSettings): Promise<void> {
-    const previous = this.settings;
-    this.settings = { ...settings };
-    const unchanged =
-      previous && previous.enabled === settings.enabled && previous.directory === settings.directory && previous.retentionDays === settings.retentionDays;
-    if (unchanged) return;
-    const old = this.file;
-    this.file = settings.enabled
-      ? new RotatingLogFile({
+    const now = options.now ?? (() => new Date());
+    this.now = now;
+    this.file = new ConfiguredLogFile(
+      (settings) =>
+        new RotatingLogFile({
           directory: settings.directory,
           prefix: ACCESS_LOG_PREFIX,
           retentionDays: settings.retentionDays,
-          now: this.now,
+          now,
           header: (day) => ['#Software: Switchboard', '#Version: 1.0', `#Date: ${w3cDate(day)} ${w3cTime(day)}`, `#Fields: ${ACCESS_LOG_FIELDS.join(' ')}`],
-          onError: (error) => this.logger?.warn('access log cannot be written', { directory: settings.directory, reason: error.message }),
-          ...(this.flushIntervalMs !== undefined ? { flushIntervalMs: this.flushIntervalMs } : {}),
-        })
-      : null;
-    await old?.close();
+          onError: (error) => options.logger?.warn('access log cannot be written', { directory: settings.directory, reason: error.message }),
+          ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
+        }),
+    );
+  }
+
+  get enabled(): boolean {
+    return this.file.enabled;
+  }
+
+  /** Applies new settings (at start and on every config change); flushes the old file first. */
+  configure(settings: AccessLogSettings): Promise<void> {
+    return this.file.configure(settings);
   }
 
   log(entry: AccessLogEntry): void {
-    this.file?.write(formatAccessLogLine(entry));
+    this.file.write(formatAccessLogLine(entry));
   }
 
   flush(): Promise<void> {
-    return this.file?.flush() ?? Promise.resolve();
+    return this.file.flush();
   }
 
-  async close(): Promise<void> {
-    await this.file?.close();
-    this.file = null;
-    this.settings = null;
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
 

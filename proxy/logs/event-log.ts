@@ -7,17 +7,14 @@
  */
 import type { ControlApi, GatewayEvent } from '../control/control-api.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { ConfiguredLogFile, type LogFileSettings } from './configured-log-file.js';
 import { RotatingLogFile } from './rotating-log-file.js';
 
 export const EVENT_LOG_PREFIX = 'switchboard-events';
 
 type Level = 'info' | 'warn' | 'error';
 
-export interface EventLogSettings {
-  enabled: boolean;
-  directory: string;
-  retentionDays: number;
-}
+export type EventLogSettings = LogFileSettings;
 
 export interface EventLogOptions {
   now?: () => Date;
@@ -27,38 +24,31 @@ export interface EventLogOptions {
 }
 
 export class EventLog implements GatewayLogger {
-  private file: RotatingLogFile | null = null;
-  private settings: EventLogSettings | null = null;
+  private readonly file: ConfiguredLogFile;
   private readonly now: () => Date;
   private readonly echoToConsole: boolean;
-  private readonly flushIntervalMs: number | undefined;
 
   constructor(options: EventLogOptions = {}) {
-    this.now = options.now ?? (() => new Date());
+    const now = options.now ?? (() => new Date());
+    this.now = now;
     this.echoToConsole = options.echoToConsole ?? false;
-    this.flushIntervalMs = options.flushIntervalMs;
-  }
-
-  /** Applies new settings (at start and on every config change); flushes the old file first. */
-  async configure(settings: EventLogSettings): Promise<void> {
-    const previous = this.settings;
-    this.settings = { ...settings };
-    if (previous && previous.enabled === settings.enabled && previous.directory === settings.directory && previous.retentionDays === settings.retentionDays) {
-      return;
-    }
-    const old = this.file;
-    this.file = settings.enabled
-      ? new RotatingLogFile({
+    this.file = new ConfiguredLogFile(
+      (settings) =>
+        new RotatingLogFile({
           directory: settings.directory,
           prefix: EVENT_LOG_PREFIX,
           retentionDays: settings.retentionDays,
-          now: this.now,
+          now,
           // A log that cannot be written has nowhere else to complain but the console.
           onError: (error) => console.error(`Switchboard event log cannot be written in ${settings.directory}: ${error.message}`),
-          ...(this.flushIntervalMs !== undefined ? { flushIntervalMs: this.flushIntervalMs } : {}),
-        })
-      : null;
-    await old?.close();
+          ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
+        }),
+    );
+  }
+
+  /** Applies new settings (at start and on every config change); flushes the old file first. */
+  configure(settings: EventLogSettings): Promise<void> {
+    return this.file.configure(settings);
   }
 
   info(message: string, fields?: Record<string, unknown>): void {
@@ -74,18 +64,16 @@ export class EventLog implements GatewayLogger {
   }
 
   flush(): Promise<void> {
-    return this.file?.flush() ?? Promise.resolve();
+    return this.file.flush();
   }
 
-  async close(): Promise<void> {
-    await this.file?.close();
-    this.file = null;
-    this.settings = null;
+  close(): Promise<void> {
+    return this.file.close();
   }
 
   private write(level: Level, message: string, fields?: Record<string, unknown>): void {
     const line = formatEventLine(this.now(), level, message, fields);
-    this.file?.write(line);
+    this.file.write(line);
     if (this.echoToConsole) (level === 'info' ? console.log : level === 'warn' ? console.warn : console.error)(line);
   }
 }
