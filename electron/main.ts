@@ -27,9 +27,9 @@ import {
   isStartAtLoginEnabled,
   setStartAtLogin,
 } from './start-at-login.js';
-import { createTrayActions } from './tray-actions.js';
-import { TrayController } from './tray-controller.js';
-import type { OutageWarning } from './tray-outage.js';
+import { createTrayActions } from './tray/tray-actions.js';
+import { TrayController } from './tray/tray-controller.js';
+import type { OutageWarning } from './tray/tray-outage.js';
 import { WindowBoundsStore } from './window-bounds-store.js';
 
 /** How long in-flight requests may take to finish when the app quits. */

@@ -3,7 +3,7 @@
  * away a cluster's last server for new users (Drain, Disable), pausing the gateway, stopping the
  * Windows service. A pure function of the snapshot, so every case is unit-tested.
  */
-import type { ClusterSnapshot, GatewaySnapshot } from '../proxy/control/control-api.js';
+import type { ClusterSnapshot, GatewaySnapshot } from '../../proxy/control/control-api.js';
 import { plural } from './tray-health.js';
 
 export type RiskyChange =

@@ -2,8 +2,8 @@
  * The overall health the tray icon shows, and the one-line summary its tooltip carries. Pure
  * functions of the gateway snapshot, so they are tested without Electron.
  */
-import type { ClusterSnapshot, GatewaySnapshot, ServerState } from '../proxy/control/control-api.js';
-import type { GatewayStatus } from './gateway-status.js';
+import type { ClusterSnapshot, GatewaySnapshot, ServerState } from '../../proxy/control/control-api.js';
+import type { GatewayStatus } from '../gateway-status.js';
 
 /** `good`: all serving; `warning`: draining, paused or something degraded; `down`: a cluster cannot take new users. */
 export type TrayHealth = 'good' | 'warning' | 'down';

@@ -3,8 +3,8 @@
  * state and cluster shape is unit-tested. Clicks only call the given actions.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../proxy/control/control-api.js';
-import type { GatewayMode, GatewayStatus } from './gateway-status.js';
+import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../../proxy/control/control-api.js';
+import type { GatewayMode, GatewayStatus } from '../gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
 import { isClusterDown, plural, statusSummary } from './tray-health.js';
 
