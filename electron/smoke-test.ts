@@ -15,7 +15,7 @@ import { browsableHost } from '../proxy/admin/admin-server.js';
 import type { GatewaySnapshot } from '../proxy/control/control-api.js';
 import { freePort } from '../demo/free-port.js';
 import { AdminApiClient } from './admin-api-client.js';
-import type { GatewayConnection } from './gateway-connection.js';
+import type { GatewayConnection } from './gateway/gateway-connection.js';
 
 export const SMOKE_TEST_ARG = '--smoke-test';
 export const SMOKE_BACKEND_BODY = 'switchboard smoke test backend';

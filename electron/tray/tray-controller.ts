@@ -6,7 +6,7 @@
 import { Menu, Tray, type NativeImage } from 'electron';
 import type { GatewayEvent, GatewaySnapshot } from '../../proxy/control/control-api.js';
 import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
-import type { GatewayMode, GatewayStatus } from '../gateway-status.js';
+import type { GatewayMode, GatewayStatus } from '../gateway/gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
 import { trayDigest } from './tray-digest.js';
 import { trayHealth, trayTooltip, type TrayHealth } from './tray-health.js';

@@ -3,7 +3,7 @@
  * functions of the gateway snapshot, so they are tested without Electron.
  */
 import type { ClusterSnapshot, GatewaySnapshot, ServerState } from '../../proxy/control/control-api.js';
-import type { GatewayStatus } from '../gateway-status.js';
+import type { GatewayStatus } from '../gateway/gateway-status.js';
 
 /** `good`: all serving; `warning`: draining, paused or something degraded; `down`: a cluster cannot take new users. */
 export type TrayHealth = 'good' | 'warning' | 'down';

@@ -4,7 +4,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../../proxy/control/control-api.js';
-import type { GatewayMode, GatewayStatus } from '../gateway-status.js';
+import type { GatewayMode, GatewayStatus } from '../gateway/gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
 import { isClusterDown, plural, statusSummary } from './tray-health.js';
 

@@ -9,8 +9,8 @@ import { FileStateStore } from '../../proxy/config/state-store.js';
 import { silentLogger, type GatewayLogger } from '../../proxy/logs/gateway-logger.js';
 import { startSwitchboard } from '../../proxy/switchboard.js';
 import { ElectronConfigStore } from '../../electron/electron-config-store.js';
-import type { GatewayStatus } from '../../electron/gateway-status.js';
-import { GatewayRunner } from '../../electron/gateway-runner.js';
+import type { GatewayStatus } from '../../electron/gateway/gateway-status.js';
+import { GatewayRunner } from '../../electron/gateway/gateway-runner.js';
 import { freePort } from '../../demo/free-port.js';
 import { resetFakeElectron } from './fake-electron.js';
 

@@ -13,7 +13,7 @@ import { silentLogger } from '../../proxy/logs/gateway-logger.js';
 import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard } from '../../proxy/switchboard.js';
 import { ElectronConfigStore } from '../../electron/electron-config-store.js';
-import { GatewayRunner } from '../../electron/gateway-runner.js';
+import { GatewayRunner } from '../../electron/gateway/gateway-runner.js';
 import { statusSummary, trayHealth } from '../../electron/tray/tray-health.js';
 import { freePort } from '../../demo/free-port.js';
 import { resetFakeElectron } from './fake-electron.js';

@@ -11,7 +11,7 @@ import { FileConfigStore } from '../../proxy/config/config-store.js';
 import { silentLogger } from '../../proxy/logs/gateway-logger.js';
 import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard } from '../../proxy/switchboard.js';
-import { GatewayRunner } from '../../electron/gateway-runner.js';
+import { GatewayRunner } from '../../electron/gateway/gateway-runner.js';
 import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service-layout.js';
 import {
   READ_RENDERED_TEXT,

@@ -4,12 +4,12 @@
  * reached. It keeps trying, re-reading the service's settings each time, so a service restart,
  * a changed admin port or token, or a reboot is picked up on its own.
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
-import type { GatewayLogger } from '../proxy/logs/gateway-logger.js';
-import { AdminApiClient, DEFAULT_RECONNECT_DELAYS_MS, type AdminEndpoint, type ConnectionChange } from './admin-api-client.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
+import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
+import { AdminApiClient, DEFAULT_RECONNECT_DELAYS_MS, type AdminEndpoint, type ConnectionChange } from '../admin-api-client.js';
 import { deliverToEach, type GatewayConnection } from './gateway-connection.js';
 import type { GatewayStatus } from './gateway-status.js';
-import { consoleUrlOf } from './service-installation.js';
+import { consoleUrlOf } from '../service-installation.js';
 
 export interface AttachedGatewayOptions {
   /** Reads the admin address and token from the service's settings; throws with a message. */

@@ -2,7 +2,7 @@
  * What the desktop shell needs from a gateway, whether it runs inside the app (GatewayRunner) or
  * in the Windows service the app attached to (AttachedGateway).
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
 import type { GatewayMode, GatewayStatus } from './gateway-status.js';
 
 export interface GatewayConnection {

@@ -3,9 +3,9 @@
  * start, or a listener of its events that throws, is logged and shown in the tray status, but
  * never takes the tray down.
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
-import type { GatewayLogger } from '../proxy/logs/gateway-logger.js';
-import type { RunningSwitchboard } from '../proxy/switchboard.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
+import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
+import type { RunningSwitchboard } from '../../proxy/switchboard.js';
 import { deliverToEach, type GatewayConnection } from './gateway-connection.js';
 import type { GatewayStatus } from './gateway-status.js';
 
