@@ -16,9 +16,9 @@ import { GatewayRunner } from './gateway/gateway-runner.js';
 import { trayIconImages, windowIconImage } from './icon-images.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { createDesktopNotificationPresenter, createServerNotifier } from './notifications.js';
-import { controlService } from './service-control.js';
-import { findServiceInstallation, readServiceEndpoint } from './service-installation.js';
-import { serviceDataDir } from './service-layout.js';
+import { controlService } from './service/service-control.js';
+import { findServiceInstallation, readServiceEndpoint } from './service/service-installation.js';
+import { serviceDataDir } from './service/service-layout.js';
 import { claimSingleInstance } from './single-instance.js';
 import { SMOKE_BACKEND_BODY, SMOKE_TEST_ARG, prepareSmokeEnvironment, runSmokeTest, type SmokeEnvironment } from './smoke-test.js';
 import {

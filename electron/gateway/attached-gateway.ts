@@ -9,7 +9,7 @@ import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
 import { AdminApiClient, DEFAULT_RECONNECT_DELAYS_MS, type AdminEndpoint, type ConnectionChange } from '../admin-api-client.js';
 import { deliverToEach, type GatewayConnection } from './gateway-connection.js';
 import type { GatewayStatus } from './gateway-status.js';
-import { consoleUrlOf } from '../service-installation.js';
+import { consoleUrlOf } from '../service/service-installation.js';
 
 export interface AttachedGatewayOptions {
   /** Reads the admin address and token from the service's settings; throws with a message. */

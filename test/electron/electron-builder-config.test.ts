@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pngSize } from '../../electron/png-encoder.js';
-import { SERVICE_DISPLAY_NAME, SERVICE_ID, SERVICE_MARKER_FILE } from '../../electron/service-layout.js';
+import { SERVICE_DISPLAY_NAME, SERVICE_ID, SERVICE_MARKER_FILE } from '../../electron/service/service-layout.js';
 import { WRAPPER_NAME } from '../../build/build-service.js';
 
 const root = join(import.meta.dirname, '..', '..');
