@@ -13,7 +13,7 @@ import { ElectronConfigStore, type ConfigRecovery } from './electron-config-stor
 import { createFileLogger } from './file-logger.js';
 import type { GatewayConnection } from './gateway/gateway-connection.js';
 import { GatewayRunner } from './gateway/gateway-runner.js';
-import { trayIconImages, windowIconImage } from './icon-images.js';
+import { trayIconImages, windowIconImage } from './icons/icon-images.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { createDesktopNotificationPresenter, createServerNotifier } from './notifications.js';
 import { controlService } from './service/service-control.js';
