@@ -8,7 +8,7 @@ import { startSwitchboard } from '../proxy/switchboard.js';
 import { appPaths } from './app-paths.js';
 import { AttachedGateway } from './gateway/attached-gateway.js';
 import { hardenSession, hardenWebContents, isDashboardPage } from './content-security.js';
-import { DashboardWindow } from './dashboard-window.js';
+import { DashboardWindow } from './window/dashboard-window.js';
 import { ElectronConfigStore, type ConfigRecovery } from './electron-config-store.js';
 import { createFileLogger } from './file-logger.js';
 import type { GatewayConnection } from './gateway/gateway-connection.js';
@@ -30,7 +30,7 @@ import {
 import { createTrayActions } from './tray/tray-actions.js';
 import { TrayController } from './tray/tray-controller.js';
 import type { OutageWarning } from './tray/tray-outage.js';
-import { WindowBoundsStore } from './window-bounds-store.js';
+import { WindowBoundsStore } from './window/window-bounds-store.js';
 
 /** How long in-flight requests may take to finish when the app quits. */
 const QUIT_GRACE_MS = 10_000;

@@ -4,7 +4,7 @@
  * `dist/renderer`, loaded from disk with every web-security switch on.
  */
 import { BrowserWindow, screen, type NativeImage, type WebContents } from 'electron';
-import type { DashboardTarget } from './tray/tray-actions.js';
+import type { DashboardTarget } from '../tray/tray-actions.js';
 import { isVisibleOnSomeDisplay, type WindowBoundsStore } from './window-bounds-store.js';
 
 export interface DashboardWindowOptions {
