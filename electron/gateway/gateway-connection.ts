@@ -19,17 +19,3 @@ export interface GatewayConnection {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Calls each listener on its own: one that throws is logged and does not silence the others. */
-export function deliverToEach(
-  listeners: Iterable<(event: GatewayEvent) => void>,
-  event: GatewayEvent,
-  onError: (error: unknown) => void,
-): void {
-  for (const listener of listeners) {
-    try {
-      listener(event);
-    } catch (error) {
-      onError(error);
-    }
-  }
-}
