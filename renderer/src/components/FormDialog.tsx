@@ -1,7 +1,8 @@
 /** The dialog every edit form shares: title, the fields, problems the gateway reported, buttons. */
-import type { FormEvent, ReactNode } from 'react';
-import { Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from '@fluentui/react-components';
+import type { ReactNode } from 'react';
+import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { DialogFrame } from './DialogFrame.js';
+import { FormProblems, SubmitButton, submitHandler } from './FormParts.js';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -38,15 +39,11 @@ export function FormDialog({
   children,
 }: FormDialogProps) {
   const styles = useStyles();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!busy && !submitDisabled) onSubmit();
-  };
   return (
     <DialogFrame
       title={title}
       onDismiss={() => !busy && onClose()}
-      onSubmit={submit}
+      onSubmit={submitHandler(busy, onSubmit, submitDisabled)}
       contentClassName={styles.content}
       actions={
         <>
@@ -54,23 +51,11 @@ export function FormDialog({
           <Button appearance="secondary" onClick={onClose} disabled={busy}>
             {closeLabel ?? 'Cancel'}
           </Button>
-          <Button
-            appearance="primary"
-            type="submit"
-            disabled={busy || submitDisabled}
-            icon={busy ? <Spinner size="tiny" /> : undefined}
-            style={danger ? { backgroundColor: tokens.colorPaletteRedBackground3 } : undefined}
-          >
-            {submitLabel}
-          </Button>
+          <SubmitButton label={submitLabel} busy={busy} disabled={submitDisabled} danger={danger} />
         </>
       }
     >
-      {problems.map((problem) => (
-        <MessageBar key={problem} intent="error">
-          <MessageBarBody>{problem}</MessageBarBody>
-        </MessageBar>
-      ))}
+      <FormProblems problems={problems} />
       {children}
     </DialogFrame>
   );
