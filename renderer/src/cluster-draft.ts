@@ -4,9 +4,7 @@
  * form shows what the gateway would use anyway.
  */
 import type { ClusterConfig, ClusterInput, ClusterPatch, ClusterSnapshot } from '../../proxy/control/control-api.js';
-// First, so that the schema is built without probing for eval.
-import './zod-without-eval.js';
-import { clusterSchema } from '../../proxy/config/config-schema.js';
+import { CLUSTER_DEFAULTS } from './config-defaults.js';
 import { numberOrText } from './components/number-field.js';
 
 export interface ClusterDraft {
@@ -26,9 +24,6 @@ export interface ClusterDraft {
   compress: boolean;
   compressMinBytes: string;
 }
-
-/** Every setting a cluster gets when nobody chose one. */
-export const CLUSTER_DEFAULTS: ClusterConfig = clusterSchema.parse({ id: 'defaults', name: 'Defaults' });
 
 export function newClusterDraft(): ClusterDraft {
   return { ...draftOfCluster({ ...CLUSTER_DEFAULTS, name: '' }), ...storedSettingsDraft(CLUSTER_DEFAULTS) };

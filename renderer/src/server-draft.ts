@@ -3,9 +3,7 @@
  * conversions to the control API. A new server starts from the configuration schema's defaults.
  */
 import type { ServerInput, ServerPatch, ServerSnapshot } from '../../proxy/control/control-api.js';
-// First, so that the schema is built without probing for eval.
-import './zod-without-eval.js';
-import { serverSchema } from '../../proxy/config/config-schema.js';
+import { SERVER_DEFAULTS } from './config-defaults.js';
 import { numberOrText } from './components/number-field.js';
 
 export interface ServerDraft {
@@ -16,12 +14,6 @@ export interface ServerDraft {
   /** Only sent for an https:// URL. */
   fingerprint: string;
 }
-
-/** What a server gets when nobody chose: its share of new sessions, and on or off. */
-export const SERVER_DEFAULTS = {
-  capacity: serverSchema.shape.capacity.parse(undefined),
-  enabled: serverSchema.shape.enabled.parse(undefined),
-};
 
 export function newServerDraft(): ServerDraft {
   return { name: '', url: 'http://', capacity: String(SERVER_DEFAULTS.capacity), enabled: SERVER_DEFAULTS.enabled, fingerprint: '' };

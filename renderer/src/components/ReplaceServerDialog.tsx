@@ -8,10 +8,10 @@
 import { useEffect, useState } from 'react';
 import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Select, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control/control-api.js';
+import { SERVER_DEFAULTS } from '../config-defaults.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatClock } from '../format.js';
-import { SERVER_DEFAULTS } from '../server-draft.js';
 import { FormDialog } from './FormDialog.js';
 import { ServerStateBadge } from './ServerStateBadge.js';
 import { UrlProbe, describeOutcome, probePassed, useUrlProbe, type ProbeOutcome } from './UrlProbe.js';
