@@ -3,7 +3,7 @@
  * classic 32-bit bitmaps, which every Windows tool (NSIS included) reads; the 256 px image is
  * stored as PNG, as Windows Vista and later expect.
  */
-import { encodePng } from '../electron/png-encoder.js';
+import { encodePng } from '../electron/icons/png-encoder.js';
 
 export interface IcoImage {
   size: number;

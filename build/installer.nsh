@@ -8,7 +8,7 @@
 ;    Its config, sessions and logs live in %ProgramData%\Switchboard: Administrators and SYSTEM
 ;    have full control, the account that ran the installer may read (so its tray can attach
 ;    without elevation). The marker file service-installed.txt, readable by all users, tells the
-;    desktop app to attach to the service instead of running a gateway (electron/service-layout.ts).
+;    desktop app to attach to the service instead of running a gateway (electron/service/service-layout.ts).
 ;    Silent installs: /S takes the service by default, /S /NOSERVICE does not.
 ;    An upgrade stops the service (the old uninstaller, run with --updated), replaces the files and
 ;    registers and starts it again: config, sessions and the service survive. Uninstalling removes

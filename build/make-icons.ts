@@ -1,12 +1,12 @@
 /**
  * Renders the app icon files electron-builder packs (`build/icon.png`, 256 px, and
  * `build/icon.ico` with the sizes Windows asks for) from the artwork in
- * `electron/icon-artwork.ts`. Run with `npx tsx build/make-icons.ts` after changing the artwork.
+ * `electron/icons/icon-artwork.ts`. Run with `npx tsx build/make-icons.ts` after changing the artwork.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { drawAppIcon } from '../electron/icon-artwork.js';
-import { encodePng } from '../electron/png-encoder.js';
+import { drawAppIcon } from '../electron/icons/icon-artwork.js';
+import { encodePng } from '../electron/icons/png-encoder.js';
 import { encodeIco } from './ico-encoder.js';
 
 export const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256];

@@ -4,7 +4,7 @@
  * WinSW expands %BASE% (the folder of the wrapper's .exe) and environment variables such as
  * %ProgramData% when the service starts.
  */
-import { SERVICE_CONFIG_FILE, SERVICE_DATA_FOLDER, SERVICE_DISPLAY_NAME, SERVICE_ID } from '../electron/service-layout.js';
+import { SERVICE_CONFIG_FILE, SERVICE_DATA_FOLDER, SERVICE_DISPLAY_NAME, SERVICE_ID } from '../electron/service/service-layout.js';
 
 export interface ServiceSettings {
   id: string;

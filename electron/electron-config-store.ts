@@ -13,6 +13,7 @@ import type { GatewayConfig } from '../proxy/config/config-schema.js';
 import { decodeConfigBytes, parseConfigText } from '../proxy/config/config-file-text.js';
 import type { ConfigStore } from '../proxy/config/config-store.js';
 import { ConfigError, validateConfig } from '../proxy/config/config-validation.js';
+import { messageOf } from './error-message.js';
 
 export interface ConfigRecovery {
   /** Where the unreadable file was moved. */
@@ -118,7 +119,7 @@ export class ElectronConfigStore implements ConfigStore {
 function reasonOf(error: unknown): string {
   if (error instanceof ConfigError) return error.message;
   if (error instanceof SyntaxError) return `not valid JSON (${error.message})`;
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
 
 /** An ISO time usable in a Windows file name. */

@@ -1,9 +1,11 @@
 /**
  * The desktop app's log: one line per entry in `<user data>/logs/switchboard.log` (the previous
- * run's log is kept as `.old` once it grows past a few megabytes), echoed to the console.
+ * run's log is kept as `.old` once it grows past a few megabytes), echoed to the console. Lines
+ * read like the gateway's event log (`formatEventLine`).
  */
 import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatEventLine } from '../proxy/logs/event-log.js';
 import type { GatewayLogger } from '../proxy/logs/gateway-logger.js';
 
 const ROTATE_AT_BYTES = 5 * 1024 * 1024;
@@ -17,8 +19,7 @@ export function createFileLogger(directory: string): FileLogger {
   const path = join(directory, 'switchboard.log');
   if (existsSync(path) && statSync(path).size > ROTATE_AT_BYTES) renameSync(path, `${path}.old`);
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void => {
-    const details = fields && Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
-    const line = `${new Date().toISOString()} ${level.padEnd(5)} ${message}${details}`;
+    const line = lineOf(level, message, fields);
     (level === 'info' ? console.log : level === 'warn' ? console.warn : console.error)(line);
     try {
       appendFileSync(path, `${line}\n`);
@@ -34,10 +35,11 @@ export function createFileLogger(directory: string): FileLogger {
   };
 }
 
-function safeJson(value: unknown): string {
+/** Fields that cannot be written (a cycle, a BigInt) must not cost the line itself. */
+function lineOf(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): string {
   try {
-    return JSON.stringify(value, (_key, field: unknown) => (field instanceof Error ? field.message : field));
+    return formatEventLine(new Date(), level, message, fields);
   } catch {
-    return '[unserializable]';
+    return formatEventLine(new Date(), level, message, { fields: '[unserializable]' });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Notification } from 'electron';
 import type { GatewayEvent } from '../proxy/control/control-api.js';
-import type { DashboardTarget } from './tray-actions.js';
+import type { DashboardTarget } from './tray/tray-actions.js';
 
 export interface ServerNotice {
   title: string;

@@ -15,7 +15,8 @@ import { browsableHost } from '../proxy/admin/admin-server.js';
 import type { GatewaySnapshot } from '../proxy/control/control-api.js';
 import { freePort } from '../demo/free-port.js';
 import { AdminApiClient } from './admin-api-client.js';
-import type { GatewayConnection } from './gateway-connection.js';
+import { messageOf } from './error-message.js';
+import type { GatewayConnection } from './gateway/gateway-connection.js';
 
 export const SMOKE_TEST_ARG = '--smoke-test';
 export const SMOKE_BACKEND_BODY = 'switchboard smoke test backend';
@@ -78,7 +79,7 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeResu
     }
     return fail(`the dashboard did not show "${expected}" in time; it showed: "${text.slice(0, 300)}"`);
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(messageOf(error));
   }
 }
 

@@ -244,6 +244,24 @@ describe('dashboard against a headless gateway', () => {
     await expect.poll(() => dialog.count()).toBe(0);
   });
 
+  it('starts a new cluster from the configuration schema’s defaults without tripping the page’s Content-Security-Policy', async () => {
+    // A page of its own, so that the dialogs' code is loaded while it is watched.
+    const fresh = await context.newPage();
+    await fresh.addInitScript(
+      `window.refusedByPolicy = []; document.addEventListener('securitypolicyviolation', (event) => window.refusedByPolicy.push(event.violatedDirective));`,
+    );
+    try {
+      await fresh.goto(gateway.consoleUrl);
+      await fresh.getByRole('banner').getByRole('button', { name: 'Add cluster' }).click();
+      const dialog = fresh.getByRole('dialog');
+      expect(await dialog.getByRole('spinbutton', { name: /^Session timeout/ }).inputValue()).toBe('1800');
+      expect(await dialog.getByRole('spinbutton', { name: /^Timeout/ }).inputValue()).toBe('2000');
+      expect(await fresh.evaluate('window.refusedByPolicy')).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('adds a cluster, and removes it after confirming', async () => {
     await page.getByRole('banner').getByRole('button', { name: 'Add cluster' }).click();
     const dialog = page.getByRole('dialog');

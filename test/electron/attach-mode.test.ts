@@ -19,7 +19,7 @@ import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboard.js';
 import { freePort } from '../../demo/free-port.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
-import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service-layout.js';
+import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service/service-layout.js';
 import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 import { emitAppEvent, recorded, resetFakeElectron, type FakeTray } from './fake-electron.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DashboardWindow, dashboardHash } from '../../electron/dashboard-window.js';
-import { WindowBoundsStore, isVisibleOnSomeDisplay } from '../../electron/window-bounds-store.js';
+import { DashboardWindow, dashboardHash } from '../../electron/window/dashboard-window.js';
+import { WindowBoundsStore, isVisibleOnSomeDisplay } from '../../electron/window/window-bounds-store.js';
 import { recorded, resetFakeElectron } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));

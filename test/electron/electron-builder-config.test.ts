@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pngSize } from '../../electron/png-encoder.js';
-import { SERVICE_DISPLAY_NAME, SERVICE_ID, SERVICE_MARKER_FILE } from '../../electron/service-layout.js';
+import { pngSize } from '../../electron/icons/png-encoder.js';
+import { SERVICE_DISPLAY_NAME, SERVICE_ID, SERVICE_MARKER_FILE } from '../../electron/service/service-layout.js';
 import { WRAPPER_NAME } from '../../build/build-service.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ICON_ICO_PATH, ICON_PNG_PATH, ICO_SIZES, renderAppIconFiles } from '../../build/make-icons.js';
-import { HEALTH_COLORS, drawAppIcon, drawHealthDot } from '../../electron/icon-artwork.js';
-import { trayIconImages } from '../../electron/icon-images.js';
-import { encodePng, pngSize } from '../../electron/png-encoder.js';
+import { HEALTH_COLORS, drawAppIcon, drawHealthDot } from '../../electron/icons/icon-artwork.js';
+import { trayIconImages } from '../../electron/icons/icon-images.js';
+import { encodePng, pngSize } from '../../electron/icons/png-encoder.js';
 import { resetFakeElectron, type FakeImage } from './fake-electron.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));

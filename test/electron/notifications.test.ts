@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayEvent } from '../../proxy/control/control-api.js';
-import type { DashboardTarget } from '../../electron/tray-actions.js';
+import type { DashboardTarget } from '../../electron/tray/tray-actions.js';
 import { createDesktopNotificationPresenter, createServerNotifier } from '../../electron/notifications.js';
 import { eventually, startGateway, type Harness } from '../support/gateway-harness.js';
 import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';

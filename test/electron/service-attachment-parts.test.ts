@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { consoleUrlOf, findServiceInstallation, readServiceEndpoint } from '../../electron/service-installation.js';
-import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE, serviceDataDir } from '../../electron/service-layout.js';
-import { controlService, elevatedServiceCommand, type CommandLine } from '../../electron/service-control.js';
+import { consoleUrlOf, findServiceInstallation, readServiceEndpoint } from '../../electron/service/service-installation.js';
+import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE, serviceDataDir } from '../../electron/service/service-layout.js';
+import { controlService, elevatedServiceCommand, type CommandLine } from '../../electron/service/service-control.js';
 import { SseParser, type SseMessage } from '../../electron/sse-parser.js';
 
 const folders: string[] = [];

@@ -11,8 +11,8 @@ import { FileConfigStore } from '../../proxy/config/config-store.js';
 import { silentLogger } from '../../proxy/logs/gateway-logger.js';
 import { FileStateStore } from '../../proxy/config/state-store.js';
 import { startSwitchboard } from '../../proxy/switchboard.js';
-import { GatewayRunner } from '../../electron/gateway-runner.js';
-import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service-layout.js';
+import { GatewayRunner } from '../../electron/gateway/gateway-runner.js';
+import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service/service-layout.js';
 import {
   READ_RENDERED_TEXT,
   SMOKE_BACKEND_BODY,

@@ -1,7 +1,7 @@
 /** Gateway snapshots for the pure tray tests, built field by field like the gateway builds them. */
 import { healthCheckSchema } from '../../proxy/config/config-schema.js';
 import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../../proxy/control/control-api.js';
-import type { TrayActionDependencies, TrayActions } from '../../electron/tray-actions.js';
+import type { TrayActionDependencies, TrayActions } from '../../electron/tray/tray-actions.js';
 
 export function server(id: string, state: ServerState, overrides: Partial<ServerSnapshot> = {}): ServerSnapshot {
   const enabled = state !== 'disabled';

@@ -3,8 +3,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../proxy/logs/gateway-logger.js';
 import { LOGIN_ITEM_NAME, START_HIDDEN_ARG, isStartAtLoginEnabled, setStartAtLogin } from '../../electron/start-at-login.js';
-import { createTrayActions } from '../../electron/tray-actions.js';
-import { TrayController } from '../../electron/tray-controller.js';
+import { createTrayActions } from '../../electron/tray/tray-actions.js';
+import { TrayController } from '../../electron/tray/tray-controller.js';
 import { recorded, resetFakeElectron } from './fake-electron.js';
 import { quietDependencies, snapshot } from './snapshot-fixtures.js';
 

@@ -2,8 +2,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GatewaySnapshot } from '../../proxy/control/control-api.js';
 import { silentLogger } from '../../proxy/logs/gateway-logger.js';
-import type { GatewayStatus } from '../../electron/gateway-status.js';
-import { TrayController } from '../../electron/tray-controller.js';
+import type { GatewayStatus } from '../../electron/gateway/gateway-status.js';
+import { TrayController } from '../../electron/tray/tray-controller.js';
 import { cluster, recordingActions, server, snapshot } from './snapshot-fixtures.js';
 import { recorded, resetFakeElectron, type FakeTray } from './fake-electron.js';
 

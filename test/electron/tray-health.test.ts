@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOOLTIP_MAX_LENGTH, trayHealth, trayTooltip } from '../../electron/tray-health.js';
+import { TOOLTIP_MAX_LENGTH, trayHealth, trayTooltip } from '../../electron/tray/tray-health.js';
 import { cluster, server, snapshot } from './snapshot-fixtures.js';
 
 const running = { kind: 'running' } as const;

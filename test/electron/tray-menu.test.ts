@@ -1,8 +1,8 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { ServerState } from '../../proxy/control/control-api.js';
-import type { GatewayStatus } from '../../electron/gateway-status.js';
-import { buildTrayMenuTemplate } from '../../electron/tray-menu.js';
+import type { GatewayStatus } from '../../electron/gateway/gateway-status.js';
+import { buildTrayMenuTemplate } from '../../electron/tray/tray-menu.js';
 import { cluster, recordingActions, server, snapshot } from './snapshot-fixtures.js';
 
 const running: GatewayStatus = { kind: 'running' };

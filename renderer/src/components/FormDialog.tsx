@@ -1,19 +1,8 @@
-/** The frame every edit dialog shares: title, the fields, problems the gateway reported, buttons. */
-import type { FormEvent, ReactNode } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  MessageBar,
-  MessageBarBody,
-  Spinner,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+/** The dialog every edit form shares: title, the fields, problems the gateway reported, buttons. */
+import type { ReactNode } from 'react';
+import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import { DialogFrame } from './DialogFrame.js';
+import { FormProblems, SubmitButton, submitHandler } from './FormParts.js';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -50,42 +39,24 @@ export function FormDialog({
   children,
 }: FormDialogProps) {
   const styles = useStyles();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!busy && !submitDisabled) onSubmit();
-  };
   return (
-    <Dialog open modalType="modal" onOpenChange={(_event, data) => !data.open && !busy && onClose()}>
-      <DialogSurface>
-        <form onSubmit={submit} noValidate>
-          <DialogBody>
-            <DialogTitle>{title}</DialogTitle>
-            <DialogContent className={styles.content}>
-              {problems.map((problem) => (
-                <MessageBar key={problem} intent="error">
-                  <MessageBarBody>{problem}</MessageBarBody>
-                </MessageBar>
-              ))}
-              {children}
-            </DialogContent>
-            <DialogActions>
-              {extraActions}
-              <Button appearance="secondary" onClick={onClose} disabled={busy}>
-                {closeLabel ?? 'Cancel'}
-              </Button>
-              <Button
-                appearance="primary"
-                type="submit"
-                disabled={busy || submitDisabled}
-                icon={busy ? <Spinner size="tiny" /> : undefined}
-                style={danger ? { backgroundColor: tokens.colorPaletteRedBackground3 } : undefined}
-              >
-                {submitLabel}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+    <DialogFrame
+      title={title}
+      onDismiss={() => !busy && onClose()}
+      onSubmit={submitHandler(busy, onSubmit, submitDisabled)}
+      contentClassName={styles.content}
+      actions={
+        <>
+          {extraActions}
+          <Button appearance="secondary" onClick={onClose} disabled={busy}>
+            {closeLabel ?? 'Cancel'}
+          </Button>
+          <SubmitButton label={submitLabel} busy={busy} disabled={submitDisabled} danger={danger} />
+        </>
+      }
+    >
+      <FormProblems problems={problems} />
+      {children}
+    </DialogFrame>
   );
 }

@@ -3,13 +3,13 @@
  * HTTPS with a PFX file or a PEM certificate and key. The whole list of listeners is sent, and the
  * gateway checks the certificate before anything changes.
  */
-import { useState } from 'react';
 import { Checkbox, Field, Input, Radio, RadioGroup, makeStyles, tokens } from '@fluentui/react-components';
 import type { GatewayConfig, ListenerConfig } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { listenerOfDraft, type ListenerDraft, type ListenerSecurity } from '../listener-draft.js';
 import { placeSettingsIssues } from '../settings-issues.js';
 import { SettingsForm } from './SettingsForm.js';
+import { useDraft } from './use-draft.js';
 import { useFormSubmit } from './use-form-submit.js';
 
 const FIELDS = [
@@ -47,10 +47,9 @@ interface ListenerEditorProps {
 export function ListenerEditor({ config, index, initial, onSaved, onCancel }: ListenerEditorProps) {
   const styles = useStyles();
   const { client, change } = useDashboard();
-  const [draft, setDraft] = useState(initial);
+  const { draft, set } = useDraft(initial);
   const isNew = index >= config.listeners.length;
   const { busy, issues, submit } = useFormSubmit(FIELDS, (found) => placeSettingsIssues(found, `listeners[${index}]`, FIELDS));
-  const set = <K extends keyof ListenerDraft>(key: K, value: ListenerDraft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
   const save = () =>
     submit(async () => {

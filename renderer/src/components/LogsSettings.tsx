@@ -10,6 +10,7 @@ import { useDashboard } from '../dashboard-context.js';
 import { placeSettingsIssues } from '../settings-issues.js';
 import { SettingsForm } from './SettingsForm.js';
 import { numberOrText } from './number-field.js';
+import { useDraft } from './use-draft.js';
 import { useFormSubmit } from './use-form-submit.js';
 
 const FIELDS = ['logs.directory', 'logs.accessLog.retentionDays', 'logs.eventLog.retentionDays'] as const;
@@ -28,9 +29,12 @@ export function LogsSettings({ config, onSaved }: LogsSettingsProps) {
   const { client, change } = useDashboard();
   const [switching, setSwitching] = useState<boolean | null>(null);
   const [switchError, setSwitchError] = useState<string | undefined>(undefined);
-  const [accessDays, setAccessDays] = useState(String(config.logs.accessLog.retentionDays));
-  const [eventDays, setEventDays] = useState(String(config.logs.eventLog.retentionDays));
-  const [directory, setDirectory] = useState(config.logs.directory ?? '');
+  const { draft, set } = useDraft(() => ({
+    accessDays: String(config.logs.accessLog.retentionDays),
+    eventDays: String(config.logs.eventLog.retentionDays),
+    directory: config.logs.directory ?? '',
+  }));
+  const { accessDays, eventDays, directory } = draft;
   const { busy, issues, submit } = useFormSubmit(FIELDS, (found) => placeSettingsIssues(found, '', FIELDS));
   const accessLogOn = switching ?? config.logs.accessLog.enabled;
 
@@ -63,10 +67,10 @@ export function LogsSettings({ config, onSaved }: LogsSettingsProps) {
       </Field>
       <div className={styles.pair}>
         <Field label="Keep access logs (days)" validationMessage={issues.byField['logs.accessLog.retentionDays']}>
-          <Input type="number" min={1} max={3650} value={accessDays} onChange={(_e, d) => setAccessDays(d.value)} />
+          <Input type="number" min={1} max={3650} value={accessDays} onChange={(_e, d) => set('accessDays', d.value)} />
         </Field>
         <Field label="Keep event logs (days)" validationMessage={issues.byField['logs.eventLog.retentionDays']}>
-          <Input type="number" min={1} max={3650} value={eventDays} onChange={(_e, d) => setEventDays(d.value)} />
+          <Input type="number" min={1} max={3650} value={eventDays} onChange={(_e, d) => set('eventDays', d.value)} />
         </Field>
       </div>
       <Field
@@ -74,7 +78,7 @@ export function LogsSettings({ config, onSaved }: LogsSettingsProps) {
         validationMessage={issues.byField['logs.directory']}
         hint="Both logs go here; when empty, a logs folder next to the configuration file. A new file starts every day at midnight UTC."
       >
-        <Input value={directory} onChange={(_e, d) => setDirectory(d.value)} placeholder="logs (next to the configuration file)" />
+        <Input value={directory} onChange={(_e, d) => set('directory', d.value)} placeholder="logs (next to the configuration file)" />
       </Field>
     </SettingsForm>
   );

@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Select, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control/control-api.js';
+import { SERVER_DEFAULTS } from '../config-defaults.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { formatClock } from '../format.js';
@@ -56,7 +57,7 @@ export function ReplaceServerDialog({ cluster, server, onClose }: ReplaceServerD
   const live = snapshot.clusters.find((c) => c.id === cluster.id) ?? cluster;
   const old = live.servers.find((s) => s.id === oldId);
   const fresh = added ? live.servers.find((s) => s.id === added.id) : undefined;
-  const capacity = old ? (old.capacity > 0 ? old.capacity : (old.drainedFromCapacity ?? 100)) : 100;
+  const capacity = old ? (old.capacity > 0 ? old.capacity : (old.drainedFromCapacity ?? SERVER_DEFAULTS.capacity)) : SERVER_DEFAULTS.capacity;
   const lastCheck = checks.at(-1);
   const answering = lastCheck !== undefined && probePassed(lastCheck.outcome);
   const phase = drained ? 'done' : added ? 'checking' : 'form';

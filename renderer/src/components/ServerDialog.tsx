@@ -2,16 +2,18 @@
  * Add a server to a cluster, or change one's name, URL, capacity and on/off, and for an https://
  * server with a self-signed certificate, the fingerprint of the certificate to trust.
  */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Field, Input, Switch } from '@fluentui/react-components';
-import type { ClusterSnapshot, ServerPatch, ServerSnapshot } from '../../../proxy/control/control-api.js';
+import type { ClusterSnapshot, ServerSnapshot } from '../../../proxy/control/control-api.js';
 import { useDashboard } from '../dashboard-context.js';
 import { lastServerQuestion, leavesNoActiveServer } from '../outage-check.js';
+import { draftOfServer, isHttpsDraft, newServerDraft, serverInputOfDraft, serverPatchOfDraft } from '../server-draft.js';
 import { FormDialog } from './FormDialog.js';
 import { InlineConfirmation, useInlineConfirm } from './InlineConfirmation.js';
 import { numberOrText } from './number-field.js';
 import { UrlProbe, useUrlProbe } from './UrlProbe.js';
 import { useClusterConfig } from './use-cluster-config.js';
+import { useDraft } from './use-draft.js';
 import { useFormSubmit } from './use-form-submit.js';
 
 const FIELDS = ['name', 'url', 'capacity', 'enabled', 'tlsFingerprint'] as const;
@@ -25,20 +27,17 @@ interface ServerDialogProps {
 export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   const { client, change } = useDashboard();
   const inline = useInlineConfirm();
-  const [name, setName] = useState(server?.name ?? '');
-  const [url, setUrl] = useState(server?.url ?? 'http://');
-  const [capacity, setCapacity] = useState(String(server?.capacity ?? 100));
-  const [enabled, setEnabled] = useState(server?.enabled ?? true);
-  const [fingerprint, setFingerprint] = useState('');
+  const { draft, set } = useDraft(() => (server ? draftOfServer(server) : newServerDraft()));
+  const { name, url, capacity, enabled, fingerprint } = draft;
   // The fingerprint is not in the snapshot; an existing server's comes from the stored config.
   const stored = useClusterConfig(server ? cluster.id : undefined);
   const storedFingerprint = stored.cluster?.servers.find((s) => s.id === server?.id)?.tlsFingerprint ?? '';
   const fingerprintLoaded = !server || stored.cluster !== undefined;
-  const https = url.trim().toLowerCase().startsWith('https://');
+  const https = isHttpsDraft(draft);
   const { busy, issues, submit } = useFormSubmit(FIELDS);
   const probe = useUrlProbe(cluster.id);
 
-  useEffect(() => setFingerprint(storedFingerprint), [storedFingerprint]);
+  useEffect(() => set('fingerprint', storedFingerprint), [storedFingerprint, set]);
   const { reset: resetProbe } = probe;
   useEffect(() => resetProbe(), [url, fingerprint, resetProbe]);
 
@@ -53,24 +52,11 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
     if (!inline.mayProceed(outage && server ? lastServerQuestion(cluster, server, wanted, label) : null)) return;
     const done = await submit(async () => {
       if (server) {
-        const patch: ServerPatch = {};
-        if (name !== server.name) patch.name = name;
-        if (url !== server.url) patch.url = url;
-        if (capacity !== String(server.capacity)) patch.capacity = numberOrText(capacity) as number;
-        if (enabled !== server.enabled) patch.enabled = enabled;
-        const wantedFingerprint = https ? fingerprint.trim() : '';
-        if (fingerprintLoaded && wantedFingerprint !== storedFingerprint) patch.tlsFingerprint = wantedFingerprint === '' ? null : wantedFingerprint;
+        const patch = serverPatchOfDraft(draft, server, fingerprintLoaded ? storedFingerprint : null);
         if (Object.keys(patch).length === 0) return;
         await change(`Change ${server.name}`, () => client.updateServer(cluster.id, server.id, patch), { quiet: true });
       } else {
-        const input = {
-          name,
-          url,
-          capacity: numberOrText(capacity) as number,
-          enabled,
-          ...(https && fingerprint.trim() !== '' ? { tlsFingerprint: fingerprint.trim() } : {}),
-        };
-        await change(`Add ${name}`, () => client.addServer(cluster.id, input), { quiet: true });
+        await change(`Add ${name}`, () => client.addServer(cluster.id, serverInputOfDraft(draft)), { quiet: true });
       }
     });
     if (done) onClose();
@@ -88,10 +74,10 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
     >
       <InlineConfirmation question={inline.question} />
       <Field label="Name" required validationMessage={issues.byField.name} hint="How the server appears here, e.g. App 1.1">
-        <Input value={name} onChange={(_e, d) => setName(d.value)} autoFocus />
+        <Input value={name} onChange={(_e, d) => set('name', d.value)} autoFocus />
       </Field>
       <Field label="URL" required validationMessage={issues.byField.url} hint="Where the gateway forwards requests, e.g. http://10.0.0.5:8080">
-        <Input value={url} onChange={(_e, d) => setUrl(d.value)} />
+        <Input value={url} onChange={(_e, d) => set('url', d.value)} />
       </Field>
       <UrlProbe
         serverName={name}
@@ -105,14 +91,14 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
           validationMessage={issues.byField.tlsFingerprint}
           hint="Only for a certificate no trusted authority issued: copy it from the certificate's Details tab, AA:BB:… (32 pairs)"
         >
-          <Input value={fingerprint} disabled={!fingerprintLoaded} onChange={(_e, d) => setFingerprint(d.value)} placeholder="Leave empty for a certificate from a trusted authority" />
+          <Input value={fingerprint} disabled={!fingerprintLoaded} onChange={(_e, d) => set('fingerprint', d.value)} placeholder="Leave empty for a certificate from a trusted authority" />
         </Field>
       )}
       <Field label="Capacity (0–100)" validationMessage={issues.byField.capacity} hint="Share of new sessions relative to the other servers">
-        <Input type="number" min={0} max={100} value={capacity} onChange={(_e, d) => setCapacity(d.value)} />
+        <Input type="number" min={0} max={100} value={capacity} onChange={(_e, d) => set('capacity', d.value)} />
       </Field>
       <Field validationMessage={issues.byField.enabled}>
-        <Switch checked={enabled} onChange={(_e, d) => setEnabled(d.checked)} label="Enabled" />
+        <Switch checked={enabled} onChange={(_e, d) => set('enabled', d.checked)} label="Enabled" />
       </Field>
     </FormDialog>
   );

@@ -149,6 +149,8 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
     await change(`Drain ${server.name}`, () => client.drainServer(cluster.id, server.id)).catch(() => undefined);
   };
 
+  const restore = () => change(`Restore ${server.name}`, () => client.restoreServer(cluster.id, server.id)).catch(() => undefined);
+
   return (
     <div
       ref={rowRef}
@@ -216,25 +218,14 @@ export function ServerRow({ cluster, server, series, share, dark, now, highlight
         <Tooltip content={`Live sessions of ${server.name}`} relationship="label">
           <Button appearance="subtle" icon={<PeopleRegular />} onClick={() => openDialog({ kind: 'sessions', cluster, server })} />
         </Tooltip>
-        {drained ? (
-          <Button
-            appearance="subtle"
-            icon={<ArrowUndoRegular />}
-            aria-label={`Restore ${server.name}`}
-            onClick={() => change(`Restore ${server.name}`, () => client.restoreServer(cluster.id, server.id)).catch(() => undefined)}
-          >
-            Restore
-          </Button>
-        ) : (
-          <Button
-            appearance="subtle"
-            icon={<ArrowTrendingDownRegular />}
-            aria-label={`Drain ${server.name}`}
-            onClick={() => void drain()}
-          >
-            Drain
-          </Button>
-        )}
+        <Button
+          appearance="subtle"
+          icon={drained ? <ArrowUndoRegular /> : <ArrowTrendingDownRegular />}
+          aria-label={`${drained ? 'Restore' : 'Drain'} ${server.name}`}
+          onClick={() => void (drained ? restore() : drain())}
+        >
+          {drained ? 'Restore' : 'Drain'}
+        </Button>
         <Menu>
           <MenuTrigger disableButtonEnhancement>
             <Button appearance="subtle" icon={<MoreHorizontalRegular />} aria-label={`More actions for ${server.name}`} />

@@ -4,27 +4,13 @@
  * dialog starts from the current config.
  */
 import { useEffect, useState } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  MessageBar,
-  MessageBarBody,
-  Spinner,
-  Tab,
-  TabList,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarBody, Spinner, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
 import type { GatewayConfig } from '../../../proxy/control/control-api.js';
 import { messageOf } from '../control-client-error.js';
 import { useDashboard } from '../dashboard-context.js';
 import { AccessSettings } from './AccessSettings.js';
 import { ConfigTransfer } from './ConfigTransfer.js';
+import { DialogFrame } from './DialogFrame.js';
 import { ListenersSettings } from './ListenersSettings.js';
 import { LogsSettings } from './LogsSettings.js';
 import { RoutesSettings } from './RoutesSettings.js';
@@ -56,37 +42,36 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   }, [client]);
 
   return (
-    <Dialog open modalType="modal" onOpenChange={(_event, data) => !data.open && onClose()}>
-      <DialogSurface className={styles.surface} aria-label="Gateway settings">
-        <DialogBody>
-          <DialogTitle>Gateway settings</DialogTitle>
-          <DialogContent className={styles.content}>
-            <TabList className={styles.tabs} selectedValue={tab} onTabSelect={(_event, data) => setTab(data.value as SettingsTab)}>
-              <Tab value="listeners">Listeners</Tab>
-              <Tab value="routes">Routes</Tab>
-              <Tab value="access">Access</Tab>
-              <Tab value="logs">Logs</Tab>
-              <Tab value="configuration">Configuration file</Tab>
-            </TabList>
-            {loadError && (
-              <MessageBar intent="error">
-                <MessageBarBody>The settings could not be loaded: {loadError}</MessageBarBody>
-              </MessageBar>
-            )}
-            {!config && !loadError && <Spinner label="Loading the settings…" />}
-            {config && tab === 'listeners' && <ListenersSettings config={config} onSaved={setConfig} />}
-            {config && tab === 'routes' && <RoutesSettings config={config} onSaved={setConfig} />}
-            {config && tab === 'access' && <AccessSettings config={config} onSaved={setConfig} />}
-            {config && tab === 'logs' && <LogsSettings config={config} onSaved={setConfig} />}
-            {config && tab === 'configuration' && <ConfigTransfer config={config} onSaved={setConfig} />}
-          </DialogContent>
-          <DialogActions>
-            <Button appearance="secondary" onClick={onClose}>
-              Close
-            </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+    <DialogFrame
+      title="Gateway settings"
+      onDismiss={onClose}
+      surfaceClassName={styles.surface}
+      contentClassName={styles.content}
+      aria-label="Gateway settings"
+      actions={
+        <Button appearance="secondary" onClick={onClose}>
+          Close
+        </Button>
+      }
+    >
+      <TabList className={styles.tabs} selectedValue={tab} onTabSelect={(_event, data) => setTab(data.value as SettingsTab)}>
+        <Tab value="listeners">Listeners</Tab>
+        <Tab value="routes">Routes</Tab>
+        <Tab value="access">Access</Tab>
+        <Tab value="logs">Logs</Tab>
+        <Tab value="configuration">Configuration file</Tab>
+      </TabList>
+      {loadError && (
+        <MessageBar intent="error">
+          <MessageBarBody>The settings could not be loaded: {loadError}</MessageBarBody>
+        </MessageBar>
+      )}
+      {!config && !loadError && <Spinner label="Loading the settings…" />}
+      {config && tab === 'listeners' && <ListenersSettings config={config} onSaved={setConfig} />}
+      {config && tab === 'routes' && <RoutesSettings config={config} onSaved={setConfig} />}
+      {config && tab === 'access' && <AccessSettings config={config} onSaved={setConfig} />}
+      {config && tab === 'logs' && <LogsSettings config={config} onSaved={setConfig} />}
+      {config && tab === 'configuration' && <ConfigTransfer config={config} onSaved={setConfig} />}
+    </DialogFrame>
   );
 }

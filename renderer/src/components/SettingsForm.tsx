@@ -1,6 +1,7 @@
 /** One part of the gateway settings as a form: problems the gateway reported, the fields, and its buttons. */
-import type { FormEvent, ReactNode } from 'react';
-import { Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from '@fluentui/react-components';
+import type { ReactNode } from 'react';
+import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import { FormProblems, SubmitButton, submitHandler } from './FormParts.js';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -19,17 +20,9 @@ interface SettingsFormProps {
 
 export function SettingsForm({ label, submitLabel, busy, problems, onSubmit, onCancel, children }: SettingsFormProps) {
   const styles = useStyles();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!busy) onSubmit();
-  };
   return (
-    <form className={styles.form} onSubmit={submit} noValidate aria-label={label}>
-      {problems.map((problem) => (
-        <MessageBar key={problem} intent="error">
-          <MessageBarBody>{problem}</MessageBarBody>
-        </MessageBar>
-      ))}
+    <form className={styles.form} onSubmit={submitHandler(busy, onSubmit)} noValidate aria-label={label}>
+      <FormProblems problems={problems} />
       {children}
       <div className={styles.actions}>
         {onCancel && (
@@ -37,9 +30,7 @@ export function SettingsForm({ label, submitLabel, busy, problems, onSubmit, onC
             Cancel
           </Button>
         )}
-        <Button appearance="primary" type="submit" disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
-          {submitLabel}
-        </Button>
+        <SubmitButton label={submitLabel} busy={busy} />
       </div>
     </form>
   );

@@ -4,7 +4,7 @@
  * and asks first (a native dialog saying what users will see) before a change that would leave a
  * cluster with no server for new users, pause the gateway or stop the service.
  */
-import type { ControlApi } from '../proxy/control/control-api.js';
+import type { ControlApi } from '../../proxy/control/control-api.js';
 import { outageWarning, type OutageWarning, type RiskyChange } from './tray-outage.js';
 
 /** Where the dashboard should open: the whole gateway, or focused on one server. */

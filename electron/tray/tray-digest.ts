@@ -2,8 +2,8 @@
  * A fingerprint of everything the tray menu and icon show. Stats ticks arrive every second; the
  * menu is rebuilt only when this changes, so an open menu is not torn down under the mouse.
  */
-import type { GatewaySnapshot } from '../proxy/control/control-api.js';
-import type { GatewayStatus } from './gateway-status.js';
+import type { GatewaySnapshot } from '../../proxy/control/control-api.js';
+import type { GatewayStatus } from '../gateway/gateway-status.js';
 
 export function trayDigest(snapshot: GatewaySnapshot | null, status: GatewayStatus, startAtLogin: boolean): string {
   const statusPart = 'message' in status ? `${status.kind}:${status.message}` : status.kind;

@@ -2,7 +2,7 @@
 import { nativeImage, type NativeImage } from 'electron';
 import { drawAppIcon, drawHealthDot } from './icon-artwork.js';
 import { encodePng } from './png-encoder.js';
-import type { TrayHealth } from './tray-health.js';
+import type { TrayHealth } from '../tray/tray-health.js';
 
 const SCALE_FACTORS = [1, 1.5, 2];
 

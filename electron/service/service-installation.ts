@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { browsableHost } from '../proxy/admin/admin-server.js';
-import { adminSchema } from '../proxy/config/config-schema.js';
-import type { AdminEndpoint } from './admin-api-client.js';
+import { browsableHost } from '../../proxy/admin/admin-server.js';
+import { adminSchema } from '../../proxy/config/config-schema.js';
+import type { AdminEndpoint } from '../admin-api-client.js';
 import { SERVICE_CONFIG_FILE, SERVICE_MARKER_FILE } from './service-layout.js';
 
 export interface ServiceInstallation {

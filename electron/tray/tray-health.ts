@@ -2,8 +2,9 @@
  * The overall health the tray icon shows, and the one-line summary its tooltip carries. Pure
  * functions of the gateway snapshot, so they are tested without Electron.
  */
-import type { ClusterSnapshot, GatewaySnapshot, ServerState } from '../proxy/control/control-api.js';
-import type { GatewayStatus } from './gateway-status.js';
+import type { ClusterSnapshot, GatewaySnapshot, ServerState } from '../../proxy/control/control-api.js';
+import { plural } from '../../renderer/src/format.js';
+import type { GatewayStatus } from '../gateway/gateway-status.js';
 
 /** `good`: all serving; `warning`: draining, paused or something degraded; `down`: a cluster cannot take new users. */
 export type TrayHealth = 'good' | 'warning' | 'down';
@@ -51,16 +52,12 @@ export function statusSummary(snapshot: GatewaySnapshot | null, status: GatewayS
     .map((state) => countOf(servers, state))
     .filter((part) => part !== null);
   const sessions = servers.reduce((sum, server) => sum + server.sessions, 0);
-  return `${parts.join(', ')}; ${plural(sessions, 'session')}`;
+  return `${parts.join(', ')}; ${plural(sessions, 'session', 'sessions')}`;
 }
 
 function countOf(servers: readonly { state: ServerState }[], state: ServerState): string | null {
   const count = servers.filter((server) => server.state === state).length;
   return count === 0 ? null : `${count} ${state}`;
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function clip(text: string, max: number): string {

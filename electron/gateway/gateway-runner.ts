@@ -3,10 +3,12 @@
  * start, or a listener of its events that throws, is logged and shown in the tray status, but
  * never takes the tray down.
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
-import type { GatewayLogger } from '../proxy/logs/gateway-logger.js';
-import type { RunningSwitchboard } from '../proxy/switchboard.js';
-import { deliverToEach, type GatewayConnection } from './gateway-connection.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
+import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
+import type { RunningSwitchboard } from '../../proxy/switchboard.js';
+import { messageOf } from '../error-message.js';
+import { ConnectionSignals } from './connection-signals.js';
+import type { GatewayConnection } from './gateway-connection.js';
 import type { GatewayStatus } from './gateway-status.js';
 
 export interface GatewayRunnerOptions {
@@ -18,17 +20,17 @@ export interface GatewayRunnerOptions {
 export class GatewayRunner implements GatewayConnection {
   readonly mode = 'app';
   readonly #options: GatewayRunnerOptions;
-  readonly #listeners = new Set<(event: GatewayEvent) => void>();
-  #status: GatewayStatus = { kind: 'starting' };
+  readonly #signals: ConnectionSignals;
   #running: RunningSwitchboard | null = null;
   #unsubscribe: (() => void) | null = null;
 
   constructor(options: GatewayRunnerOptions) {
     this.#options = options;
+    this.#signals = new ConnectionSignals(options.logger, options.onStatusChange);
   }
 
   get status(): GatewayStatus {
-    return this.#status;
+    return this.#signals.status;
   }
 
   get running(): RunningSwitchboard | null {
@@ -45,23 +47,22 @@ export class GatewayRunner implements GatewayConnection {
 
   /** Events of the gateway, delivered to each listener on its own: one that throws does not silence the others. */
   onEvent(listener: (event: GatewayEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#signals.onEvent(listener);
   }
 
   async start(): Promise<boolean> {
-    this.#setStatus({ kind: 'starting' });
+    this.#signals.setStatus({ kind: 'starting' });
     try {
       const running = await this.#options.start();
       this.#running = running;
-      this.#unsubscribe = running.control.subscribe((event) => this.#deliver(event));
-      this.#setStatus({ kind: 'running' });
+      this.#unsubscribe = running.control.subscribe((event) => this.#signals.deliver(event));
+      this.#signals.setStatus({ kind: 'running' });
       this.#options.logger.info('gateway started', { console: running.admin.url });
       return true;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       this.#options.logger.error('gateway could not start', { error: message });
-      this.#setStatus({ kind: 'failed', message });
+      this.#signals.setStatus({ kind: 'failed', message });
       return false;
     }
   }
@@ -70,31 +71,17 @@ export class GatewayRunner implements GatewayConnection {
   async stop(graceMs: number): Promise<void> {
     const running = this.#running;
     if (running === null) return;
-    this.#setStatus({ kind: 'stopping' });
+    this.#signals.setStatus({ kind: 'stopping' });
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     try {
       await running.stop({ graceMs, reason: 'the desktop app is closing' });
       this.#options.logger.info('gateway stopped');
     } catch (error) {
-      this.#options.logger.error('gateway did not stop cleanly', { error: error instanceof Error ? error.message : String(error) });
+      this.#options.logger.error('gateway did not stop cleanly', { error: messageOf(error) });
     } finally {
       this.#running = null;
     }
   }
 
-  #deliver(event: GatewayEvent): void {
-    deliverToEach(this.#listeners, event, (error) =>
-      this.#options.logger.error('an event listener failed', { event: event.type, error: error instanceof Error ? error.message : String(error) }),
-    );
-  }
-
-  #setStatus(status: GatewayStatus): void {
-    this.#status = status;
-    try {
-      this.#options.onStatusChange?.(status);
-    } catch (error) {
-      this.#options.logger.error('status listener failed', { error: error instanceof Error ? error.message : String(error) });
-    }
-  }
 }

@@ -2,7 +2,7 @@
  * What the desktop shell needs from a gateway, whether it runs inside the app (GatewayRunner) or
  * in the Windows service the app attached to (AttachedGateway).
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
 import type { GatewayMode, GatewayStatus } from './gateway-status.js';
 
 export interface GatewayConnection {
@@ -19,17 +19,3 @@ export interface GatewayConnection {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Calls each listener on its own: one that throws is logged and does not silence the others. */
-export function deliverToEach(
-  listeners: Iterable<(event: GatewayEvent) => void>,
-  event: GatewayEvent,
-  onError: (error: unknown) => void,
-): void {
-  for (const listener of listeners) {
-    try {
-      listener(event);
-    } catch (error) {
-      onError(error);
-    }
-  }
-}

@@ -4,7 +4,7 @@
  * servers, the last one drained). Shapes are given in a unit square and anti-aliased by
  * supersampling; the result is straight RGBA.
  */
-import type { TrayHealth } from './tray-health.js';
+import type { TrayHealth } from '../tray/tray-health.js';
 
 type Rgb = readonly [number, number, number];
 /** Signed distance from a point of the unit square to a shape's edge; negative inside. */

@@ -4,12 +4,14 @@
  * reached. It keeps trying, re-reading the service's settings each time, so a service restart,
  * a changed admin port or token, or a reboot is picked up on its own.
  */
-import type { ControlApi, GatewayEvent } from '../proxy/control/control-api.js';
-import type { GatewayLogger } from '../proxy/logs/gateway-logger.js';
-import { AdminApiClient, DEFAULT_RECONNECT_DELAYS_MS, type AdminEndpoint, type ConnectionChange } from './admin-api-client.js';
-import { deliverToEach, type GatewayConnection } from './gateway-connection.js';
+import type { ControlApi, GatewayEvent } from '../../proxy/control/control-api.js';
+import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
+import { AdminApiClient, DEFAULT_RECONNECT_DELAYS_MS, type AdminEndpoint, type ConnectionChange } from '../admin-api-client.js';
+import { messageOf } from '../error-message.js';
+import { ConnectionSignals } from './connection-signals.js';
+import type { GatewayConnection } from './gateway-connection.js';
 import type { GatewayStatus } from './gateway-status.js';
-import { consoleUrlOf } from './service-installation.js';
+import { consoleUrlOf } from '../service/service-installation.js';
 
 export interface AttachedGatewayOptions {
   /** Reads the admin address and token from the service's settings; throws with a message. */
@@ -22,8 +24,7 @@ export interface AttachedGatewayOptions {
 export class AttachedGateway implements GatewayConnection {
   readonly mode = 'service';
   readonly #options: AttachedGatewayOptions;
-  readonly #listeners = new Set<(event: GatewayEvent) => void>();
-  #status: GatewayStatus = { kind: 'starting' };
+  readonly #signals: ConnectionSignals;
   #client: AdminApiClient | null = null;
   #unsubscribe: (() => void) | null = null;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -32,10 +33,11 @@ export class AttachedGateway implements GatewayConnection {
 
   constructor(options: AttachedGatewayOptions) {
     this.#options = options;
+    this.#signals = new ConnectionSignals(options.logger, options.onStatusChange);
   }
 
   get status(): GatewayStatus {
-    return this.#status;
+    return this.#signals.status;
   }
 
   control(): ControlApi | null {
@@ -47,8 +49,7 @@ export class AttachedGateway implements GatewayConnection {
   }
 
   onEvent(listener: (event: GatewayEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#signals.onEvent(listener);
   }
 
   start(): Promise<boolean> {
@@ -73,14 +74,14 @@ export class AttachedGateway implements GatewayConnection {
     try {
       endpoint = this.#options.readEndpoint();
     } catch (error) {
-      this.#unreachable(error instanceof Error ? error.message : String(error));
+      this.#unreachable(messageOf(error));
       this.#retryTimer = setTimeout(() => this.#attach(), this.#retryDelay());
       return;
     }
     const current = this.#client?.endpoint;
     if (current && current.baseUrl === endpoint.baseUrl && current.token === endpoint.token && this.#unsubscribe) {
       // Same settings: the client keeps reconnecting; look at the settings again while it fails.
-      if (this.#status.kind !== 'running') this.#retryTimer = setTimeout(() => this.#attach(), this.#retryDelay());
+      if (this.#signals.status.kind !== 'running') this.#retryTimer = setTimeout(() => this.#attach(), this.#retryDelay());
       return;
     }
     this.#unsubscribe?.();
@@ -89,7 +90,7 @@ export class AttachedGateway implements GatewayConnection {
       onConnectionChange: (change) => this.#connectionChanged(client, change),
     });
     this.#client = client;
-    this.#unsubscribe = client.subscribe((event) => this.#deliver(event));
+    this.#unsubscribe = client.subscribe((event) => this.#signals.deliver(event));
   }
 
   #connectionChanged(client: AdminApiClient, change: ConnectionChange): void {
@@ -97,7 +98,7 @@ export class AttachedGateway implements GatewayConnection {
     if (change.connected) {
       clearTimeout(this.#retryTimer);
       this.#options.logger.info('attached to the gateway service', { adminApi: client.endpoint.baseUrl });
-      this.#setStatus({ kind: 'running' });
+      this.#signals.setStatus({ kind: 'running' });
       this.#settleFirst(true);
       return;
     }
@@ -108,9 +109,10 @@ export class AttachedGateway implements GatewayConnection {
   }
 
   #unreachable(message: string): void {
-    if (this.#status.kind !== 'unreachable' || this.#status.message !== message) {
+    const status = this.#signals.status;
+    if (status.kind !== 'unreachable' || status.message !== message) {
       this.#options.logger.warn('the gateway service cannot be reached', { error: message });
-      this.#setStatus({ kind: 'unreachable', message });
+      this.#signals.setStatus({ kind: 'unreachable', message });
     }
     this.#settleFirst(false);
   }
@@ -125,18 +127,4 @@ export class AttachedGateway implements GatewayConnection {
     return delays[delays.length - 1] ?? 5000;
   }
 
-  #deliver(event: GatewayEvent): void {
-    deliverToEach(this.#listeners, event, (error) =>
-      this.#options.logger.error('an event listener failed', { event: event.type, error: error instanceof Error ? error.message : String(error) }),
-    );
-  }
-
-  #setStatus(status: GatewayStatus): void {
-    this.#status = status;
-    try {
-      this.#options.onStatusChange?.(status);
-    } catch (error) {
-      this.#options.logger.error('status listener failed', { error: error instanceof Error ? error.message : String(error) });
-    }
-  }
 }

@@ -4,9 +4,10 @@
  * has open.
  */
 import { Menu, Tray, type NativeImage } from 'electron';
-import type { GatewayEvent, GatewaySnapshot } from '../proxy/control/control-api.js';
-import type { GatewayLogger } from '../proxy/logs/gateway-logger.js';
-import type { GatewayMode, GatewayStatus } from './gateway-status.js';
+import type { GatewayEvent, GatewaySnapshot } from '../../proxy/control/control-api.js';
+import type { GatewayLogger } from '../../proxy/logs/gateway-logger.js';
+import { messageOf } from '../error-message.js';
+import type { GatewayMode, GatewayStatus } from '../gateway/gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
 import { trayDigest } from './tray-digest.js';
 import { trayHealth, trayTooltip, type TrayHealth } from './tray-health.js';
@@ -53,7 +54,7 @@ export class TrayController {
     try {
       this.show(await this.#options.fetchSnapshot());
     } catch (error) {
-      this.#options.logger.warn('could not read the gateway state for the tray', { error: error instanceof Error ? error.message : String(error) });
+      this.#options.logger.warn('could not read the gateway state for the tray', { error: messageOf(error) });
       this.show(null);
     }
   }

@@ -3,10 +3,11 @@
  * state and cluster shape is unit-tested. Clicks only call the given actions.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../proxy/control/control-api.js';
-import type { GatewayMode, GatewayStatus } from './gateway-status.js';
+import type { ClusterSnapshot, GatewaySnapshot, ServerSnapshot, ServerState } from '../../proxy/control/control-api.js';
+import { plural } from '../../renderer/src/format.js';
+import type { GatewayMode, GatewayStatus } from '../gateway/gateway-status.js';
 import type { TrayActions } from './tray-actions.js';
-import { isClusterDown, plural, statusSummary } from './tray-health.js';
+import { isClusterDown, statusSummary } from './tray-health.js';
 
 export interface TrayMenuOptions {
   /** In the app (the default) or attached to the Windows service. */
@@ -103,7 +104,7 @@ function quickDrainItems(snapshot: GatewaySnapshot | null, running: boolean, act
       label: 'Drain',
       submenu: servers.map(({ cluster, server }) => ({
         id: `drain:${cluster.id}/${server.id}`,
-        label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session')}`),
+        label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session', 'sessions')}`),
         enabled: running && server.enabled && server.capacity > 0,
         click: () => void actions.drainServer(cluster.id, server.id),
       })),
@@ -116,7 +117,7 @@ function quickDrainItems(snapshot: GatewaySnapshot | null, running: boolean, act
           ? [{ id: 'restore:none', label: 'No drained server to restore', enabled: false }]
           : restorable.map(({ cluster, server }) => ({
               id: `restore:${cluster.id}/${server.id}`,
-              label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session')} (capacity 0 → ${server.drainedFromCapacity})`),
+              label: menuText(`${server.name} — ${cluster.name}, ${plural(server.sessions, 'session', 'sessions')} (capacity 0 → ${server.drainedFromCapacity})`),
               enabled: running,
               click: () => void actions.restoreServer(cluster.id, server.id),
             })),
@@ -127,11 +128,11 @@ function quickDrainItems(snapshot: GatewaySnapshot | null, running: boolean, act
 function clusterLabel(cluster: ClusterSnapshot): string {
   if (!cluster.enabled) return `${cluster.name} (disabled)`;
   const down = isClusterDown(cluster) ? ', down' : '';
-  return `${cluster.name} (${plural(cluster.sessions, 'session')}${down})`;
+  return `${cluster.name} (${plural(cluster.sessions, 'session', 'sessions')}${down})`;
 }
 
 export function serverLabel(server: ServerSnapshot): string {
-  return `${server.name}: ${stateLabel(server)}, ${plural(server.sessions, 'session')}`;
+  return `${server.name}: ${stateLabel(server)}, ${plural(server.sessions, 'session', 'sessions')}`;
 }
 
 function serverItem(

@@ -4,7 +4,7 @@
  * `dist/renderer`, loaded from disk with every web-security switch on.
  */
 import { BrowserWindow, screen, type NativeImage, type WebContents } from 'electron';
-import type { DashboardTarget } from './tray-actions.js';
+import type { DashboardTarget } from '../tray/tray-actions.js';
 import { isVisibleOnSomeDisplay, type WindowBoundsStore } from './window-bounds-store.js';
 
 export interface DashboardWindowOptions {
@@ -14,8 +14,6 @@ export interface DashboardWindowOptions {
   boundsStore: WindowBoundsStore;
   /** False keeps the window hidden even once loaded (the smoke test reads it unseen); true by default. */
   showWhenReady?: boolean;
-  /** Called once the window has its web contents, e.g. to forward gateway events to it. */
-  onCreated?(window: BrowserWindow): void;
 }
 
 /** The dashboard reads `#server=<cluster>/<server>` to open at that server. */
@@ -101,7 +99,6 @@ export class DashboardWindow {
     window.on('closed', () => {
       if (this.#window === window) this.#window = null;
     });
-    this.#options.onCreated?.(window);
     void window.loadFile(this.#options.indexHtmlPath, { hash: dashboardHash(target) });
     return window;
   }

@@ -3,8 +3,8 @@
  * away a cluster's last server for new users (Drain, Disable), pausing the gateway, stopping the
  * Windows service. A pure function of the snapshot, so every case is unit-tested.
  */
-import type { ClusterSnapshot, GatewaySnapshot } from '../proxy/control/control-api.js';
-import { plural } from './tray-health.js';
+import type { ClusterSnapshot, GatewaySnapshot } from '../../proxy/control/control-api.js';
+import { plural } from '../../renderer/src/format.js';
 
 export type RiskyChange =
   | { kind: 'drain'; clusterId: string; serverId: string }
@@ -56,14 +56,14 @@ function lastServerWarning(
     return {
       title: 'Drain server',
       message: `Drain ${server.name}? ${cluster.name} will take no new users.`,
-      detail: `${server.name} is the only active server of ${cluster.name}. New users will get an error page (503 Service Unavailable) until another server is active or you restore it. The ${plural(server.sessions, 'user')} already on it keep their sessions.`,
+      detail: `${server.name} is the only active server of ${cluster.name}. New users will get an error page (503 Service Unavailable) until another server is active or you restore it. The ${plural(server.sessions, 'user', 'users')} already on it keep their sessions.`,
       confirmLabel: 'Drain',
     };
   }
   return {
     title: 'Disable server',
     message: `Disable ${server.name}? ${cluster.name} will have no server.`,
-    detail: `${server.name} is the only active server of ${cluster.name}. Every user of ${cluster.name}, including the ${plural(server.sessions, 'user')} signed in on it, will get an error page (503 Service Unavailable) until a server is enabled again.`,
+    detail: `${server.name} is the only active server of ${cluster.name}. Every user of ${cluster.name}, including the ${plural(server.sessions, 'user', 'users')} signed in on it, will get an error page (503 Service Unavailable) until a server is enabled again.`,
     confirmLabel: 'Disable',
   };
 }
