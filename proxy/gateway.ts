@@ -2,7 +2,8 @@
  * The gateway: starts, stops, applies a configuration whole and snapshots its state. Its parts do
  * the rest: the live traffic state the data path reads (`runtime/live-traffic.ts`), the listeners
  * (`listeners/listener-set.ts`), health checks, session persistence and the stats tick. The control
- * API is built over it (as a `GatewayPort`) by the composition root, `switchboard.ts`.
+ * API is built over it (as a `GatewayPort`) by the composition root, `switchboard.ts`. The state
+ * model it keeps is described in docs/architecture.md.
  */
 import { loadOrCreateConfig, type ConfigStore } from './config/config-store.js';
 import type { GatewayConfig } from './config/config-schema.js';

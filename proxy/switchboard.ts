@@ -1,7 +1,7 @@
 /**
  * The whole of Switchboard without a desktop, and where its parts are put together: the gateway,
  * the control service over it, and the admin API and web console over that. Headless mode and the
- * Electron main process both start it this way.
+ * Electron main process both start it this way. The parts and how they meet: docs/architecture.md.
  */
 import { startAdminServer, browsableHost, type AdminServer } from './admin/admin-server.js';
 import type { ConfigStore } from './config/config-store.js';

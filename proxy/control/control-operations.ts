@@ -3,6 +3,7 @@
  * its admin HTTP route and whether it changes the gateway. The ControlApi type, the admin API's
  * routes, the Electron bridge's handlers and types and every client are derived from it, so an
  * operation or a field is added here once. Plain data and zod only: the renderer imports it too.
+ * What is derived where: docs/architecture.md, "The control contract".
  */
 import { z } from 'zod';
 import type { ClusterConfig, GatewayConfig, RouteConfig, ServerConfig } from '../config/config-schema.js';
