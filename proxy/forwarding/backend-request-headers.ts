@@ -11,6 +11,12 @@
  * - then the gateway's own forwarding headers, Host and framing are set, after all removal.
  */
 import type http from 'node:http';
+import type { HostHeaderConfig } from '../config/config-schema.js';
+import { bodyIsChunked } from '../requests/request-framing.js';
+import type { AddressList } from '../routing/access-rules.js';
+import { backendHostHeader } from '../routing/host-header.js';
+import { hostOf } from '../routing/request-route.js';
+import { connectionTokens, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 
 export interface ForwardingFacts {
   /** The TCP peer as the socket reports it. */
@@ -38,15 +44,7 @@ const PROTECTED = 4;
 
 /** Headers with a fixed treatment; every other name is passed on unless `Connection` names it. */
 const KINDS = new Map<string, number>([
-  ['connection', HOP_BY_HOP],
-  ['keep-alive', HOP_BY_HOP],
-  ['proxy-connection', HOP_BY_HOP],
-  ['te', HOP_BY_HOP],
-  ['trailer', HOP_BY_HOP],
-  ['transfer-encoding', HOP_BY_HOP],
-  ['upgrade', HOP_BY_HOP],
-  ['expect', HOP_BY_HOP],
-  ['http2-settings', HOP_BY_HOP],
+  ...[...HOP_BY_HOP_HEADERS].map((name): [string, number] => [name, HOP_BY_HOP]),
   ['forwarded', FORWARDING],
   ['x-real-ip', FORWARDING],
   ['x-original-url', NEVER],
@@ -96,8 +94,25 @@ export function backendRequestHeaders(incoming: http.IncomingHttpHeaders, facts:
   return out;
 }
 
-/** The header names a `Connection` header lists besides keep-alive and close; undefined when none. */
-function connectionTokens(connection: string | undefined): Set<string> | undefined {
-  if (!connection || connection === 'keep-alive' || connection === 'close') return undefined;
-  return new Set(connection.split(',').map((token) => token.trim().toLowerCase()));
+/** `backendRequestHeaders` for a request as it came in, with the facts read from it. */
+export function headersForBackend(
+  req: http.IncomingMessage,
+  hostHeader: HostHeaderConfig | undefined,
+  client: string,
+  secure: boolean,
+  trustedProxies: AddressList,
+  upgrade: boolean,
+): http.OutgoingHttpHeaders {
+  const peer = req.socket.remoteAddress ?? '';
+  const host = hostOf(req);
+  return backendRequestHeaders(req.headers, {
+    peer,
+    client,
+    trusted: trustedProxies.size > 0 && trustedProxies.includes(peer),
+    secure,
+    host,
+    backendHost: backendHostHeader(hostHeader, host),
+    chunked: bodyIsChunked(req),
+    upgrade,
+  });
 }

@@ -2,74 +2,22 @@
  * Forwards a request to one backend through the server's keep-alive agent, and tells the caller
  * how it ended. Plain requests go through `http.request` directly: on this hot path http-proxy-3's
  * per-request option copying and passes cost about a third of the throughput (see the README's
- * benchmark notes). WebSocket upgrades, where that cost is paid once per connection, go through
- * http-proxy-3. Every socket error ends up in `onError`; nothing here throws or leaves a socket open.
+ * benchmark notes); WebSocket upgrades go to `WebSocketForwarder`. Every socket error ends up in
+ * `onError`; nothing here throws or leaves a socket open.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { createProxyServer } from 'http-proxy-3';
+import { clientResponseHeaders } from './client-response-headers.js';
 import { sendProxyResponse } from './compression.js';
-import type { CompressionConfig } from '../config/config-schema.js';
+import { isConnectFailure, isStaleConnectionError, type ForwardFailure, type ForwardRequest } from './forward-request.js';
+import { WebSocketForwarder, type UpgradeRequest } from './websocket-forwarder.js';
 import { announcesBody, RequestBody } from '../requests/request-body.js';
 
-export interface ForwardRequest {
-  target: URL;
-  agent: http.Agent;
-  /** Opens a new connection for every request: for the one retry after a reused connection failed (none: no retry). */
-  freshAgent?: http.Agent | undefined;
-  /** How long the backend may stay silent once it has the whole request (see `requestTimeoutSec`). */
-  timeoutMs: number;
-  /** How long the client may pause while sending a body. */
-  bodyIdleTimeoutMs: number;
-  /** How long a request may wait for a free connection when all of the agent's are busy. */
-  connectionWaitMs: number;
-  /** What the backend receives as headers: built by `backendRequestHeaders`, framing included. */
-  headers: http.OutgoingHttpHeaders;
-  /** The gateway's own session cookie for the response, added after the backend's hop-by-hop headers are gone. */
-  setCookie?: string | null | undefined;
-  /** The cluster's compression settings when compression is on. */
-  compression?: CompressionConfig | undefined;
-  /** Called with the backend's response before its headers are copied to the client. */
-  onResponse?: (proxyRes: http.IncomingMessage) => void;
-  onError: (failure: ForwardFailure) => void;
-  /** The backend broke off its answer after it had begun; the client connection has been closed. */
-  onBrokenResponse?: () => void;
-  /** The request cannot be forwarded as it is (a header HTTP/1.1 cannot carry); nothing was sent. */
-  onInvalidRequest?: (reason: string) => void;
-}
-
-export interface ForwardFailure {
-  error: Error & { code?: string };
-  /** The backend could not be reached at all, so the request never got there. */
-  connectFailed: boolean;
-  /** The backend took too long (see `requestTimeoutSec`). */
-  timedOut: boolean;
-  /** The client stopped sending its body: no fault of the backend. */
-  clientStalled?: boolean;
-  /** Every connection to the server stayed busy while the request waited for one. */
-  connectionsBusy?: boolean;
-  /** A reused connection turned out closed, and the body sent on it was too large to send again. */
-  staleConnection?: boolean;
-}
-
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNABORTED']);
-
-/**
- * How a kept-alive connection that the backend closed fails when it is reused: reset, or closed
- * before an answer ("socket hang up"), or refusing the write.
- */
-const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE']);
-
-/** Headers that describe one connection, not the message: never passed on (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings']);
+export type { ForwardFailure, ForwardRequest };
 
 export class Forwarder {
-  private readonly wsProxy = createProxyServer({ xfwd: false });
-
-  constructor() {
-    this.wsProxy.on('error', () => {});
-  }
+  private readonly webSockets = new WebSocketForwarder();
 
   web(req: http.IncomingMessage, res: http.ServerResponse, request: ForwardRequest): void {
     const body = announcesBody(req) ? new RequestBody(req, request.bodyIdleTimeoutMs, () => this.attempts.get(req)?.clientIdle()) : undefined;
@@ -106,8 +54,7 @@ export class Forwarder {
       if (settled) return;
       settled = true;
       body?.stop();
-      const code = error.code ?? '';
-      request.onError({ error, connectFailed: CONNECT_ERRORS.has(code), timedOut: false, ...kind });
+      request.onError({ error, connectFailed: isConnectFailure(error), timedOut: false, ...kind });
     };
 
     const waitForConnection = waitTimer(agent, request.connectionWaitMs, () => {
@@ -141,7 +88,7 @@ export class Forwarder {
       // The backend closed a kept-alive connection just as it was reused (the keep-alive race):
       // nothing reached the backend's application, so the same server gets the request again
       // over a new connection.
-      const stale = !settled && !isRetry && proxyReq.reusedSocket && STALE_CONNECTION_ERRORS.has(error.code ?? '');
+      const stale = !settled && !isRetry && proxyReq.reusedSocket && isStaleConnectionError(error);
       if (stale && request.freshAgent && (!body || body.replayable)) {
         settled = true;
         if (waitForConnection) clearTimeout(waitForConnection);
@@ -189,7 +136,7 @@ export class Forwarder {
       // HTTP/2 has no reason phrases.
       const reason = req.httpVersionMajor === 1 ? proxyRes.statusMessage : undefined;
       try {
-        res.writeHead(proxyRes.statusCode ?? 502, reason, withSetCookie(withoutHopByHop(proxyRes.headers), request.setCookie));
+        res.writeHead(proxyRes.statusCode ?? 502, reason, clientResponseHeaders(proxyRes.headers, request.setCookie));
       } catch (error) {
         // A status or header the client's connection cannot carry: the backend's answer is unusable,
         // and nothing has been sent yet, so the client still gets a proper error page.
@@ -205,11 +152,8 @@ export class Forwarder {
   }
 
   /** `req.headers` are sent as they are: the caller has replaced them with the backend's. */
-  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: Omit<ForwardRequest, 'headers'>): void {
-    this.wsProxy.ws(req, socket, head, { target: request.target, agent: request.agent }, (error) => {
-      const code = (error as { code?: string }).code ?? '';
-      request.onError({ error, connectFailed: CONNECT_ERRORS.has(code), timedOut: false });
-    });
+  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: UpgradeRequest): void {
+    this.webSockets.forward(req, socket, head, request);
   }
 }
 
@@ -220,30 +164,4 @@ export class Forwarder {
 function waitTimer(agent: http.Agent, waitMs: number, onExpiry: () => void): NodeJS.Timeout | undefined {
   for (const _name in agent.requests) return setTimeout(onExpiry, waitMs);
   return undefined;
-}
-
-/** The backend's end-to-end response headers. */
-function withoutHopByHop(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
-  const named = connectionTokens(headers.connection);
-  for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || named?.has(name) || name.charCodeAt(0) === COLON) continue;
-    out[name] = headers[name];
-  }
-  return out;
-}
-
-const COLON = 58;
-
-function withSetCookie(headers: http.OutgoingHttpHeaders, cookie: string | null | undefined): http.OutgoingHttpHeaders {
-  if (!cookie) return headers;
-  const existing = headers['set-cookie'];
-  headers['set-cookie'] = Array.isArray(existing) ? [...existing, cookie] : [cookie];
-  return headers;
-}
-
-/** Headers that the Connection header names are hop-by-hop too. */
-function connectionTokens(connection: string | undefined): Set<string> | undefined {
-  if (!connection || connection === 'keep-alive' || connection === 'close') return undefined;
-  return new Set(connection.split(',').map((token) => token.trim().toLowerCase()));
 }
