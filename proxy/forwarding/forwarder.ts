@@ -31,6 +31,10 @@ export class Forwarder {
     const { target } = request;
     const client = target.protocol === 'https:' ? https : http;
     const isRetry = agent !== request.agent;
+    // The backend's time starts once it has the whole request: a slow upload is the client's time.
+    // With the request at hand, the agent arms the socket's timer as it hands the socket over,
+    // which costs no listeners of our own.
+    const timedFromStart = !body || body.complete;
     let proxyReq: http.ClientRequest;
     try {
       proxyReq = client.request({
@@ -41,6 +45,7 @@ export class Forwarder {
         path: req.url,
         headers: request.headers,
         agent,
+        timeout: timedFromStart ? request.timeoutMs : undefined,
       });
     } catch (error) {
       // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
@@ -66,8 +71,7 @@ export class Forwarder {
       fail(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }), { timedOut: true });
       proxyReq.destroy();
     };
-    // The backend's time starts once it has the whole request: a slow upload is the client's time.
-    if (!body || body.complete) proxyReq.setTimeout(request.timeoutMs, backendTimedOut);
+    if (timedFromStart) proxyReq.on('timeout', backendTimedOut);
     else proxyReq.once('finish', () => proxyReq.setTimeout(request.timeoutMs, backendTimedOut));
     if (body) {
       this.attempts.set(req, {
@@ -101,7 +105,6 @@ export class Forwarder {
     res.once('close', () => {
       if (!res.writableFinished) proxyReq.destroy();
     });
-    req.on('error', () => proxyReq.destroy());
     // A 101 to a request that asked for no upgrade: Node hands over the socket and never answers.
     proxyReq.on('upgrade', (_proxyRes, socket) => {
       socket.destroy();
@@ -145,9 +148,14 @@ export class Forwarder {
         request.onError({ error: error as Error, connectFailed: false, timedOut: false });
         return;
       }
-      proxyRes.pipe(res);
+      relayBody(proxyRes, res);
     });
-    if (isRetry && body) for (const chunk of body.chunks) proxyReq.write(chunk);
+    if (!body) {
+      proxyReq.end();
+      return;
+    }
+    req.on('error', () => proxyReq.destroy());
+    if (isRetry) for (const chunk of body.chunks) proxyReq.write(chunk);
     req.pipe(proxyReq);
   }
 
@@ -155,6 +163,24 @@ export class Forwarder {
   ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, request: UpgradeRequest): void {
     this.webSockets.forward(req, socket, head, request);
   }
+}
+
+/**
+ * `proxyRes.pipe(res)` without pipe's own listeners on both streams, which cost more than the rest
+ * of a small response's relay: the body is written as it comes, and the backend is read no faster
+ * than the client takes it. The `close` handlers above end both sides when either breaks off.
+ */
+function relayBody(proxyRes: http.IncomingMessage, res: http.ServerResponse): void {
+  const resume = (): void => {
+    proxyRes.resume();
+  };
+  proxyRes.on('data', (chunk: Buffer) => {
+    if (!res.write(chunk) && !res.destroyed) {
+      proxyRes.pause();
+      res.once('drain', resume);
+    }
+  });
+  proxyRes.once('end', () => res.end());
 }
 
 /**
