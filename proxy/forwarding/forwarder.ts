@@ -80,6 +80,9 @@ class BackendAttempt {
         headers: request.headers,
         agent,
         timeout: timedFromStart ? request.timeoutMs : undefined,
+        // Without it the agent parses the Host header on every request to guess a TLS server name;
+        // the gateway's HTTPS agents name the server themselves, and their setting wins over this.
+        servername: '',
       });
     } catch (error) {
       // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
