@@ -124,7 +124,7 @@ export class DataPath {
       timeoutMs: attempt.timeoutSec * 1000,
       bodyIdleTimeoutMs: cluster.config.clientBodyIdleTimeoutSec * 1000,
       connectionWaitMs: cluster.config.backendConnectionWaitSec * 1000,
-      headers: headersForBackend(req, cluster.config.hostHeader, attempt.client, attempt.secure, this.context.trustedProxies, false),
+      headers: headersForBackend(req, cluster.config.hostHeader, attempt.client, attempt.secure, context.trustedProxies, false, server.target.host),
       compression: cluster.config.compression.enabled ? cluster.config.compression : undefined,
       // Added by the forwarder after the rewriting below: the gateway's own cookie is never rewritten.
       setCookie: binding.setCookie,

@@ -1,6 +1,7 @@
 /** What the data path asks of the forwarder for one request, and how a forward can fail. */
 import type http from 'node:http';
 import type { CompressionConfig } from '../config/config-schema.js';
+import type { HeaderList } from './backend-request-headers.js';
 
 export interface ForwardRequest {
   target: URL;
@@ -13,8 +14,8 @@ export interface ForwardRequest {
   bodyIdleTimeoutMs: number;
   /** How long a request may wait for a free connection when all of the agent's are busy. */
   connectionWaitMs: number;
-  /** What the backend receives as headers: built by `backendRequestHeaders`, framing included. */
-  headers: http.OutgoingHttpHeaders;
+  /** What the backend receives as headers: built by `backendRequestHeaders`, framing and Host included. */
+  headers: HeaderList;
   /** The gateway's own session cookie for the response, added after the backend's hop-by-hop headers are gone. */
   setCookie?: string | null | undefined;
   /** The cluster's compression settings when compression is on. */

@@ -10,7 +10,7 @@ import { resolveClientAddress } from '../routing/client-address.js';
 import { withTrailingSlash } from '../routing/path-mapping.js';
 import { mapToBackendPath, routeRequest } from '../routing/request-route.js';
 import { screenUpgrade } from '../requests/request-hygiene.js';
-import { headersForBackend } from './backend-request-headers.js';
+import { headerObject, headersForBackend } from './backend-request-headers.js';
 import { sendSocketError } from './error-pages.js';
 
 export function forwardUpgrade(context: TrafficContext, req: http.IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
@@ -40,7 +40,7 @@ export function forwardUpgrade(context: TrafficContext, req: http.IncomingMessag
   }
   mapToBackendPath(req, route.mapping);
   // http-proxy-3 sends req.headers as they are.
-  req.headers = headersForBackend(req, cluster.config.hostHeader, client, secure, context.trustedProxies, true) as http.IncomingHttpHeaders;
+  req.headers = headerObject(headersForBackend(req, cluster.config.hostHeader, client, secure, context.trustedProxies, true, binding.server.target.host)) as http.IncomingHttpHeaders;
   const { server } = binding;
   const stats = server.stats;
   stats.countRequest(Date.now());
