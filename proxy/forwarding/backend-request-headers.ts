@@ -11,6 +11,12 @@
  * - then the gateway's own forwarding headers, Host and framing are set, after all removal.
  */
 import type http from 'node:http';
+import type { HostHeaderConfig } from '../config/config-schema.js';
+import { bodyIsChunked } from '../requests/request-framing.js';
+import type { AddressList } from '../routing/access-rules.js';
+import { backendHostHeader } from '../routing/host-header.js';
+import { hostOf } from '../routing/request-route.js';
+import { connectionTokens, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 
 export interface ForwardingFacts {
   /** The TCP peer as the socket reports it. */
@@ -23,12 +29,14 @@ export interface ForwardingFacts {
   secure: boolean;
   /** The host the client asked for (Host, `:authority`, or the absolute-form target). */
   host: string | undefined;
-  /** What the backend's Host header says; undefined leaves none (HTTP/2 clients send no Host). */
-  backendHost: string | undefined;
+  /** What the backend's Host header says. */
+  backendHost: string;
   /** The body goes chunked, said with an explicit Transfer-Encoding. */
   chunked: boolean;
   /** A WebSocket upgrade: `Connection: Upgrade` and the client's `Upgrade` go along. */
   upgrade: boolean;
+  /** The request's method, which decides whether a bodiless request says `Content-Length: 0`. */
+  method: string;
 }
 
 const HOP_BY_HOP = 1;
@@ -38,15 +46,7 @@ const PROTECTED = 4;
 
 /** Headers with a fixed treatment; every other name is passed on unless `Connection` names it. */
 const KINDS = new Map<string, number>([
-  ['connection', HOP_BY_HOP],
-  ['keep-alive', HOP_BY_HOP],
-  ['proxy-connection', HOP_BY_HOP],
-  ['te', HOP_BY_HOP],
-  ['trailer', HOP_BY_HOP],
-  ['transfer-encoding', HOP_BY_HOP],
-  ['upgrade', HOP_BY_HOP],
-  ['expect', HOP_BY_HOP],
-  ['http2-settings', HOP_BY_HOP],
+  ...[...HOP_BY_HOP_HEADERS].map((name): [string, number] => [name, HOP_BY_HOP]),
   ['forwarded', FORWARDING],
   ['x-real-ip', FORWARDING],
   ['x-original-url', NEVER],
@@ -59,10 +59,24 @@ const KINDS = new Map<string, number>([
 const COLON = 0x3a;
 const LOWER_X = 0x78;
 
-export function backendRequestHeaders(incoming: http.IncomingHttpHeaders, facts: ForwardingFacts): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
+/**
+ * A flat list, name then value, as `http.request` takes it: Node writes such a list out as it is,
+ * where an object would be copied header by header into the request's own table first.
+ */
+export type HeaderList = string[];
+
+/** Methods Node's client would send with an empty chunked body when they have none: they get `Content-Length: 0`, as Node gives them. */
+const BODY_METHODS_WITHOUT_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+export function backendRequestHeaders(incoming: http.IncomingHttpHeaders, facts: ForwardingFacts): HeaderList {
+  const out: HeaderList = [];
   const named = connectionTokens(incoming.connection);
   const trusted = facts.trusted;
+  let hasProto = false;
+  let hasForwardedHost = false;
+  let hasRealIp = false;
+  let hasLength = false;
+  let hasHost = false;
   for (const name in incoming) {
     const value = incoming[name];
     if (value === undefined) continue;
@@ -72,32 +86,81 @@ export function backendRequestHeaders(incoming: http.IncomingHttpHeaders, facts:
       // HTTP/2 pseudo-headers (`:path`, `:authority`…) are not headers of HTTP/1.1.
       if (first === COLON || name.includes('_')) continue;
       if (first === LOWER_X && name.startsWith('x-forwarded-')) {
-        if (trusted) out[name] = value;
+        // X-Forwarded-For is extended below, never passed on as it came.
+        if (!trusted || name === 'x-forwarded-for') continue;
+        if (name === 'x-forwarded-proto') hasProto = true;
+        else if (name === 'x-forwarded-host') hasForwardedHost = true;
+        add(out, name, value);
         continue;
       }
       if (named !== undefined && named.has(name)) continue;
-      out[name] = value;
-    } else if (kind === PROTECTED || (kind === FORWARDING && trusted)) {
-      out[name] = value;
+      add(out, name, value);
+    } else if (kind === PROTECTED) {
+      // Host keeps its place, with the value the backend is to see.
+      if (name === 'host') {
+        hasHost = true;
+        out.push('host', facts.backendHost);
+        continue;
+      }
+      if (name === 'content-length') hasLength = true;
+      add(out, name, value);
+    } else if (kind === FORWARDING && trusted) {
+      if (name === 'x-real-ip') hasRealIp = true;
+      add(out, name, value);
     }
   }
 
   const previous = trusted ? incoming['x-forwarded-for'] : undefined;
-  out['x-forwarded-for'] = previous ? `${previous}, ${facts.peer}` : facts.peer;
-  if (out['x-forwarded-proto'] === undefined) out['x-forwarded-proto'] = facts.secure ? 'https' : 'http';
-  if (out['x-forwarded-host'] === undefined) out['x-forwarded-host'] = facts.host ?? '';
-  if (out['x-real-ip'] === undefined) out['x-real-ip'] = facts.client;
-  if (facts.backendHost !== undefined) out.host = facts.backendHost;
-  if (facts.chunked) out['transfer-encoding'] = 'chunked';
-  if (facts.upgrade) {
-    out.connection = 'Upgrade';
-    out.upgrade = incoming.upgrade;
-  }
+  out.push('x-forwarded-for', previous ? `${previous}, ${facts.peer}` : facts.peer);
+  if (!hasProto) out.push('x-forwarded-proto', facts.secure ? 'https' : 'http');
+  if (!hasForwardedHost) out.push('x-forwarded-host', facts.host ?? '');
+  if (!hasRealIp) out.push('x-real-ip', facts.client);
+  if (!hasHost) out.push('host', facts.backendHost);
+  if (facts.chunked) out.push('transfer-encoding', 'chunked');
+  else if (!hasLength && !BODY_METHODS_WITHOUT_DEFAULT.has(facts.method)) out.push('content-length', '0');
+  if (facts.upgrade) out.push('connection', 'Upgrade', 'upgrade', incoming.upgrade ?? '');
   return out;
 }
 
-/** The header names a `Connection` header lists besides keep-alive and close; undefined when none. */
-function connectionTokens(connection: string | undefined): Set<string> | undefined {
-  if (!connection || connection === 'keep-alive' || connection === 'close') return undefined;
-  return new Set(connection.split(',').map((token) => token.trim().toLowerCase()));
+/** A header that came more than once (only Set-Cookie arrives as a list) goes on as separate lines. */
+function add(out: HeaderList, name: string, value: string | string[]): void {
+  if (typeof value === 'string') out.push(name, value);
+  else for (const item of value) out.push(name, item);
+}
+
+/** The list as an object, for http-proxy-3, which sends `req.headers` as they are. */
+export function headerObject(list: HeaderList): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i]!;
+    const existing = headers[name];
+    headers[name] = existing === undefined ? list[i + 1]! : [...(Array.isArray(existing) ? existing : [String(existing)]), list[i + 1]!];
+  }
+  return headers;
+}
+
+/** `backendRequestHeaders` for a request as it came in, with the facts read from it. */
+export function headersForBackend(
+  req: http.IncomingMessage,
+  hostHeader: HostHeaderConfig | undefined,
+  client: string,
+  secure: boolean,
+  trustedProxies: AddressList,
+  upgrade: boolean,
+  /** The backend's own `host:port`, for a request that named no host (HTTP/1.0 may omit Host). */
+  targetHost: string,
+): HeaderList {
+  const peer = req.socket.remoteAddress ?? '';
+  const host = hostOf(req);
+  return backendRequestHeaders(req.headers, {
+    peer,
+    client,
+    trusted: trustedProxies.size > 0 && trustedProxies.includes(peer),
+    secure,
+    host,
+    backendHost: backendHostHeader(hostHeader, host) ?? targetHost,
+    chunked: bodyIsChunked(req),
+    upgrade,
+    method: req.method ?? 'GET',
+  });
 }

@@ -10,13 +10,12 @@ import type http from 'node:http';
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { CompressionConfig } from '../config/config-schema.js';
+import { connectionTokens, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 
 export type { CompressionConfig };
 
 export type ContentEncoding = 'br' | 'gzip';
 
-/** Hop-by-hop headers describe the backend connection, not the response, and must not be relayed. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 /**
  * Brotli at quality 4 compresses text about as well as gzip -6 at a similar speed; the default
@@ -94,14 +93,9 @@ export function isCompressionCandidate(req: http.IncomingMessage, proxyRes: http
 export function copyResponseHead(req: http.IncomingMessage, proxyRes: http.IncomingMessage, res: http.ServerResponse): void {
   res.statusCode = proxyRes.statusCode ?? 502;
   if (req.httpVersionMajor === 1 && proxyRes.statusMessage) res.statusMessage = proxyRes.statusMessage;
-  const named = new Set(
-    (proxyRes.headers.connection ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const named = connectionTokens(proxyRes.headers.connection);
   for (const [name, value] of Object.entries(proxyRes.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP_HEADERS.has(name) || named?.has(name)) continue;
     if (name === 'set-cookie' && res.hasHeader('set-cookie')) res.appendHeader(name, value);
     else res.setHeader(name, value);
   }

@@ -37,24 +37,31 @@ export function whenConnectionAllows(req: http.IncomingMessage, res: http.Server
     const owned = pipeline;
     socket.once('close', () => endAll(owned));
   }
-  const own = pipeline;
-  const begin = (): void => {
-    own.open.add(res);
-    res.once('close', () => {
-      own.open.delete(res);
-      next(own, socket);
-    });
-    start();
-  };
-  if (own.open.size < MAX_FORWARDED_PER_CONNECTION && own.waiting.length === 0) return begin();
-  if (own.waiting.length >= MAX_WAITING_PER_CONNECTION) {
+  if (pipeline.open.size < MAX_FORWARDED_PER_CONNECTION && pipeline.waiting.length === 0) {
+    begin(pipeline, socket, res);
+    return start();
+  }
+  if (pipeline.waiting.length >= MAX_WAITING_PER_CONNECTION) {
     socket.destroy();
     return;
   }
-  own.waiting.push(begin);
+  const own = pipeline;
+  own.waiting.push(() => {
+    begin(own, socket, res);
+    start();
+  });
   // Again on every request that has to wait: Node resumes the socket itself when its writes drain.
   own.paused = true;
   socket.pause();
+}
+
+/** The response counts as forwarded until it closes, which makes room for the next one waiting. */
+function begin(pipeline: Pipeline, socket: Socket, res: http.ServerResponse): void {
+  pipeline.open.add(res);
+  res.once('close', () => {
+    pipeline.open.delete(res);
+    next(pipeline, socket);
+  });
 }
 
 function next(pipeline: Pipeline, socket: Socket): void {

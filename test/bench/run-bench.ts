@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: throughput and p99 latency of one small backend measured directly, through the
- * Switchboard gateway (sticky steady state) and through nginx, HAProxy and Caddy where installed,
- * in the same run.
+ * Switchboard gateway (sticky steady state, then a new-session storm: no cookie, so every request
+ * starts a session) and through nginx, HAProxy and Caddy where installed, in the same run, with the
+ * goals for the gateway printed next to what it reached.
  * `npm run bench -- --baseline DIR`: the same, plus the gateway of another checkout (DIR, with its
  * own node_modules) measured alternately with this one, for an A/B comparison of a change.
  * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
@@ -9,7 +10,8 @@
  * `npm run bench -- flood [--baseline DIR]`: what a flood of cookie-less requests costs the gateway in memory.
  * `npm run bench -- idle [--seconds N] [--baseline DIR]`: the CPU an idle gateway with 50 servers uses.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +40,10 @@ const REFERENCES: { label: string; command: string; start: (workDir: string, por
 interface Measurement {
   label: string;
   result: LoadResult;
+  /** Which gateway a gateway row measured, and how; undefined for the backend and the references. */
+  gateway?: { side: 'this' | 'baseline'; load: 'sticky' | 'storm' };
+  /** The gateway process's CPU time (user + system) per request, where the system reports it. */
+  cpuUsPerRequest?: number | undefined;
 }
 
 async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
@@ -57,7 +63,7 @@ async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
     const measurements: Measurement[] = [];
     measurements.push({ label: 'direct', result: await measure(`http://127.0.0.1:${backend.port}/`) });
 
-    const measureGateway = async (repoRoot: string, label: string): Promise<number> => {
+    const measureGateway = async (repoRoot: string, side: 'this' | 'baseline', run: string): Promise<number> => {
       const gateway = await startGatewayProcess({
         repoRoot,
         workDir,
@@ -68,18 +74,23 @@ async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
       cleanups.push(() => gateway.close());
       const gatewayUrl = `http://127.0.0.1:${gatewayPort}/`;
       const cookie = await sessionCookieFrom(gatewayUrl);
-      measurements.push({ label, result: await measure(gatewayUrl, [`Cookie: ${cookie}`]) });
+      const name = side === 'this' ? 'switchboard' : 'baseline';
+      const sticky = await measureProcess(gateway.pid, gatewayUrl, [`Cookie: ${cookie}`]);
+      measurements.push({ label: `${name} (sticky)${run}`, gateway: { side, load: 'sticky' }, ...sticky });
       const sessions = await liveSessions(gateway.adminUrl, gateway.token);
+      // Every request without a cookie starts a session: what a crowd of new visitors costs.
+      const storm = await measureProcess(gateway.pid, gatewayUrl);
+      measurements.push({ label: `${name} (new-session storm)${run}`, gateway: { side, load: 'storm' }, ...storm });
       await gateway.close();
       cleanups.pop();
       return sessions;
     };
-    const sessions = await measureGateway(REPO_ROOT, 'switchboard (sticky)');
+    const sessions = await measureGateway(REPO_ROOT, 'this', '');
     if (baselineRoot) {
       // Alternating the two evens out drift in the machine's speed over the run.
-      await measureGateway(baselineRoot, 'baseline (sticky)');
-      await measureGateway(REPO_ROOT, 'switchboard (sticky) 2');
-      await measureGateway(baselineRoot, 'baseline (sticky) 2');
+      await measureGateway(baselineRoot, 'baseline', '');
+      await measureGateway(REPO_ROOT, 'this', ' 2');
+      await measureGateway(baselineRoot, 'baseline', ' 2');
     }
 
     for (const reference of REFERENCES) {
@@ -95,7 +106,7 @@ async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
     }
 
     printTable(measurements);
-    console.log(`\nLive sessions in the gateway after its run: ${sessions} (1 means every request stuck to the session of the first).`);
+    console.log(`\nLive sessions in the gateway after its sticky run: ${sessions} (1 means every request stuck to the session of the first).`);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
@@ -105,6 +116,36 @@ async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
 async function measure(url: string, headers: string[] = []): Promise<LoadResult> {
   await runWrk(url, { durationSec: WARM_UP_SEC, connections: CONNECTIONS, headers });
   return runWrk(url, { durationSec: DURATION_SEC, connections: CONNECTIONS, headers });
+}
+
+/**
+ * A measurement with the CPU time the process spent on it: on a machine shared with other work,
+ * CPU per request moves far less than requests per second.
+ */
+async function measureProcess(pid: number, url: string, headers: string[] = []): Promise<{ result: LoadResult; cpuUsPerRequest: number | undefined }> {
+  await runWrk(url, { durationSec: WARM_UP_SEC, connections: CONNECTIONS, headers });
+  const before = processCpuMs(pid);
+  const result = await runWrk(url, { durationSec: DURATION_SEC, connections: CONNECTIONS, headers });
+  const after = processCpuMs(pid);
+  const cpuUsPerRequest = before === undefined || after === undefined || result.requests === 0 ? undefined : ((after - before) * 1000) / result.requests;
+  return { result, cpuUsPerRequest };
+}
+
+/** A process's CPU time so far, from Linux's /proc; undefined elsewhere. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    // Fields 14 and 15 (utime, stime), counted after the command name, which may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+let ticksPerSecond: number | undefined;
+function clockTicksPerSecond(): number {
+  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return ticksPerSecond;
 }
 
 /** The gateway's session cookie from a first request, as `name=value`. */
@@ -126,30 +167,49 @@ async function liveSessions(adminUrl: string, token: string): Promise<number> {
 }
 
 function printTable(measurements: Measurement[]): void {
-  const rows = [['target', 'req/s', 'p99 latency', 'requests', 'failures']];
-  for (const { label, result } of measurements) {
-    rows.push([label, result.requestsPerSec.toFixed(0), `${result.p99Ms.toFixed(2)} ms`, `${result.requests}`, `${result.failures}`]);
+  const rows = [['target', 'req/s', 'p99 latency', 'requests', 'failures', 'CPU/request']];
+  for (const { label, result, cpuUsPerRequest } of measurements) {
+    const cpu = cpuUsPerRequest === undefined ? '' : `${cpuUsPerRequest.toFixed(0)} µs`;
+    rows.push([label, result.requestsPerSec.toFixed(0), `${result.p99Ms.toFixed(2)} ms`, `${result.requests}`, `${result.failures}`, cpu]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const [index, row] of rows.entries()) {
     console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   '));
     if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('   '));
   }
-  const rate = (label: string): number | undefined => {
-    const rates = measurements.filter((m) => m.label.startsWith(label)).map((m) => m.result.requestsPerSec);
-    return rates.length === 0 ? undefined : rates.reduce((sum, value) => sum + value, 0) / rates.length;
-  };
-  const gateway = rate('switchboard');
-  const baseline = rate('baseline');
-  const direct = rate('direct');
+  const mean = (values: number[]): number | undefined => (values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length);
+  const of = (side: 'this' | 'baseline', load: 'sticky' | 'storm') => measurements.filter((m) => m.gateway?.side === side && m.gateway.load === load);
+  const rate = (rows: Measurement[]) => mean(rows.map((m) => m.result.requestsPerSec));
+  const p99 = (rows: Measurement[]) => mean(rows.map((m) => m.result.p99Ms));
+  const cpu = (rows: Measurement[]) => mean(rows.flatMap((m) => (m.cpuUsPerRequest === undefined ? [] : [m.cpuUsPerRequest])));
+  const reference = (label: string) => measurements.filter((m) => m.label === label);
+  const sticky = rate(of('this', 'sticky'));
+  const storm = rate(of('this', 'storm'));
+  const direct = rate(reference('direct'));
   console.log('');
-  if (gateway && direct) console.log(`switchboard / direct: ${(gateway / direct).toFixed(2)}`);
-  for (const reference of REFERENCES) {
-    const other = rate(reference.label);
-    const goal = reference.command === 'nginx' ? '   (goal: at least 0.50)' : '';
-    if (gateway && other) console.log(`switchboard / ${reference.command}: ${(gateway / other).toFixed(2)}${goal}`);
+  if (sticky && direct) console.log(`switchboard / direct: ${(sticky / direct).toFixed(2)}`);
+  for (const { label, command } of REFERENCES) {
+    const other = rate(reference(label));
+    if (!sticky || !other) continue;
+    if (command !== 'nginx') {
+      console.log(`sticky / ${command}: ${(sticky / other).toFixed(2)}`);
+      continue;
+    }
+    console.log(`sticky / nginx: ${(sticky / other).toFixed(2)}   (goal ≥ 0.5)`);
+    const ours = p99(of('this', 'sticky'));
+    const theirs = p99(reference(label));
+    if (ours !== undefined && theirs) console.log(`sticky p99 ${ours.toFixed(2)} ms = ${(ours / theirs).toFixed(1)} × nginx's ${theirs.toFixed(2)} ms   (goal ≤ 2 × nginx's)`);
   }
-  if (gateway && baseline) console.log(`switchboard / baseline: ${(gateway / baseline).toFixed(3)}   (mean of two runs each, alternated)`);
+  if (sticky && storm) console.log(`new-session storm / sticky: ${(storm / sticky).toFixed(2)}   (goal ≥ 0.6)`);
+  const baselineSticky = rate(of('baseline', 'sticky'));
+  const baselineStorm = rate(of('baseline', 'storm'));
+  if (sticky && baselineSticky && storm && baselineStorm) {
+    console.log(`switchboard / baseline, req/s: sticky ${(sticky / baselineSticky).toFixed(3)}, new-session storm ${(storm / baselineStorm).toFixed(3)}   (mean of two runs each, alternated)`);
+    const [cpuSticky, cpuBaseSticky, cpuStorm, cpuBaseStorm] = [cpu(of('this', 'sticky')), cpu(of('baseline', 'sticky')), cpu(of('this', 'storm')), cpu(of('baseline', 'storm'))];
+    if (cpuSticky && cpuBaseSticky && cpuStorm && cpuBaseStorm) {
+      console.log(`switchboard / baseline, CPU per request: sticky ${(cpuSticky / cpuBaseSticky).toFixed(3)}, new-session storm ${(cpuStorm / cpuBaseStorm).toFixed(3)}   (below 1 is cheaper)`);
+    }
+  }
 }
 
 const baselineFlag = process.argv.indexOf('--baseline');

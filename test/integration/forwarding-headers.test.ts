@@ -66,6 +66,18 @@ describe('forwarding headers', () => {
     // An ordinary header the client names in Connection is hop-by-hop, as RFC 9110 §7.6.1 says.
     expect(headers['x-custom']).toBeUndefined();
   });
+
+  it('give the backend a Host when an HTTP/1.0 client sent none, and a bodiless POST its Content-Length: 0', async () => {
+    await oneBackend();
+    const backendHost = new URL(t.backends[0]!.url).host;
+    const old = await exchange(t.harness!.port, 'GET /x HTTP/1.0\r\n\r\n');
+    expect(old.status).toBe(200);
+    expect(JSON.parse(old.body).headers.host).toBe(backendHost);
+    const post = await exchange(t.harness!.port, 'POST /x HTTP/1.1\r\nHost: wiki.test\r\nConnection: close\r\n\r\n');
+    const headers = JSON.parse(post.body).headers;
+    expect(headers['content-length']).toBe('0');
+    expect(headers['transfer-encoding']).toBeUndefined();
+  });
 });
 
 describe('the session cookie', () => {

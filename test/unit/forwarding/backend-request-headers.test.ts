@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backendRequestHeaders, type ForwardingFacts } from '../../../proxy/forwarding/backend-request-headers.js';
+import http from 'node:http';
+import { backendRequestHeaders as headerList, headerObject, type ForwardingFacts } from '../../../proxy/forwarding/backend-request-headers.js';
+
+/** The list the forwarder hands to http.request, read as an object. */
+const backendRequestHeaders = (incoming: http.IncomingHttpHeaders, facts: ForwardingFacts) => headerObject(headerList(incoming, facts));
 
 const facts: ForwardingFacts = {
   peer: '203.0.113.7',
@@ -10,6 +14,7 @@ const facts: ForwardingFacts = {
   backendHost: 'portal.test',
   chunked: false,
   upgrade: false,
+  method: 'GET',
 };
 
 describe('the headers a backend receives', () => {
@@ -114,5 +119,18 @@ describe('the headers a backend receives', () => {
     );
     expect(out).toMatchObject({ host: 'app01.corp.local', 'transfer-encoding': 'chunked', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'k' });
     expect(Object.keys(out).some((name) => name.startsWith(':'))).toBe(false);
+  });
+
+  it('gives a bodiless request of a method that usually has a body Content-Length: 0, as Node would have', () => {
+    expect(backendRequestHeaders({ host: 'portal.test' }, { ...facts, method: 'POST' })).toMatchObject({ 'content-length': '0' });
+    expect(backendRequestHeaders({ host: 'portal.test' }, facts)['content-length']).toBeUndefined();
+    expect(backendRequestHeaders({ host: 'portal.test', 'content-length': '5' }, { ...facts, method: 'POST' })['content-length']).toBe('5');
+    expect(backendRequestHeaders({ host: 'portal.test' }, { ...facts, method: 'POST', chunked: true })['content-length']).toBeUndefined();
+  });
+
+  it('passes a header the client sent twice as two lines, each checked by Node as it is written', () => {
+    const list = headerList({ host: 'portal.test', 'set-cookie': ['a=1', 'b=2'] }, facts);
+    const lines = list.flatMap((name, i) => (i % 2 === 0 && name === 'set-cookie' ? [list[i + 1]] : []));
+    expect(lines).toEqual(['a=1', 'b=2']);
   });
 });
