@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { ServerConfig } from '../config/config-schema.js';
+import { withoutBrackets } from '../config/address-syntax.js';
 
 export type BackendServerLike = Pick<ServerConfig, 'url' | 'tlsFingerprint'>;
 
@@ -24,7 +25,7 @@ export function createBackendAgent(server: BackendServerLike, agentOptions: http
   const common: http.AgentOptions = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, scheduling: 'lifo', ...agentOptions };
   if (url.protocol !== 'https:') return new http.Agent(common);
 
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const hostname = withoutBrackets(url.hostname);
   // SNI and certificate checks use the backend's own name, never the Host header the client sent:
   // agent options take precedence over the request's, which pins `servername` here. TLS forbids an
   // IP address as SNI, hence '' for IP URLs.
