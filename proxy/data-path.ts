@@ -4,48 +4,26 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { refusingMatcher, refuseRequest, type AccessMatcher, type AddressList } from './routing/access-rules.js';
-import { logWhenFinished, type AccessLog, type RequestDetails } from './logs/access-log.js';
+import { refusingMatcher, refuseRequest } from './routing/access-rules.js';
+import { logWhenFinished, type RequestDetails } from './logs/access-log.js';
 import { resolveClientAddress } from './routing/client-address.js';
-import { isOverConnectionLimit, type ClientLimits } from './requests/client-limits.js';
-import type { ClusterRuntime, ServerRuntime } from './runtime/cluster-runtime.js';
+import { isOverConnectionLimit } from './requests/client-limits.js';
+import type { ClusterRuntime } from './runtime/cluster-runtime.js';
 import { InflightRequest } from './runtime/inflight-request.js';
-import type { ConnectionPins } from './forwarding/connection-pinning.js';
 import { sendGatewayError } from './forwarding/error-pages.js';
 import { backendHostHeader } from './routing/host-header.js';
 import { headersForBackend } from './forwarding/backend-request-headers.js';
 import { answerFailedForward } from './forwarding/failed-forward.js';
 import { screenRequest, sendRefusal } from './requests/request-hygiene.js';
-import type { Forwarder } from './forwarding/forwarder.js';
 import { forwardUpgrade } from './forwarding/upgrade-forwarding.js';
 import { sendTrailingSlashRedirect, type PathMapping } from './routing/path-mapping.js';
 import { whenConnectionAllows } from './requests/pipelined-requests.js';
 import { announcesBody } from './requests/request-body.js';
 import { hasRewritableHeaders, rewriteResponseHeaders } from './forwarding/response-rewrite.js';
 import { hostOf, mapToBackendPath, routeRequest } from './routing/request-route.js';
-import type { RouteTable } from './routing/route-table.js';
-import type { Binding, SessionBinder } from './sessions/session-binder.js';
+import type { Binding } from './sessions/session-binder.js';
+import type { TrafficContext } from './runtime/traffic-context.js';
 import { shownSessionId } from './sessions/shown-session-id.js';
-
-export interface TrafficContext {
-  readonly routes: RouteTable;
-  readonly clusters: ReadonlyMap<string, ClusterRuntime>;
-  readonly binder: SessionBinder;
-  readonly forwarder: Forwarder;
-  /** Backend connections of client connections that use Windows Integrated Authentication. */
-  readonly pins: ConnectionPins;
-  /** Proxies whose X-Forwarded-For is believed when finding the client's address. */
-  readonly trustedProxies: AddressList;
-  /** The server-wide access rule, checked before any route's own. */
-  readonly serverAccess: AccessMatcher | undefined;
-  readonly accessLog: AccessLog;
-  /** Per-client-address limits on connections and uploads. */
-  readonly clientLimits: ClientLimits;
-  /** Live traffic failed on a server: counts as a health-check failure at once. */
-  passiveFailure(server: ServerRuntime, reason: string): void;
-  /** Live traffic succeeded on a server that had recent failures. */
-  passiveSuccess(server: ServerRuntime): void;
-}
 
 export class DataPath {
   constructor(private readonly context: TrafficContext) {}

@@ -4,7 +4,7 @@
  * fault, which a bodiless request survives by going once to another server.
  */
 import type http from 'node:http';
-import type { TrafficContext } from '../data-path.js';
+import type { TrafficContext } from '../runtime/traffic-context.js';
 import type { ClusterRuntime } from '../runtime/cluster-runtime.js';
 import type { Binding } from '../sessions/session-binder.js';
 import { bodyIsChunked } from '../requests/request-framing.js';

@@ -4,7 +4,7 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TrafficContext } from '../data-path.js';
+import type { TrafficContext } from '../runtime/traffic-context.js';
 import { refusingMatcher, type AccessMatcher } from '../routing/access-rules.js';
 import { resolveClientAddress } from '../routing/client-address.js';
 import { withTrailingSlash } from '../routing/path-mapping.js';

@@ -5,7 +5,7 @@
  */
 import type { ClusterConfig, GatewayConfig } from '../config/config-schema.js';
 import { limitsSchema } from '../config/config-schema.js';
-import type { TrafficContext } from '../data-path.js';
+import type { TrafficContext } from './traffic-context.js';
 import { ConnectionPins } from '../forwarding/connection-pinning.js';
 import { Forwarder } from '../forwarding/forwarder.js';
 import type { ServerHealthUpdates } from '../health/server-health-updates.js';
