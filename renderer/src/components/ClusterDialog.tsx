@@ -5,7 +5,8 @@ import type { ClusterSnapshot } from '../../../proxy/control/control-api.js';
 import { clusterInputOfDraft, clusterPatchOfDraft, draftOfCluster, newClusterDraft, storedSettingsDraft, type ClusterDraft } from '../cluster-draft.js';
 import { useDashboard } from '../dashboard-context.js';
 import { FormDialog } from './FormDialog.js';
-import { InlineConfirmation, useInlineConfirm } from './InlineConfirmation.js';
+import { NameField } from './FormParts.js';
+import { useInlineConfirm } from './InlineConfirmation.js';
 import { useClusterConfig } from './use-cluster-config.js';
 import { useDraft } from './use-draft.js';
 import { useFormSubmit } from './use-form-submit.js';
@@ -78,17 +79,19 @@ export function ClusterDialog({ cluster, onClose }: ClusterDialogProps) {
   return (
     <FormDialog
       title={cluster ? `Settings of ${cluster.name}` : 'Add a cluster'}
-      submitLabel={inline.question?.confirmLabel ?? (cluster ? 'Save' : 'Add cluster')}
-      danger={inline.question !== null}
+      submitLabel={cluster ? 'Save' : 'Add cluster'}
+      confirmation={inline.question}
       busy={busy}
       problems={stored.error ? [`The Host header and compression settings could not be loaded: ${stored.error}`, ...issues.general] : issues.general}
       onSubmit={save}
       onClose={onClose}
     >
-      <InlineConfirmation question={inline.question} />
-      <Field label="Name" required validationMessage={issues.byField.name} hint="The application this cluster serves, e.g. Intranet">
-        <Input value={draft.name} onChange={(_e, d) => set('name', d.value)} autoFocus />
-      </Field>
+      <NameField
+        value={draft.name}
+        hint="The application this cluster serves, e.g. Intranet"
+        error={issues.byField.name}
+        onChange={(value) => set('name', value)}
+      />
       {!cluster && (
         <Field label="Id (optional)" validationMessage={issues.byField.id} hint="Used by routes and the API; made from the name when empty">
           <Input value={draft.id} onChange={(_e, d) => set('id', d.value)} />

@@ -1,8 +1,10 @@
 /** The dialog every edit form shares: title, the fields, problems the gateway reported, buttons. */
 import type { ReactNode } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import type { ConfirmRequest } from '../dashboard-context.js';
 import { DialogFrame } from './DialogFrame.js';
 import { FormProblems, SubmitButton, submitHandler } from './FormParts.js';
+import { InlineConfirmation } from './InlineConfirmation.js';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -14,6 +16,11 @@ interface FormDialogProps {
   busy: boolean;
   problems: string[];
   danger?: boolean;
+  /**
+   * The question of an inline confirmation (useInlineConfirm) while it is asked: shown above the
+   * fields, and the submit button becomes its red confirming button.
+   */
+  confirmation?: ConfirmRequest | null;
   /** While true the submit button cannot be pressed (e.g. while waiting for a check). */
   submitDisabled?: boolean;
   /** Label of the button that closes the dialog without submitting; "Cancel" by default. */
@@ -31,6 +38,7 @@ export function FormDialog({
   busy,
   problems,
   danger,
+  confirmation,
   submitDisabled,
   closeLabel,
   extraActions,
@@ -51,11 +59,17 @@ export function FormDialog({
           <Button appearance="secondary" onClick={onClose} disabled={busy}>
             {closeLabel ?? 'Cancel'}
           </Button>
-          <SubmitButton label={submitLabel} busy={busy} disabled={submitDisabled} danger={danger} />
+          <SubmitButton
+            label={confirmation?.confirmLabel ?? submitLabel}
+            busy={busy}
+            disabled={submitDisabled}
+            danger={danger || Boolean(confirmation)}
+          />
         </>
       }
     >
       <FormProblems problems={problems} />
+      <InlineConfirmation question={confirmation ?? null} />
       {children}
     </DialogFrame>
   );

@@ -8,6 +8,7 @@ import type { GatewayConfig, ListenerConfig } from '../../../proxy/control/contr
 import { useDashboard } from '../dashboard-context.js';
 import { listenerOfDraft, type ListenerDraft, type ListenerSecurity } from '../listener-draft.js';
 import { placeSettingsIssues } from '../settings-issues.js';
+import { CertificateFileField, PassphraseField } from './CertificateFields.js';
 import { SettingsForm } from './SettingsForm.js';
 import { useDraft } from './use-draft.js';
 import { useFormSubmit } from './use-form-submit.js';
@@ -87,25 +88,40 @@ export function ListenerEditor({ config, index, initial, onSaved, onCancel }: Li
 
       {draft.security === 'pfx' && (
         <div className={styles.group}>
-          <Field label="PFX file" required validationMessage={issues.byField['tls.pfxPath']} hint="Relative paths start at the configuration file's folder">
-            <Input value={draft.pfxPath} onChange={(_e, d) => set('pfxPath', d.value)} placeholder="certs\intranet.pfx" />
-          </Field>
-          <Field label="Passphrase" validationMessage={issues.byField['tls.passphrase']}>
-            <Input type="password" value={draft.passphrase} onChange={(_e, d) => set('passphrase', d.value)} />
-          </Field>
+          <CertificateFileField
+            label="PFX file"
+            value={draft.pfxPath}
+            placeholder="certs\intranet.pfx"
+            error={issues.byField['tls.pfxPath']}
+            explainRelativePaths
+            onChange={(value) => set('pfxPath', value)}
+          />
+          <PassphraseField label="Passphrase" value={draft.passphrase} error={issues.byField['tls.passphrase']} onChange={(value) => set('passphrase', value)} />
         </div>
       )}
       {draft.security === 'pem' && (
         <div className={styles.group}>
-          <Field label="Certificate file (PEM)" required validationMessage={issues.byField['tls.certPath']} hint="Relative paths start at the configuration file's folder">
-            <Input value={draft.certPath} onChange={(_e, d) => set('certPath', d.value)} placeholder="certs\intranet.crt" />
-          </Field>
-          <Field label="Private key file (PEM)" required validationMessage={issues.byField['tls.keyPath']}>
-            <Input value={draft.keyPath} onChange={(_e, d) => set('keyPath', d.value)} placeholder="certs\intranet.key" />
-          </Field>
-          <Field label="Key passphrase (only for an encrypted key)" validationMessage={issues.byField['tls.passphrase']}>
-            <Input type="password" value={draft.passphrase} onChange={(_e, d) => set('passphrase', d.value)} />
-          </Field>
+          <CertificateFileField
+            label="Certificate file (PEM)"
+            value={draft.certPath}
+            placeholder="certs\intranet.crt"
+            error={issues.byField['tls.certPath']}
+            explainRelativePaths
+            onChange={(value) => set('certPath', value)}
+          />
+          <CertificateFileField
+            label="Private key file (PEM)"
+            value={draft.keyPath}
+            placeholder="certs\intranet.key"
+            error={issues.byField['tls.keyPath']}
+            onChange={(value) => set('keyPath', value)}
+          />
+          <PassphraseField
+            label="Key passphrase (only for an encrypted key)"
+            value={draft.passphrase}
+            error={issues.byField['tls.passphrase']}
+            onChange={(value) => set('passphrase', value)}
+          />
         </div>
       )}
       {draft.security === 'http' && (

@@ -9,7 +9,8 @@ import { useDashboard } from '../dashboard-context.js';
 import { lastServerQuestion, leavesNoActiveServer } from '../outage-check.js';
 import { draftOfServer, isHttpsDraft, newServerDraft, serverInputOfDraft, serverPatchOfDraft } from '../server-draft.js';
 import { FormDialog } from './FormDialog.js';
-import { InlineConfirmation, useInlineConfirm } from './InlineConfirmation.js';
+import { NameField } from './FormParts.js';
+import { useInlineConfirm } from './InlineConfirmation.js';
 import { numberOrText } from './number-field.js';
 import { UrlProbe, useUrlProbe } from './UrlProbe.js';
 import { useClusterConfig } from './use-cluster-config.js';
@@ -65,17 +66,14 @@ export function ServerDialog({ cluster, server, onClose }: ServerDialogProps) {
   return (
     <FormDialog
       title={server ? `Edit ${server.name}` : `Add a server to ${cluster.name}`}
-      submitLabel={inline.question?.confirmLabel ?? (server ? 'Save' : 'Add server')}
-      danger={inline.question !== null}
+      submitLabel={server ? 'Save' : 'Add server'}
+      confirmation={inline.question}
       busy={busy}
       problems={issues.general}
       onSubmit={save}
       onClose={onClose}
     >
-      <InlineConfirmation question={inline.question} />
-      <Field label="Name" required validationMessage={issues.byField.name} hint="How the server appears here, e.g. App 1.1">
-        <Input value={name} onChange={(_e, d) => set('name', d.value)} autoFocus />
-      </Field>
+      <NameField value={name} hint="How the server appears here, e.g. App 1.1" error={issues.byField.name} onChange={(value) => set('name', value)} />
       <Field label="URL" required validationMessage={issues.byField.url} hint="Where the gateway forwards requests, e.g. http://10.0.0.5:8080">
         <Input value={url} onChange={(_e, d) => set('url', d.value)} />
       </Field>
