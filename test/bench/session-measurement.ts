@@ -1,0 +1,179 @@
+/**
+ * One measured life of a million sessions, in a process of its own (so that heap figures are its
+ * alone), with the session table and state store of the checkout given as argument: fill, save,
+ * expire all at once, restore. Prints its figures as one JSON line for session-bench.ts.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+export const SESSION_COUNT = 1_000_000;
+const SERVERS = ['v1', 'v2', 'v3', 'v4'];
+const CLUSTER = 'web';
+const IDLE_MS = 20 * 60_000;
+/** Sessions created between two turns of the event loop while filling, as requests would. */
+const FILL_BATCH = 1000;
+
+/** The parts of a checkout's session table and state store that every version has had. */
+interface TableLike {
+  readonly size: number;
+  setPolicy(clusterId: string, policy: { idleMs: number; maxLifetimeMs: number | null }): void;
+  create(clusterId: string, serverId: string, key: string, client: string, now: number): unknown;
+  sweep(now: number): boolean;
+  serialize(): Iterable<string | Uint8Array>;
+  restore(saved: never, now: number, serverExists: (clusterId: string, serverId: string) => boolean): number;
+}
+interface StoreLike {
+  saveSessions(chunks: Iterable<string | Uint8Array>): Promise<void>;
+  loadSessions(): Promise<unknown>;
+}
+
+export interface Phase {
+  elapsedMs: number;
+  /** The longest turn of the event loop, wall-clock, and its 99th percentile. */
+  maxPauseMs: number;
+  p99PauseMs: number;
+  /** The most CPU time (of the whole process) one turn took, and its 99th percentile. */
+  maxCpuMs: number;
+  p99CpuMs: number;
+}
+
+export interface Measurement {
+  fill: Phase & { bytesPerSession: number; heapMb: number; rssMb: number };
+  save: Phase & { fileMb: number };
+  expire: Phase & { left: number; heapLeftMb: number };
+  restore: Phase & { restored: number; bytesPerSession: number; heapMb: number };
+}
+
+async function measure(root: string): Promise<Measurement> {
+  const { SessionTable } = (await import(pathToFileURL(join(root, 'proxy/sessions/session-table.ts')).href)) as { SessionTable: new (now: number) => TableLike };
+  const { FileStateStore } = (await import(pathToFileURL(join(root, 'proxy/config/state-store.ts')).href)) as { FileStateStore: new (dir: string, base: string) => StoreLike };
+  const collectGarbage = exposeGc();
+  const directory = mkdtempSync(join(tmpdir(), 'switchboard-session-bench-'));
+  try {
+    const store = new FileStateStore(directory, 'bench');
+    const before = settledMemory(collectGarbage);
+    let table: TableLike | undefined = new SessionTable(Date.now());
+    table.setPolicy(CLUSTER, { idleMs: IDLE_MS, maxLifetimeMs: null });
+    const filled = table;
+    const fill = await timed(async () => {
+      const ids = new Uint8Array(16);
+      for (let i = 0; i < SESSION_COUNT; i++) {
+        for (let b = 0; b < 16; b++) ids[b] = (Math.random() * 256) | 0;
+        const key = Buffer.from(ids).toString('base64url');
+        const client = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+        filled.create(CLUSTER, SERVERS[i % SERVERS.length]!, key, client, Date.now());
+        if (i % FILL_BATCH === FILL_BATCH - 1) await turn();
+      }
+    });
+    const full = settledMemory(collectGarbage);
+    const save = await timed(() => store.saveSessions(filled.serialize()));
+    const fileMb = statSync(join(directory, 'bench.sessions')).size / 2 ** 20;
+    // Everyone's timeout ends at once: the sweeper's worst case.
+    const expire = await timed(() => sweepAll(filled, Date.now() + IDLE_MS + 1000));
+    const left = filled.size;
+    const emptied = settledMemory(collectGarbage);
+    table = undefined;
+
+    const beforeRestore = settledMemory(collectGarbage);
+    const restoring = new SessionTable(Date.now());
+    restoring.setPolicy(CLUSTER, { idleMs: IDLE_MS, maxLifetimeMs: null });
+    let restored = 0;
+    const restore = await timed(async () => {
+      const saved = await store.loadSessions();
+      restored = restoring.restore(saved as never, Date.now(), () => true);
+    });
+    const afterRestore = settledMemory(collectGarbage);
+    return {
+      fill: { ...fill, bytesPerSession: (full.heap - before.heap) / SESSION_COUNT, heapMb: (full.heap - before.heap) / 2 ** 20, rssMb: full.rss / 2 ** 20 },
+      save: { ...save, fileMb },
+      expire: { ...expire, left, heapLeftMb: (emptied.heap - before.heap) / 2 ** 20 },
+      restore: { ...restore, restored, bytesPerSession: (afterRestore.heap - beforeRestore.heap) / restored, heapMb: (afterRestore.heap - beforeRestore.heap) / 2 ** 20 },
+    };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** Drives `sweep` the way the gateway does: again on the next turn of the event loop while behind. */
+function sweepAll(table: TableLike, now: number): Promise<void> {
+  return new Promise((resolve) => {
+    const more = (): void => {
+      if (table.sweep(now)) resolve();
+      else setImmediate(more);
+    };
+    more();
+  });
+}
+
+/**
+ * Runs `work` while a probe runs on every turn of the event loop, timing each turn: wall-clock
+ * (what a request waiting behind it feels, including time the machine gave to other processes)
+ * and CPU time (see processCpuMs).
+ */
+async function timed(work: () => Promise<void>): Promise<Phase> {
+  const wallTurns: number[] = [];
+  const cpuTurns: number[] = [];
+  let probing = true;
+  let lastWall = performance.now();
+  let lastCpu = processCpuMs();
+  const probe = (): void => {
+    const wall = performance.now();
+    const cpu = processCpuMs();
+    wallTurns.push(wall - lastWall);
+    cpuTurns.push(cpu - lastCpu);
+    lastWall = wall;
+    lastCpu = cpu;
+    if (probing) setImmediate(probe);
+  };
+  setImmediate(probe);
+  const start = performance.now();
+  await work();
+  // A last turn, so that a pause at the very end is timed too.
+  await new Promise((resolve) => setImmediate(resolve));
+  const elapsedMs = performance.now() - start;
+  probing = false;
+  return { elapsedMs, maxPauseMs: max(wallTurns), p99PauseMs: percentile99(wallTurns), maxCpuMs: max(cpuTurns), p99CpuMs: percentile99(cpuTurns) };
+}
+
+/**
+ * CPU time of the whole process: on a busy machine, unlike wall-clock, it does not grow while the
+ * process waits for a core; it does include the garbage collector's helper threads.
+ */
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+function max(values: number[]): number {
+  return values.reduce((a, b) => Math.max(a, b), 0);
+}
+
+function percentile99(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+}
+
+/** JS heap plus the typed arrays' memory outside it, after a full collection. */
+function settledMemory(collectGarbage: () => void): { heap: number; rss: number } {
+  collectGarbage();
+  collectGarbage();
+  const usage = process.memoryUsage();
+  return { heap: usage.heapUsed + usage.arrayBuffers, rss: usage.rss };
+}
+
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** `global.gc` without restarting Node with --expose-gc, so that heap figures are settled. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const root = process.argv[2];
+if (root) console.log(JSON.stringify(await measure(root)));
