@@ -13,10 +13,13 @@ import { OWNER_ONLY_FILE_MODE, makePrivateDirectory } from './private-files.js';
 export interface StateStore {
   /** The secret, created on first use and kept from then on. */
   loadSecret(): Buffer;
-  /** The saved session table as written by `saveSessions`, or null when there is none. */
-  loadSessions(): Promise<string | null>;
-  /** Replaces the saved session table atomically; chunks are written as they come. */
-  saveSessions(chunks: Iterable<string>): Promise<void>;
+  /** The saved session table as written by `saveSessions` (its bytes), or null when there is none. */
+  loadSessions(): Promise<Uint8Array | null>;
+  /**
+   * Replaces the saved session table atomically (a temporary file, renamed over the old one once
+   * complete); chunks are written as they come, with a turn of the event loop between two.
+   */
+  saveSessions(chunks: Iterable<string | Uint8Array>): Promise<void>;
   /** The files this store writes, so that their permissions can be checked at start-up. */
   privateFiles?(): string[];
 }
@@ -49,16 +52,16 @@ export class FileStateStore implements StateStore {
     return [this.secretPath, this.sessionsPath];
   }
 
-  async loadSessions(): Promise<string | null> {
+  async loadSessions(): Promise<Uint8Array | null> {
     try {
-      return await readFile(this.sessionsPath, 'utf8');
+      return await readFile(this.sessionsPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
   }
 
-  async saveSessions(chunks: Iterable<string>): Promise<void> {
+  async saveSessions(chunks: Iterable<string | Uint8Array>): Promise<void> {
     const temporary = `${this.sessionsPath}.tmp`;
     await rm(temporary, { force: true });
     const out = createWriteStream(temporary, { mode: OWNER_ONLY_FILE_MODE });
