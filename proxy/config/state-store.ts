@@ -17,7 +17,8 @@ export interface StateStore {
   loadSessions(): Promise<Uint8Array | null>;
   /**
    * Replaces the saved session table atomically (a temporary file, renamed over the old one once
-   * complete); chunks are written as they come, with a turn of the event loop between two.
+   * complete). Each chunk is written out before the next one is asked for, so a chunk's bytes may
+   * be reused for the next.
    */
   saveSessions(chunks: Iterable<string | Uint8Array>): Promise<void>;
   /** The files this store writes, so that their permissions can be checked at start-up. */
@@ -66,10 +67,12 @@ export class FileStateStore implements StateStore {
     await rm(temporary, { force: true });
     const out = createWriteStream(temporary, { mode: OWNER_ONLY_FILE_MODE });
     try {
+      // The stream's error also reaches the write callback below; without a listener it would crash the process.
+      out.on('error', () => {});
       for (const chunk of chunks) {
-        if (!out.write(chunk)) await once(out, 'drain');
-        // Let requests through between chunks of a large table.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Each chunk is on disk before the next is built: requests get their turns meanwhile, and
+        // the table may build the next chunk in the same buffer (see SessionTable.serialize).
+        await new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
       }
       out.end();
       await once(out, 'finish');

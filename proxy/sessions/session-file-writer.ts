@@ -66,10 +66,13 @@ export class SessionFileWriter {
     return this.length;
   }
 
-  /** The bytes written so far; writing goes on in a new buffer, as the stream may still hold this one. */
+  /**
+   * The bytes written since the last call, valid until the writer is used again: the same buffer
+   * serves every chunk, as a new one for each would count as external memory and have V8 run full
+   * garbage collections over the whole session table to make up for it.
+   */
   take(): Uint8Array {
     const chunk = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(Math.max(INITIAL_CHUNK_BYTES, this.length));
     this.length = 0;
     return chunk;
   }
@@ -117,8 +120,9 @@ export class SessionFileWriter {
 }
 
 /**
- * The file in chunks: `write(i, writer)` for i from 0 while i < `end()` (read again after each, as
- * the table may grow while it is saved), each writing the line of the session in slot i, if any.
+ * The file in chunks, each valid until the next is asked for: `write(i, writer)` for i from 0 while
+ * i < `end()` (read again after each, as the table may grow while it is saved), each writing the
+ * line of the session in slot i, if any.
  */
 export function* sessionFileChunks(end: () => number, write: (i: number, writer: SessionFileWriter) => void): Generator<Uint8Array> {
   const writer = new SessionFileWriter();

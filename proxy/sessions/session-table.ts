@@ -154,7 +154,10 @@ export class SessionTable {
     }
   }
 
-  /** The table as the saved-sessions file, in chunks each built within a couple of milliseconds, for the state store. */
+  /**
+   * The table as the saved-sessions file, for the state store: in chunks each built within a couple
+   * of milliseconds, each valid only until the next is asked for (they share one buffer).
+   */
   serialize(): Generator<Uint8Array> {
     const { slots } = this.store;
     return sessionFileChunks(

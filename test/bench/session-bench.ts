@@ -24,7 +24,7 @@ export async function runSessionBench(repoRoot: string, baselineRoot: string | u
       process.stdout.write(`  round ${round}: ${label}… `);
       const measurement = await measureIn(repoRoot, root);
       results.get(label)!.push(measurement);
-      console.log(`heap ${measurement.fill.heapMb.toFixed(0)} MB, longest turns (CPU/wall): save ${measurement.save.maxCpuMs.toFixed(1)}/${measurement.save.maxPauseMs.toFixed(1)} ms, expiry ${measurement.expire.maxCpuMs.toFixed(1)}/${measurement.expire.maxPauseMs.toFixed(1)} ms`);
+      console.log(`heap ${measurement.fill.heapMb.toFixed(0)} MB, longest turns (own/wall): save ${measurement.save.maxOwnMs.toFixed(1)}/${measurement.save.maxPauseMs.toFixed(1)} ms, expiry ${measurement.expire.maxOwnMs.toFixed(1)}/${measurement.expire.maxPauseMs.toFixed(1)} ms`);
     }
   }
   console.log('');
@@ -39,10 +39,10 @@ function report(label: string, runs: Measurement[]): void {
   };
   const verdict = (pick: (m: Measurement) => number, goal: number): string => (runs.every((m) => pick(m) <= goal) ? 'met' : 'NOT met');
   const first = runs[0]!;
-  /** A phase's longest event-loop turn: wall-clock, and the CPU time the process spent in it. */
+  /** A phase's longest event-loop turn: less the time spent waiting for a core (the goal applies), and wall-clock. */
   const pauseRows = (name: string, phase: (m: Measurement) => Phase, goal?: number): [string, string, string][] => [
-    [`${name}: longest turn, p99 (CPU)`, `${range((m) => phase(m).maxCpuMs)} ms, ${range((m) => phase(m).p99CpuMs)} ms`, goal === undefined ? '' : `≤ ${goal} ms: ${verdict((m) => phase(m).maxCpuMs, goal)}`],
-    [`${name}: longest turn, p99 (wall)`, `${range((m) => phase(m).maxPauseMs)} ms, ${range((m) => phase(m).p99PauseMs)} ms`, goal === undefined ? '' : `≤ ${goal} ms: ${verdict((m) => phase(m).maxPauseMs, goal)}`],
+    [`${name}: longest turn, p99 (own)`, `${range((m) => phase(m).maxOwnMs)} ms, ${range((m) => phase(m).p99OwnMs)} ms`, goal === undefined ? '' : `≤ ${goal} ms: ${verdict((m) => phase(m).maxOwnMs, goal)}`],
+    [`${name}: longest turn, p99 (wall)`, `${range((m) => phase(m).maxPauseMs)} ms, ${range((m) => phase(m).p99PauseMs)} ms`, ''],
   ];
   console.log(`${label} (min–max of ${runs.length}):`);
   const rows: [string, string, string][] = [

@@ -83,7 +83,7 @@ describe('SessionTable', () => {
     sessions.touch(kept, T0 + 30_000);
     sessions.create('web', 'a', 'old', '10.0.0.2', T0);
     sessions.create('web', 'gone', 'orphan', '10.0.0.3', T0 + 30_000);
-    const text = Buffer.concat([...sessions.serialize()]).toString() + 'broken line\nweb\tk\ta\tx\tNaN\t1\t1\n';
+    const text = Buffer.concat(Array.from(sessions.serialize(), (chunk) => Buffer.from(chunk))).toString() + 'broken line\nweb\tk\ta\tx\tNaN\t1\t1\n';
     const { sessions: restored } = table(60);
     const count = restored.restore(text, T0 + 70_000, (_c, s) => s !== 'gone');
     expect(count).toBe(1);
@@ -199,7 +199,7 @@ describe('SessionTable, stored compactly', () => {
     // The previous version wrote one template string per session; files it wrote must load, and files written now must load there.
     const previousFormat = 'switchboard-sessions 1\n' + stored.map(([c, s, key, client, createdAt, lastSeenAt, requests]) => `${c}\t${key}\t${s}\t${client}\t${createdAt}\t${lastSeenAt}\t${requests}\n`).join('');
     const sortedLines = (text: string) => text.split('\n').sort().join('\n');
-    const written = Buffer.concat([...sessions.serialize()]).toString('utf8');
+    const written = Buffer.concat(Array.from(sessions.serialize(), (chunk) => Buffer.from(chunk))).toString('utf8');
     expect(sortedLines(written)).toBe(sortedLines(previousFormat));
 
     for (const saved of [previousFormat, Buffer.from(previousFormat), Buffer.from(written)]) {
@@ -219,7 +219,7 @@ describe('SessionTable, stored compactly', () => {
     const writer = sessions.serialize();
     let step = 0;
     for (let next = writer.next(); !next.done; next = writer.next(), step++) {
-      chunks.push(next.value);
+      chunks.push(Buffer.from(next.value));
       // Sessions ending and new ones reusing their slots while the file is written.
       const ended = sessions.lookup('web', `k${step * 7}`, T0);
       if (ended) sessions.remove(ended);
