@@ -3,7 +3,9 @@
  * to the goals: heap per session, and the longest event-loop pause while they are filled, saved,
  * expired all at once and restored. Each measurement runs in a fresh process
  * (session-measurement.ts); with a baseline checkout, the two alternate, round after round, so
- * that the machine's drift hits both alike.
+ * that the machine's drift hits both alike. The first row of each, a loop doing exactly 2 ms of
+ * work per turn, shows how long a turn the machine itself stretches to: no longest pause measured
+ * in the same run means anything below it.
  */
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -46,6 +48,7 @@ function report(label: string, runs: Measurement[]): void {
   ];
   console.log(`${label} (min–max of ${runs.length}):`);
   const rows: [string, string, string][] = [
+    ...pauseRows('reference: 2 ms of work per turn', (m) => m.reference),
     ['fill 1,000,000: heap (JS heap + typed arrays)', `${range((m) => m.fill.heapMb, 0)} MB, ${range((m) => m.fill.bytesPerSession, 0)} B/session`, `≤ ${GOAL_HEAP_MB} MB: ${verdict((m) => m.fill.heapMb, GOAL_HEAP_MB)}`],
     ['fill: rss', `${range((m) => m.fill.rssMb, 0)} MB`, ''],
     ...pauseRows('fill (1,000 per turn)', (m) => m.fill),
