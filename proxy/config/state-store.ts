@@ -13,10 +13,14 @@ import { OWNER_ONLY_FILE_MODE, makePrivateDirectory } from './private-files.js';
 export interface StateStore {
   /** The secret, created on first use and kept from then on. */
   loadSecret(): Buffer;
-  /** The saved session table as written by `saveSessions`, or null when there is none. */
-  loadSessions(): Promise<string | null>;
-  /** Replaces the saved session table atomically; chunks are written as they come. */
-  saveSessions(chunks: Iterable<string>): Promise<void>;
+  /** The saved session table as written by `saveSessions` (its bytes), or null when there is none. */
+  loadSessions(): Promise<Uint8Array | null>;
+  /**
+   * Replaces the saved session table atomically (a temporary file, renamed over the old one once
+   * complete). Each chunk is written out before the next one is asked for, so a chunk's bytes may
+   * be reused for the next.
+   */
+  saveSessions(chunks: Iterable<string | Uint8Array>): Promise<void>;
   /** The files this store writes, so that their permissions can be checked at start-up. */
   privateFiles?(): string[];
 }
@@ -49,24 +53,26 @@ export class FileStateStore implements StateStore {
     return [this.secretPath, this.sessionsPath];
   }
 
-  async loadSessions(): Promise<string | null> {
+  async loadSessions(): Promise<Uint8Array | null> {
     try {
-      return await readFile(this.sessionsPath, 'utf8');
+      return await readFile(this.sessionsPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
   }
 
-  async saveSessions(chunks: Iterable<string>): Promise<void> {
+  async saveSessions(chunks: Iterable<string | Uint8Array>): Promise<void> {
     const temporary = `${this.sessionsPath}.tmp`;
     await rm(temporary, { force: true });
     const out = createWriteStream(temporary, { mode: OWNER_ONLY_FILE_MODE });
     try {
+      // The stream's error also reaches the write callback below; without a listener it would crash the process.
+      out.on('error', () => {});
       for (const chunk of chunks) {
-        if (!out.write(chunk)) await once(out, 'drain');
-        // Let requests through between chunks of a large table.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Each chunk is on disk before the next is built: requests get their turns meanwhile, and
+        // the table may build the next chunk in the same buffer (see SessionTable.serialize).
+        await new Promise<void>((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
       }
       out.end();
       await once(out, 'finish');

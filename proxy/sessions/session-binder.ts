@@ -11,7 +11,7 @@ import { EndedSessions } from './ended-sessions.js';
 import type http from 'node:http';
 import type { ClusterRuntime, ServerRuntime } from '../runtime/cluster-runtime.js';
 import { readCookie, serializeSessionCookie, type CookieSession, type SessionCookieCodec } from './session-cookie.js';
-import { unstoredSession, type Session, type SessionTable } from './session-table.js';
+import { unstoredSession, type Session, type SessionDetails, type SessionTable } from './session-table.js';
 
 /** A clock set back by up to this much still lets a tentative cookie count as just issued. */
 const CLOCK_STEP_BACK_MS = 60_000;
@@ -49,7 +49,7 @@ export class SessionBinder {
   private readonly ended = new EndedSessions();
 
   /** Ends a stored session for good: its cookie will not bring it back. */
-  end(session: Session, now: number): void {
+  end(session: SessionDetails, now: number): void {
     this.table.remove(session);
     const lastConfirmable = this.table.expiryOf({ clusterId: session.clusterId, createdAt: session.createdAt, lastSeenAt: session.createdAt });
     this.ended.add(session.clusterId, session.key, lastConfirmable + CLOCK_STEP_BACK_MS, now);
@@ -111,12 +111,11 @@ export class SessionBinder {
     const limit = this.limits.perClient();
     if (limit > 0 && this.table.countOfClient(client) >= limit) {
       this.limits.onClientLimit(client, cluster);
-      return { server, session: unstoredSession(cluster.id, server.id, decoded.sessionId, client, now), setCookie: null };
+      return { server, session: unstoredSession(cluster.id, server.id, decoded.sessionId), setCookie: null };
     }
     server.tentative.confirmed(issuedAt);
-    const session = this.table.create(cluster.id, server.id, decoded.sessionId, client, now, Math.min(issuedAt, now));
     // The request that issued the cookie was this session's first.
-    session.requests = 1;
+    const session = this.table.create(cluster.id, server.id, decoded.sessionId, client, now, Math.min(issuedAt, now), 1);
     this.table.touch(session, now);
     return { server, session, setCookie: null };
   }
@@ -136,7 +135,7 @@ export class SessionBinder {
 
   private startOn(cluster: ClusterRuntime, server: ServerRuntime, client: string, secure: boolean, now: number): Binding {
     if (cluster.config.sessionMethod === 'cookie') {
-      const session = unstoredSession(cluster.id, server.id, this.cookies.newSessionId(), client, now);
+      const session = unstoredSession(cluster.id, server.id, this.cookies.newSessionId());
       server.tentative.add(now);
       return { server, session, setCookie: this.cookieFor(cluster, session, secure, now) };
     }

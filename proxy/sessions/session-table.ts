@@ -1,311 +1,190 @@
 /**
- * Every live session of every cluster, with exact counts per server.
- *
- * Expiry does not scan the table: each session is filed in a one-second bucket at the time it
- * would expire. A request only updates `lastSeenAt`; when a bucket comes due, each session in it
- * is either expired or re-filed at its new expiry time. So a session is looked at about once per
- * timeout period, and the sweeper's work per tick is bounded by a budget.
+ * Every live session of every cluster, with exact counts per server and per client address: what
+ * the gateway asks of its sessions. They are kept compactly by session-store.ts, expired by a
+ * sweeper whose every call is bounded in time, and saved in chunks that are each built within a
+ * couple of milliseconds (session-file-writer.ts). Outside, a session is a small handle
+ * (session.ts): which session it is, and the slot it is stored in.
  */
+import { ownCopy } from './own-copy.js';
+import { readSessionFile } from './session-file.js';
+import { sessionFileChunks } from './session-file-writer.js';
+import { NONE } from './session-slots.js';
+import { SessionStore } from './session-store.js';
+import { expiryUnder, type SessionPolicy } from './server-places.js';
+import type { Session, SessionDetails } from './session.js';
 
-export interface SessionPolicy {
-  idleMs: number;
-  /** Age at which a session ends however active it is; null for no limit. */
-  maxLifetimeMs: number | null;
-}
+export type { SessionPolicy } from './server-places.js';
+export { unstoredSession, type Session, type SessionDetails } from './session.js';
 
-/** Live sessions of one server, and bounds on when the last of them expires. */
-interface ServerTally {
-  count: number;
-  latestSeenAt: number;
-  latestCreatedAt: number;
-}
-
-export interface Session {
-  readonly key: string;
-  readonly clusterId: string;
-  serverId: string;
-  readonly client: string;
-  readonly createdAt: number;
-  lastSeenAt: number;
-  requests: number;
-  /** The second of the bucket this session is filed in; -1 once it has been removed. */
-  bucket: number;
-  tally: ServerTally;
-}
-
-/**
- * A session that is served but not stored: a tentative one, or one beyond its client's limit.
- * Removing it is a no-op, and it never counts anywhere.
- */
-export function unstoredSession(clusterId: string, serverId: string, key: string, client: string, now: number): Session {
-  return {
-    key,
-    clusterId,
-    serverId,
-    client,
-    createdAt: now,
-    lastSeenAt: now,
-    requests: 1,
-    bucket: REMOVED,
-    tally: { count: 0, latestSeenAt: 0, latestCreatedAt: 0 },
-  };
-}
-
-const FILE_HEADER = 'switchboard-sessions 1\n';
-const SAVE_CHUNK = 5000;
-const REMOVED = -1;
+/** Sessions the sweeper looks at between two looks at the clock. */
+const SWEEP_CLOCK_CHECK = 128;
+/** Time one call of `sweep` may take, so that a million sessions expiring at once never stall requests. */
+const SWEEP_SLICE_MS = 2;
+const UINT32_MAX = 0xffff_ffff;
 
 export class SessionTable {
-  private readonly clusters = new Map<string, Map<string, Session>>();
-  private readonly policies = new Map<string, SessionPolicy>();
-  private readonly tallies = new Map<string, ServerTally>();
-  /** Live sessions per client address, over all clusters. */
-  private readonly perClient = new Map<string, number>();
-  private readonly buckets = new Map<number, Session[]>();
-  private cursorSecond: number;
-  private cursorIndex = 0;
-  private total = 0;
-  /** Set by any change worth saving; cleared by the caller that saves. */
-  dirty = false;
+  private readonly store: SessionStore;
 
-  /** Called when a server gains its first live session or loses its last one. */
-  constructor(
-    now: number,
-    private readonly onOccupancyChange: (clusterId: string, serverId: string, occupied: boolean) => void = () => {},
-  ) {
-    this.cursorSecond = Math.floor(now / 1000);
+  /** `onOccupancyChange` is called when a server gains its first live session or loses its last one. */
+  constructor(now: number, onOccupancyChange: (clusterId: string, serverId: string, occupied: boolean) => void = () => {}) {
+    this.store = new SessionStore(now, onOccupancyChange);
   }
 
   get size(): number {
-    return this.total;
+    return this.store.size;
+  }
+
+  /** Set by any change worth saving; cleared by the caller that saves. */
+  get dirty(): boolean {
+    return this.store.dirty;
+  }
+
+  set dirty(dirty: boolean) {
+    this.store.dirty = dirty;
   }
 
   setPolicy(clusterId: string, policy: SessionPolicy): void {
-    const old = this.policies.get(clusterId);
-    this.policies.set(clusterId, policy);
+    const cluster = this.store.places.cluster(clusterId);
+    const old = cluster.policy;
+    cluster.policy = policy;
     if (old && (old.idleMs !== policy.idleMs || old.maxLifetimeMs !== policy.maxLifetimeMs)) {
       // Sessions filed under a longer timeout would otherwise expire late.
-      for (const session of this.clusters.get(clusterId)?.values() ?? []) this.file(session, this.expiryOf(session));
+      this.store.forEachSlot(clusterId, undefined, (slot) => this.store.wheel.file(slot, this.store.expiryAt(slot)));
     }
   }
 
   /** The live session with this key, or undefined; an expired one is removed, never revived. */
   lookup(clusterId: string, key: string, now: number): Session | undefined {
-    const session = this.clusters.get(clusterId)?.get(key);
-    if (!session) return undefined;
-    if (this.expiryOf(session) <= now) {
-      this.remove(session);
+    const slot = this.store.slotOf(clusterId, key);
+    if (slot < 0) return undefined;
+    if (this.store.expiryAt(slot) <= now) {
+      this.store.removeSlot(slot);
       return undefined;
     }
-    return session;
+    return this.store.handle(slot);
   }
 
-  /** A new session; `createdAt` is earlier than `now` for a tentative session confirmed later. */
-  create(clusterId: string, serverId: string, key: string, client: string, now: number, createdAt = now): Session {
-    return this.insert({ clusterId, serverId, key, client, createdAt, lastSeenAt: now, requests: 0 });
+  /**
+   * A new session; `createdAt` is earlier than `now` for a tentative session confirmed later, whose
+   * first request (counted in `requests`) was served before it was stored.
+   */
+  create(clusterId: string, serverId: string, key: string, client: string, now: number, createdAt = now, requests = 0): Session {
+    return this.store.handle(this.store.insert({ clusterId, serverId, key: ownCopy(key), client, createdAt, lastSeenAt: now, requests }));
   }
 
   /** Live sessions of one client address, over all clusters. */
   countOfClient(client: string): number {
-    return this.perClient.get(client) ?? 0;
-  }
-
-  private insert(fields: Pick<Session, 'clusterId' | 'serverId' | 'key' | 'client' | 'createdAt' | 'lastSeenAt' | 'requests'>): Session {
-    const { clusterId, serverId, key } = fields;
-    const existing = this.clusters.get(clusterId)?.get(key);
-    if (existing) this.remove(existing);
-    const tally = this.tallyOf(clusterId, serverId);
-    // Every field written out, in one order: V8 then gives all sessions one compact shape.
-    const session: Session = {
-      key,
-      clusterId,
-      serverId,
-      client: fields.client,
-      createdAt: fields.createdAt,
-      lastSeenAt: fields.lastSeenAt,
-      requests: fields.requests,
-      bucket: REMOVED,
-      tally,
-    };
-    let sessions = this.clusters.get(clusterId);
-    if (!sessions) {
-      sessions = new Map();
-      this.clusters.set(clusterId, sessions);
-    }
-    sessions.set(key, session);
-    this.total++;
-    this.count(session, +1);
-    this.file(session, this.expiryOf(session));
-    this.dirty = true;
-    return session;
+    return this.store.clients.countOf(client);
   }
 
   /** A request arrived for this session: the hot path, so it only writes fields. */
   touch(session: Session, now: number): void {
-    session.lastSeenAt = now;
-    session.requests++;
-    if (now > session.tally.latestSeenAt) session.tally.latestSeenAt = now;
-    this.dirty = true;
+    const { slots } = this.store;
+    if (!slots.isLive(session.slot, session.generation)) return;
+    const slot = session.slot;
+    slots.lastSeenAt[slot] = now;
+    if (slots.requests[slot]! < UINT32_MAX) slots.requests[slot]!++;
+    const place = this.store.places.all[slots.place[slot]!]!;
+    if (now > place.latestSeenAt) place.latestSeenAt = now;
+    this.store.dirty = true;
   }
 
   remove(session: Session): void {
-    if (session.bucket === REMOVED) return;
-    session.bucket = REMOVED;
-    this.clusters.get(session.clusterId)?.delete(session.key);
-    this.total--;
-    this.count(session, -1);
-    this.dirty = true;
+    if (this.store.slots.isLive(session.slot, session.generation)) this.store.removeSlot(session.slot);
   }
 
   removeServer(clusterId: string, serverId: string): void {
-    for (const session of this.clusters.get(clusterId)?.values() ?? []) {
-      if (session.serverId === serverId) this.remove(session);
-    }
-    this.tallies.delete(tallyKey(clusterId, serverId));
+    this.store.forEachSlot(clusterId, serverId, (slot) => this.store.removeSlot(slot));
+    this.store.places.forgetServer(clusterId, serverId);
   }
 
   removeCluster(clusterId: string): void {
-    for (const session of this.clusters.get(clusterId)?.values() ?? []) this.remove(session);
-    this.clusters.delete(clusterId);
-    this.policies.delete(clusterId);
-    for (const key of this.tallies.keys()) if (key.startsWith(`${clusterId}\n`)) this.tallies.delete(key);
+    this.store.forEachSlot(clusterId, undefined, (slot) => this.store.removeSlot(slot));
+    this.store.places.forgetCluster(clusterId);
   }
 
   countOf(clusterId: string, serverId: string): number {
-    return this.tallies.get(tallyKey(clusterId, serverId))?.count ?? 0;
+    return this.store.places.find(clusterId, serverId)?.count ?? 0;
   }
 
   /** When the last live session of a server expires at the latest if nobody returns; null without sessions. */
   expiresBy(clusterId: string, serverId: string): number | null {
-    const tally = this.tallies.get(tallyKey(clusterId, serverId));
-    const policy = this.policies.get(clusterId);
-    if (!tally || tally.count === 0 || !policy) return null;
-    const idleEnd = tally.latestSeenAt + policy.idleMs;
-    return policy.maxLifetimeMs === null ? idleEnd : Math.min(idleEnd, tally.latestCreatedAt + policy.maxLifetimeMs);
+    const place = this.store.places.find(clusterId, serverId);
+    const policy = place?.cluster.policy;
+    if (!place || place.count === 0 || !policy) return null;
+    const idleEnd = place.latestSeenAt + policy.idleMs;
+    return policy.maxLifetimeMs === null ? idleEnd : Math.min(idleEnd, place.latestCreatedAt + policy.maxLifetimeMs);
   }
 
-  expiryOf(session: Pick<Session, 'clusterId' | 'createdAt' | 'lastSeenAt'>): number {
-    const policy = this.policies.get(session.clusterId);
-    if (!policy) return 0;
-    const idleEnd = session.lastSeenAt + policy.idleMs;
-    return policy.maxLifetimeMs === null ? idleEnd : Math.min(idleEnd, session.createdAt + policy.maxLifetimeMs);
+  expiryOf(session: Pick<SessionDetails, 'clusterId' | 'createdAt' | 'lastSeenAt'>): number {
+    return expiryUnder(this.store.places.clusters.get(session.clusterId)?.policy, session.createdAt, session.lastSeenAt);
   }
 
   /** Live sessions of one server, most recently seen first. */
-  list(clusterId: string, serverId: string, limit: number, now: number): Session[] {
-    const found: Session[] = [];
-    for (const session of this.clusters.get(clusterId)?.values() ?? []) {
-      if (session.serverId === serverId && this.expiryOf(session) > now) found.push(session);
-    }
-    found.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
-    return found.length > limit ? found.slice(0, limit) : found;
+  list(clusterId: string, serverId: string, limit: number, now: number): SessionDetails[] {
+    const found: number[] = [];
+    this.store.forEachSlot(clusterId, serverId, (slot) => {
+      if (this.store.expiryAt(slot) > now) found.push(slot);
+    });
+    const lastSeenAt = this.store.slots.lastSeenAt;
+    found.sort((a, b) => lastSeenAt[b]! - lastSeenAt[a]!);
+    return found.slice(0, limit).map((slot) => this.store.details(slot));
+  }
+
+  /** Everything known about a stored session, or undefined once it has ended. */
+  detailsOf(session: Session): SessionDetails | undefined {
+    return this.store.slots.isLive(session.slot, session.generation) ? this.store.details(session.slot) : undefined;
   }
 
   /**
-   * Expires the sessions whose time has come, looking at no more than `budget` of them.
-   * Returns true when it caught up with `now`, false when the caller should continue soon.
+   * Expires the sessions whose time has come, looking at no more than `budget` of them and
+   * spending no more than `sliceMs`. Returns true when it caught up with `now`, false when the
+   * caller should continue soon.
    */
-  sweep(now: number, budget = 5_000): boolean {
-    const nowSecond = Math.floor(now / 1000);
-    let looked = 0;
-    while (this.cursorSecond <= nowSecond) {
-      const bucket = this.buckets.get(this.cursorSecond);
-      if (bucket) {
-        while (this.cursorIndex < bucket.length) {
-          if (looked >= budget) return false;
-          const session = bucket[this.cursorIndex++]!;
-          looked++;
-          if (session.bucket !== this.cursorSecond) continue;
-          const expiry = this.expiryOf(session);
-          if (expiry <= now) this.remove(session);
-          else this.file(session, expiry);
-        }
-        this.buckets.delete(this.cursorSecond);
-      }
-      this.cursorSecond++;
-      this.cursorIndex = 0;
+  sweep(now: number, budget = Number.POSITIVE_INFINITY, sliceMs = SWEEP_SLICE_MS): boolean {
+    const started = performance.now();
+    for (let looked = 0; ; looked++) {
+      const slot = this.store.wheel.due(now);
+      if (slot === NONE) return true;
+      if (looked >= budget) return false;
+      if (looked % SWEEP_CLOCK_CHECK === SWEEP_CLOCK_CHECK - 1 && performance.now() - started >= sliceMs) return false;
+      const expiry = this.store.expiryAt(slot);
+      if (expiry <= now) this.store.removeSlot(slot);
+      else this.store.wheel.file(slot, expiry);
     }
-    return true;
   }
 
-  /** The table as text, in chunks, for the state store. */
-  *serialize(): Generator<string> {
-    yield FILE_HEADER;
-    let lines: string[] = [];
-    for (const sessions of this.clusters.values()) {
-      for (const s of sessions.values()) {
-        lines.push(`${s.clusterId}\t${s.key}\t${s.serverId}\t${s.client}\t${s.createdAt}\t${s.lastSeenAt}\t${s.requests}\n`);
-        if (lines.length >= SAVE_CHUNK) {
-          yield lines.join('');
-          lines = [];
-        }
-      }
-    }
-    if (lines.length > 0) yield lines.join('');
+  /**
+   * The table as the saved-sessions file, for the state store: in chunks each built within a couple
+   * of milliseconds, each valid only until the next is asked for (they share one buffer).
+   */
+  serialize(): Generator<Uint8Array> {
+    const { slots } = this.store;
+    return sessionFileChunks(
+      () => slots.highWater,
+      (slot, writer) => {
+        if (slots.bucket[slot] === NONE) return;
+        const place = this.store.places.all[slots.place[slot]!]!;
+        const client = this.store.clients.keptAddress(slots.client[slot]!);
+        writer.session(place.cluster.id, slots.keys[slot]!, place.serverId, client, slots.createdAt[slot]!, slots.lastSeenAt[slot]!, slots.requests[slot]!);
+      },
+    );
   }
 
   /**
    * Loads saved sessions whose cluster has a policy and whose server still exists; expired and
    * malformed lines are dropped. Returns how many were restored.
    */
-  restore(text: string, now: number, serverExists: (clusterId: string, serverId: string) => boolean): number {
-    if (!text.startsWith(FILE_HEADER)) return 0;
+  restore(saved: string | Uint8Array, now: number, serverExists: (clusterId: string, serverId: string) => boolean): number {
     let restored = 0;
-    for (const line of text.slice(FILE_HEADER.length).split('\n')) {
-      const columns = line.split('\t');
-      if (columns.length !== 7) continue;
-      const [clusterId, key, serverId, client, createdText, seenText, requestsText] = columns as [string, string, string, string, string, string, string];
-      const createdAt = Number(createdText);
-      const lastSeenAt = Number(seenText);
-      const requests = Number(requestsText);
-      if (!Number.isSafeInteger(createdAt) || !Number.isSafeInteger(lastSeenAt) || !Number.isSafeInteger(requests)) continue;
-      if (!this.policies.has(clusterId) || !serverExists(clusterId, serverId) || key === '') continue;
-      const fields = { clusterId, serverId, key, client, createdAt, lastSeenAt, requests };
+    readSessionFile(saved, (session) => {
+      if (!this.store.places.clusters.get(session.clusterId)?.policy || !serverExists(session.clusterId, session.serverId) || session.key === '') return;
       // Expired ones are never inserted, so that they cannot flicker a server's state.
-      if (this.expiryOf(fields) <= now) continue;
-      this.insert(fields);
+      if (this.expiryOf(session) <= now) return;
+      session.requests = Math.max(0, Math.min(session.requests, UINT32_MAX));
+      this.store.insert(session);
       restored++;
-    }
+    });
     return restored;
   }
-
-  private file(session: Session, expiry: number): void {
-    const second = Math.max(Math.ceil(expiry / 1000), this.cursorSecond + 1);
-    if (session.bucket === second) return;
-    session.bucket = second;
-    const bucket = this.buckets.get(second);
-    if (bucket) bucket.push(session);
-    else this.buckets.set(second, [session]);
-  }
-
-  private tallyOf(clusterId: string, serverId: string): ServerTally {
-    const key = tallyKey(clusterId, serverId);
-    let tally = this.tallies.get(key);
-    if (!tally) {
-      tally = { count: 0, latestSeenAt: 0, latestCreatedAt: 0 };
-      this.tallies.set(key, tally);
-    }
-    return tally;
-  }
-
-  private count(session: Session, delta: 1 | -1): void {
-    const ofClient = (this.perClient.get(session.client) ?? 0) + delta;
-    if (ofClient > 0) this.perClient.set(session.client, ofClient);
-    else this.perClient.delete(session.client);
-    const tally = session.tally;
-    tally.count += delta;
-    if (delta > 0) {
-      if (session.lastSeenAt > tally.latestSeenAt) tally.latestSeenAt = session.lastSeenAt;
-      if (session.createdAt > tally.latestCreatedAt) tally.latestCreatedAt = session.createdAt;
-      if (tally.count === 1) this.onOccupancyChange(session.clusterId, session.serverId, true);
-    } else if (tally.count === 0) {
-      tally.latestSeenAt = 0;
-      tally.latestCreatedAt = 0;
-      this.onOccupancyChange(session.clusterId, session.serverId, false);
-    }
-  }
-}
-
-function tallyKey(clusterId: string, serverId: string): string {
-  return `${clusterId}\n${serverId}`;
 }

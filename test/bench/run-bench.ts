@@ -5,7 +5,7 @@
  * goals for the gateway printed next to what it reached.
  * `npm run bench -- --baseline DIR`: the same, plus the gateway of another checkout (DIR, with its
  * own node_modules) measured alternately with this one, for an A/B comparison of a change.
- * `npm run bench -- sessions`: memory and event-loop pauses of a million live sessions.
+ * `npm run bench -- sessions [--baseline DIR] [--rounds N]`: memory and event-loop pauses of a million live sessions.
  * `npm run bench -- tls`: what HTTPS and compression cost through the gateway, against plain HTTP.
  * `npm run bench -- flood [--baseline DIR]`: what a flood of cookie-less requests costs the gateway in memory.
  * `npm run bench -- idle [--seconds N] [--baseline DIR]`: the CPU an idle gateway with 50 servers uses.
@@ -216,10 +216,13 @@ const baselineFlag = process.argv.indexOf('--baseline');
 const baselineRoot = baselineFlag === -1 ? undefined : process.argv[baselineFlag + 1];
 const secondsFlag = process.argv.indexOf('--seconds');
 const seconds = secondsFlag === -1 ? undefined : Number(process.argv[secondsFlag + 1]);
-const mode = process.argv.slice(2).find((arg, index, args) => !arg.startsWith('--') && args[index - 1] !== '--baseline' && args[index - 1] !== '--seconds');
+const roundsFlag = process.argv.indexOf('--rounds');
+const rounds = roundsFlag === -1 ? undefined : Number(process.argv[roundsFlag + 1]);
+const VALUE_FLAGS = new Set(['--baseline', '--seconds', '--rounds']);
+const mode = process.argv.slice(2).find((arg, index, args) => !arg.startsWith('--') && !VALUE_FLAGS.has(args[index - 1] ?? ''));
 if (mode === 'sessions') {
   const { runSessionBench } = await import('./session-bench.js');
-  await runSessionBench();
+  await runSessionBench(REPO_ROOT, baselineRoot === undefined ? undefined : resolve(baselineRoot), rounds);
 } else if (mode === 'tls') {
   const { runGatewayTlsBench } = await import('./gateway-tls-bench.js');
   await runGatewayTlsBench();
@@ -232,6 +235,6 @@ if (mode === 'sessions') {
 } else if (mode === undefined || mode === 'http') {
   await runHttpBench(baselineRoot === undefined ? undefined : resolve(baselineRoot));
 } else {
-  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions  |  npm run bench -- tls  |  npm run bench -- flood [--baseline DIR]  |  npm run bench -- idle [--seconds N] [--baseline DIR]`);
+  console.error(`Unknown bench "${mode}". Use: npm run bench [-- --baseline DIR]  |  npm run bench -- sessions [--baseline DIR] [--rounds N]  |  npm run bench -- tls  |  npm run bench -- flood [--baseline DIR]  |  npm run bench -- idle [--seconds N] [--baseline DIR]`);
   process.exitCode = 1;
 }

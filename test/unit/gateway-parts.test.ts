@@ -158,9 +158,10 @@ describe('SessionPersistence', () => {
   it('restores and says how many, and reports a file it cannot read without failing', async () => {
     const logger = recordingLogger();
     const sessions = table(false);
-    const store = { loadSessions: async () => 'saved', saveSessions: async () => {} };
+    const saved = new TextEncoder().encode('saved');
+    const store = { loadSessions: async () => saved, saveSessions: async () => {} };
     await new SessionPersistence(sessions as never, store, logger).restore(() => true);
-    expect(sessions.restore).toHaveBeenCalledWith('saved', expect.any(Number), expect.any(Function));
+    expect(sessions.restore).toHaveBeenCalledWith(saved, expect.any(Number), expect.any(Function));
     const broken = { loadSessions: async () => Promise.reject(new Error('EACCES')), saveSessions: async () => {} };
     await new SessionPersistence(table(false) as never, broken, logger).restore(() => true);
     expect(logger.lines).toEqual(['info Restored 2 live sessions', 'warn Saved sessions could not be read and were not restored: EACCES']);
