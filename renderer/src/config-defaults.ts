@@ -2,8 +2,6 @@
  * The configuration schema's defaults, for the forms that start something new: a form shows what
  * the gateway would use anyway. The dashboard's one door to the schema.
  */
-// First, so that the schema is built without probing for eval.
-import './zod-without-eval.js';
 import type { ClusterConfig } from '../../proxy/control/control-api.js';
 import { accessRuleSchema, clusterSchema, serverSchema } from '../../proxy/config/config-schema.js';
 

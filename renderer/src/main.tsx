@@ -1,3 +1,5 @@
+// First of all: zod must know not to probe for eval before any schema of the control contract parses.
+import './zod-without-eval.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';

@@ -1,6 +1,7 @@
 /**
- * Imported before the configuration schema: zod otherwise probes `new Function` when the schema
- * is built, which the dashboard's Content-Security-Policy (no 'unsafe-eval') reports as a violation.
+ * Imported first by the page's entry (main.tsx): zod otherwise probes `new Function` the first time
+ * an object schema parses, which the dashboard's Content-Security-Policy (no 'unsafe-eval')
+ * reports as a violation.
  */
 import { config } from 'zod';
 
