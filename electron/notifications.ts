@@ -16,7 +16,7 @@ export interface ServerNotice {
 type NoticeKind = 'drained' | 'offline' | 'online';
 
 /** The text of a notification for an event, or null for events that do not warrant one. */
-export function noticeFor(event: GatewayEvent): ServerNotice | null {
+function noticeFor(event: GatewayEvent): ServerNotice | null {
   const target = 'serverId' in event ? { clusterId: event.clusterId, serverId: event.serverId } : null;
   if (target === null) return null;
   switch (event.type) {

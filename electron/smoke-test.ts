@@ -87,7 +87,7 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<SmokeResu
  * A value the dashboard can only show after reading the gateway's state over IPC: a server's or
  * cluster's name, or the empty state's "No clusters yet" (renderer/src/components/Dashboard.tsx).
  */
-export function expectedDashboardText(state: GatewaySnapshot): string {
+function expectedDashboardText(state: GatewaySnapshot): string {
   const server = state.clusters.flatMap((cluster) => cluster.servers)[0];
   return server?.name ?? state.clusters[0]?.name ?? 'No clusters yet';
 }

@@ -29,7 +29,7 @@ export function elevatedServiceCommand(action: ServiceAction, serviceId: string 
 }
 
 /** Runs a command and rejects with its output when it fails (or the UAC prompt was declined). */
-export const runCommand: CommandRunner = (command) =>
+const runCommand: CommandRunner = (command) =>
   new Promise((resolve, reject) => {
     execFile(command.file, command.args, { windowsHide: true, timeout: 60_000 }, (error, _stdout, stderr) => {
       if (error === null) resolve();

@@ -131,7 +131,7 @@ function clusterLabel(cluster: ClusterSnapshot): string {
   return `${cluster.name} (${plural(cluster.sessions, 'session', 'sessions')}${down})`;
 }
 
-export function serverLabel(server: ServerSnapshot): string {
+function serverLabel(server: ServerSnapshot): string {
   return `${server.name}: ${stateLabel(server)}, ${plural(server.sessions, 'session', 'sessions')}`;
 }
 

@@ -55,7 +55,7 @@ export function chooseEncoding(acceptEncoding: string | string[] | undefined): C
   return null;
 }
 
-export function isCompressibleType(contentType: string | undefined, types: readonly string[]): boolean {
+function isCompressibleType(contentType: string | undefined, types: readonly string[]): boolean {
   if (!contentType) return false;
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   if (mediaType === 'text/event-stream') return false;
@@ -69,7 +69,7 @@ export function isCompressibleType(contentType: string | undefined, types: reado
  * Whether this response may be compressed at all, whatever the client accepts; when it may, it
  * varies by Accept-Encoding and caches must be told so.
  */
-export function isCompressionCandidate(req: http.IncomingMessage, proxyRes: http.IncomingMessage, config: CompressionConfig | undefined): boolean {
+function isCompressionCandidate(req: http.IncomingMessage, proxyRes: http.IncomingMessage, config: CompressionConfig | undefined): boolean {
   if (!config?.enabled) return false;
   if (req.method === 'HEAD') return false;
   if (req.headers.range !== undefined) return false;
@@ -90,7 +90,7 @@ export function isCompressionCandidate(req: http.IncomingMessage, proxyRes: http
  * Copies the backend's status and end-to-end headers onto the client response. Set-Cookie is added
  * to, not replaced, so a session cookie the gateway set survives the backend's own cookies.
  */
-export function copyResponseHead(req: http.IncomingMessage, proxyRes: http.IncomingMessage, res: http.ServerResponse): void {
+function copyResponseHead(req: http.IncomingMessage, proxyRes: http.IncomingMessage, res: http.ServerResponse): void {
   res.statusCode = proxyRes.statusCode ?? 502;
   if (req.httpVersionMajor === 1 && proxyRes.statusMessage) res.statusMessage = proxyRes.statusMessage;
   const named = connectionTokens(proxyRes.headers.connection);
@@ -125,7 +125,7 @@ export function sendProxyResponse(
  * Writes the head of a compressed response and streams the body through the compressor, returning
  * true; returns false having touched nothing when the response must go out as it came.
  */
-export function maybeCompress(
+function maybeCompress(
   req: http.IncomingMessage,
   proxyRes: http.IncomingMessage,
   res: http.ServerResponse,

@@ -25,7 +25,7 @@ export interface ListenerDraft {
   http2?: boolean;
 }
 
-export const DEFAULT_HOST = '0.0.0.0';
+const DEFAULT_HOST = '0.0.0.0';
 
 export function newListenerDraft(taken: readonly ListenerConfig[]): ListenerDraft {
   const ports = new Set(taken.map((l) => l.port));
