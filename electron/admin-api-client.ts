@@ -7,7 +7,7 @@
 import type { ChangeSource, ControlApi, ControlMethods, GatewayEvent } from '../proxy/control/control-api.js';
 import { ControlError, errorOfHttpAnswer } from '../proxy/control/control-error.js';
 import { controlMethodsOver, type OperationName } from '../proxy/control/control-operations.js';
-import { httpCallOf } from '../proxy/control/operation-http.js';
+import { answerBodyOf, httpCallOf } from '../proxy/control/operation-http.js';
 import { SseParser } from './sse-parser.js';
 
 /** Waits between reconnection attempts of the event stream, the last one repeated. */
@@ -134,19 +134,9 @@ export class AdminApiClient implements ControlApi {
     } catch (error) {
       throw new ControlError('unavailable', describeFailure(error, this.endpoint.baseUrl));
     }
-    const text = await response.text();
-    const payload = parseJson(text);
+    const payload = await answerBodyOf(response);
     if (response.ok) return payload;
     throw errorOf(response.status, payload);
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 

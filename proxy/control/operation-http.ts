@@ -46,3 +46,14 @@ export function httpCallOf(name: OperationName, args: readonly unknown[]): HttpC
   }
   return call;
 }
+
+/** The body of an admin API answer: its JSON, any other text as it is, undefined when empty. */
+export async function answerBodyOf(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -5,7 +5,7 @@
 import type { ControlMethods, GatewayEvent } from '../../proxy/control/control-api.js';
 import { ControlError, errorOfHttpAnswer } from '../../proxy/control/control-error.js';
 import { controlMethodsOver, type OperationName } from '../../proxy/control/control-operations.js';
-import { httpCallOf } from '../../proxy/control/operation-http.js';
+import { answerBodyOf, httpCallOf } from '../../proxy/control/operation-http.js';
 import type { ControlClient, EventStreamHandlers } from './control-client.js';
 import { EVENT_TYPES } from './event-types.js';
 
@@ -47,19 +47,9 @@ export class HttpControlClient implements ControlClient {
     } catch {
       throw new ControlError('unavailable', 'The gateway cannot be reached. Is Switchboard running?');
     }
-    const payload = await readJson(response);
+    const payload = await answerBodyOf(response);
     if (response.ok) return payload;
     throw errorOf(response.status, payload);
-  }
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 
