@@ -6,7 +6,6 @@
  * service goes away and comes back.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +19,7 @@ import { startSwitchboard, type RunningSwitchboard } from '../../proxy/switchboa
 import { freePort } from '../../demo/free-port.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
 import { SERVICE_DIR_ENV, SERVICE_MARKER_FILE } from '../../electron/service/service-layout.js';
+import { portIsOpen } from '../support/loopback-server.js';
 import { startBackends, stopBackends, type TestBackend } from '../support/test-backend.js';
 import { emitAppEvent, recorded, resetFakeElectron, type FakeTray } from './fake-electron.js';
 
@@ -116,17 +116,6 @@ function menuItem(tray: FakeTray, id: string): MenuItemConstructorOptions {
 
 function click(tray: FakeTray, id: string): void {
   (menuItem(tray, id).click as () => void)();
-}
-
-function portIsOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function dashboardEvent() {

@@ -11,7 +11,7 @@ import { validateConfig } from '../../proxy/config/config-validation.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
 import { freePort } from '../../demo/free-port.js';
 import { emitAppEvent, recorded, resetFakeElectron } from './fake-electron.js';
-import { closeServer } from '../support/loopback-server.js';
+import { closeServer, portIsOpen } from '../support/loopback-server.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
 
@@ -61,17 +61,6 @@ async function startMain(argv: string[] = []): Promise<void> {
     process.argv = saved;
   }
   await vi.waitFor(() => expect(recorded.trays[0]?.tooltip ?? '').toMatch(/^Switchboard — (?!starting)/), { timeout: 15_000 });
-}
-
-function portIsOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function trustedEvent() {

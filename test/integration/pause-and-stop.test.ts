@@ -1,22 +1,11 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startGateway } from '../support/gateway-harness.js';
 import { User } from '../support/http-client.js';
 import { startBackends } from '../support/test-backend.js';
 import { stopAfterEach } from '../support/fixtures.js';
+import { tryConnect } from '../support/loopback-server.js';
 
 const t = stopAfterEach();
-
-/** Resolves with the error code of a fresh connection attempt, or 'connected'. */
-function tryConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
 
 
 describe('pause and stop', () => {

@@ -1,6 +1,6 @@
 /** Starting a raw server (http, https, net) that a test built itself on a loopback port, and stopping it. */
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 
 /** Listens on 127.0.0.1 (`port` 0: any free port) and returns the port it got. */
 export async function listenOnLoopback(server: net.Server, port = 0, host = '127.0.0.1'): Promise<number> {
@@ -20,4 +20,20 @@ export async function closeServer(server: net.Server): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   if (server instanceof http.Server) server.closeAllConnections();
   await closed;
+}
+
+/** Resolves with 'connected' when a fresh connection to `port` on 127.0.0.1 opens, else with the error code. */
+export function tryConnect(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+/** Whether something listens on `port` on 127.0.0.1. */
+export async function portIsOpen(port: number): Promise<boolean> {
+  return (await tryConnect(port)) === 'connected';
 }
