@@ -3,37 +3,21 @@
  * a refused upgrade or CONNECT leaves a socket no server timeout watches, so the gateway must close
  * it itself or any client could pile up open sockets with one short request each.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startGateway } from '../support/gateway-harness.js';
 import { stopAfterEach } from '../support/fixtures.js';
+import { HalfOpenClient, destroyHalfOpenClients } from '../support/half-open-client.js';
 import { startBackends } from '../support/test-backend.js';
 
 const t = stopAfterEach();
-const clientSockets: net.Socket[] = [];
-afterEach(() => {
-  for (const socket of clientSockets.splice(0)) socket.destroy();
-});
+afterEach(destroyHalfOpenClients);
 
-/** Sends `request` and keeps its own side open whatever happens; resolves with what came back. */
-async function sendAndStayOpen(port: number, request: string): Promise<{ received: string; gatewayLetGo: () => Promise<void> }> {
-  const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-  clientSockets.push(socket);
-  let received = '';
-  let closed = false;
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => (received += chunk));
-  socket.on('close', () => (closed = true));
-  socket.on('error', () => undefined);
-  socket.write(request, 'latin1');
-  await eventually(() => expect(received).toMatch(/^HTTP\/1\.1 \d{3} .*\r\n\r\n/s));
-  // A half-open client learns that the gateway closed its socket only when it writes and is reset.
-  const gatewayLetGo = () =>
-    eventually(() => {
-      if (!closed) socket.write('x');
-      expect(closed).toBe(true);
-    }, 3000);
-  return { received, gatewayLetGo };
+/** Sends `request` as a client that keeps its own side open whatever happens, and waits for the answer's head. */
+async function sendAndStayOpen(port: number, request: string): Promise<HalfOpenClient> {
+  const client = new HalfOpenClient(port);
+  client.socket.write(request, 'latin1');
+  await eventually(() => expect(client.received).toMatch(/^HTTP\/1\.1 \d{3} .*\r\n\r\n/s));
+  return client;
 }
 
 async function startOneBackendGateway(): Promise<number> {
@@ -48,21 +32,21 @@ describe('Half-open clients', () => {
     const port = await startOneBackendGateway();
     const answer = await sendAndStayOpen(port, 'GET / HTTP/1.1\r\nHost: app.test\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
     expect(answer.received).toMatch(/^HTTP\/1\.1 501 /);
-    await answer.gatewayLetGo();
+    await answer.expectGatewayLetGo();
   });
 
   it('closes the socket after refusing a CONNECT tunnel', async () => {
     const port = await startOneBackendGateway();
     const answer = await sendAndStayOpen(port, 'CONNECT app.test:443 HTTP/1.1\r\nHost: app.test:443\r\n\r\n');
     expect(answer.received).toMatch(/^HTTP\/1\.1 501 /);
-    await answer.gatewayLetGo();
+    await answer.expectGatewayLetGo();
   });
 
   it('closes the socket after refusing a WebSocket upgrade that is not a GET', async () => {
     const port = await startOneBackendGateway();
     const answer = await sendAndStayOpen(port, 'POST / HTTP/1.1\r\nHost: app.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 0\r\n\r\n');
     expect(answer.received).toMatch(/^HTTP\/1\.1 400 /);
-    await answer.gatewayLetGo();
+    await answer.expectGatewayLetGo();
   });
 });
 
@@ -82,6 +66,6 @@ describe('Half-open WebSocket clients', () => {
     // The backend goes away; the gateway passes the close on, and the client does not answer it.
     await backend!.stop();
     await eventually(async () => expect((await server()).websockets).toBe(0), 3000);
-    await answer.gatewayLetGo();
+    await answer.expectGatewayLetGo();
   });
 });
