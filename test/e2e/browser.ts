@@ -35,3 +35,8 @@ export function saveGatewayLog(name: string, gateway: RunningGateway | undefined
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${name}-gateway.log`), gateway.output());
 }
+
+/** The dashboard's row of the server with that name. */
+export function serverRow(page: Page, name: string) {
+  return page.getByRole('group', { name: `Server ${name}`, exact: true });
+}

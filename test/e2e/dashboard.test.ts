@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import type { ServerSnapshot } from '../../proxy/control/control-api.js';
-import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
+import { launchChromium, saveGatewayLog, screenshot, serverRow } from './browser.js';
 import { createSessions, startGateway, type RunningGateway } from './gateway-process.js';
 
 const VIEWPORT = { width: 1366, height: 860 };
@@ -16,15 +15,6 @@ let gateway: RunningGateway;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-
-async function server(clusterId: string, name: string): Promise<ServerSnapshot | undefined> {
-  const state = await gateway.state();
-  return state.clusters.find((c) => c.id === clusterId)?.servers.find((s) => s.name === name);
-}
-
-function serverRow(name: string) {
-  return page.getByRole('group', { name: `Server ${name}`, exact: true });
-}
 
 /** The bodies of the PATCH requests the page sends, to count how often a slider applied. */
 function recordPatches(target: Page): { bodies: string[]; stop(): void } {
@@ -94,7 +84,7 @@ describe('dashboard against a headless gateway', () => {
     const servers = state.clusters.find((c) => c.id === 'web')!.servers;
     expect(servers.reduce((sum, s) => sum + s.sessions, 0)).toBe(8);
     for (const { name, sessions } of servers) {
-      await expect.poll(() => serverRow(name).getByTestId('live-sessions').textContent(), { timeout: 5000 }).toBe(String(sessions));
+      await expect.poll(() => serverRow(page, name).getByTestId('live-sessions').textContent(), { timeout: 5000 }).toBe(String(sessions));
     }
     await page.waitForTimeout(1500);
     await screenshot(page, 'dashboard-light');
@@ -112,12 +102,12 @@ describe('dashboard against a headless gateway', () => {
     expect(patches.bodies).toEqual([]);
     await page.mouse.up();
 
-    await expect.poll(async () => (await server('web', 'App 1.0'))?.capacity).toBe(0);
-    expect((await server('web', 'App 1.0'))?.state).toBe('draining');
+    await expect.poll(async () => (await gateway.server('web', 'App 1.0'))?.capacity).toBe(0);
+    expect((await gateway.server('web', 'App 1.0'))?.state).toBe('draining');
     expect(patches.bodies.map((body) => JSON.parse(body))).toEqual([{ capacity: 0 }]);
     patches.stop();
 
-    const notice = serverRow('App 1.0').getByTestId('server-notice');
+    const notice = serverRow(page, 'App 1.0').getByTestId('server-notice');
     await expect.poll(() => notice.textContent()).toMatch(/Draining: \d+ sessions? remaining · all expire by .+ at the latest/);
     await screenshot(page, 'dashboard-draining');
   });
@@ -128,13 +118,13 @@ describe('dashboard against a headless gateway', () => {
     await slider.focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowUp');
-    await expect.poll(async () => (await server('web', 'App 1.1'))?.capacity).toBe(1);
+    await expect.poll(async () => (await gateway.server('web', 'App 1.1'))?.capacity).toBe(1);
     expect(patches.bodies.map((body) => JSON.parse(body))).toEqual([{ capacity: 1 }]);
 
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('End');
-    await expect.poll(async () => (await server('web', 'App 1.1'))?.capacity).toBe(100);
+    await expect.poll(async () => (await gateway.server('web', 'App 1.1'))?.capacity).toBe(100);
     expect(patches.bodies.map((body) => JSON.parse(body))).toEqual([{ capacity: 1 }, { capacity: 100 }]);
     await expect.poll(() => slider.getAttribute('aria-valuenow').then((v) => v ?? slider.inputValue())).toBe('100');
     patches.stop();
@@ -154,18 +144,18 @@ describe('dashboard against a headless gateway', () => {
     expect(await urlInput.getAttribute('aria-invalid')).toBe('true');
     const nameField = dialog.locator('.fui-Field', { has: page.getByRole('textbox', { name: /^Name/ }) });
     expect(await nameField.textContent()).not.toMatch(/must/i);
-    expect(await server('web', 'App 2.0')).toBeUndefined();
+    expect(await gateway.server('web', 'App 2.0')).toBeUndefined();
     await screenshot(page, 'add-server-invalid-url');
 
     await urlInput.fill(gateway.spareBackendUrl);
     await dialog.getByRole('button', { name: 'Add server' }).click();
-    await expect.poll(async () => (await server('web', 'App 2.0'))?.url).toBe(gateway.spareBackendUrl);
-    await serverRow('App 2.0').waitFor();
+    await expect.poll(async () => (await gateway.server('web', 'App 2.0'))?.url).toBe(gateway.spareBackendUrl);
+    await serverRow(page, 'App 2.0').waitFor();
     expect(await dialog.count()).toBe(0);
   });
 
   it('asks before removing a server, and warns when it still has sessions', async () => {
-    const withSessions = await server('web', 'App 1.0');
+    const withSessions = await gateway.server('web', 'App 1.0');
     expect(withSessions?.sessions).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'More actions for App 1.0' }).click();
     await page.getByRole('menuitem', { name: 'Remove server…' }).click();
@@ -174,17 +164,17 @@ describe('dashboard against a headless gateway', () => {
     await screenshot(page, 'remove-server-confirm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
-    expect(await server('web', 'App 1.0')).toBeDefined();
+    expect(await gateway.server('web', 'App 1.0')).toBeDefined();
 
     await page.getByRole('button', { name: 'More actions for App 2.0' }).click();
     await page.getByRole('menuitem', { name: 'Remove server…' }).click();
     await dialog.getByRole('button', { name: 'Remove server' }).click();
-    await expect.poll(async () => await server('web', 'App 2.0')).toBeUndefined();
-    await expect.poll(() => serverRow('App 2.0').count()).toBe(0);
+    await expect.poll(async () => await gateway.server('web', 'App 2.0')).toBeUndefined();
+    await expect.poll(() => serverRow(page, 'App 2.0').count()).toBe(0);
   });
 
   it('replaces a server: the new one gets the old capacity and the old one drains', async () => {
-    const old = await server('web', 'App 1.1');
+    const old = await gateway.server('web', 'App 1.1');
     expect(old?.capacity).toBe(100);
     expect(old?.sessions).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'More actions for App 1.1' }).click();
@@ -195,18 +185,18 @@ describe('dashboard against a headless gateway', () => {
     await screenshot(page, 'replace-server');
     await dialog.getByRole('button', { name: 'Check and replace' }).click();
 
-    await expect.poll(async () => (await server('web', 'App 1.2'))?.capacity).toBe(100);
-    await expect.poll(async () => (await server('web', 'App 1.1'))?.capacity).toBe(0);
+    await expect.poll(async () => (await gateway.server('web', 'App 1.2'))?.capacity).toBe(100);
+    await expect.poll(async () => (await gateway.server('web', 'App 1.1'))?.capacity).toBe(0);
     await expect.poll(() => dialog.getByTestId('replace-status').textContent()).toContain('App 1.2 answers and takes new users');
     await dialog.getByRole('button', { name: 'Done' }).click();
-    expect((await server('web', 'App 1.1'))?.state).toBe('draining');
-    await expect.poll(() => serverRow('App 1.1').getByTestId('server-notice').textContent()).toContain('Draining');
-    await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('active');
+    expect((await gateway.server('web', 'App 1.1'))?.state).toBe('draining');
+    await expect.poll(() => serverRow(page, 'App 1.1').getByTestId('server-notice').textContent()).toContain('Draining');
+    await expect.poll(() => serverRow(page, 'App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('active');
   });
 
   it('does no work while the page is hidden and catches up when it is shown again', async () => {
-    const before = (await server('web', 'App 1.2'))!.sessions;
-    await expect.poll(() => serverRow('App 1.2').getByTestId('live-sessions').textContent()).toBe(String(before));
+    const before = (await gateway.server('web', 'App 1.2'))!.sessions;
+    await expect.poll(() => serverRow(page, 'App 1.2').getByTestId('live-sessions').textContent()).toBe(String(before));
     const apiRequests: string[] = [];
     const onRequest = (request: Request) => {
       if (request.url().includes('/api/')) apiRequests.push(request.url());
@@ -214,14 +204,14 @@ describe('dashboard against a headless gateway', () => {
     await setPageVisibility(page, 'hidden');
     page.on('request', onRequest);
     await createSessions(gateway.listenerUrl, '/', 3);
-    await expect.poll(async () => (await server('web', 'App 1.2'))?.sessions).toBe(before + 3);
+    await expect.poll(async () => (await gateway.server('web', 'App 1.2'))?.sessions).toBe(before + 3);
     await page.waitForTimeout(2500);
-    expect(await serverRow('App 1.2').getByTestId('live-sessions').textContent()).toBe(String(before));
+    expect(await serverRow(page, 'App 1.2').getByTestId('live-sessions').textContent()).toBe(String(before));
     expect(apiRequests).toEqual([]);
     page.off('request', onRequest);
 
     await setPageVisibility(page, 'visible');
-    await expect.poll(() => serverRow('App 1.2').getByTestId('live-sessions').textContent(), { timeout: 5000 }).toBe(String(before + 3));
+    await expect.poll(() => serverRow(page, 'App 1.2').getByTestId('live-sessions').textContent(), { timeout: 5000 }).toBe(String(before + 3));
   });
 
   it('edits a cluster’s settings, showing the API’s message next to the field', async () => {
@@ -284,16 +274,16 @@ describe('dashboard against a headless gateway', () => {
     const power = page.getByRole('switch', { name: 'App 1.2 enabled' });
     await power.click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Disable App 1.2' }).click();
-    await expect.poll(async () => (await server('web', 'App 1.2'))?.enabled).toBe(false);
-    expect((await server('web', 'App 1.2'))?.state).toBe('disabled');
-    await expect.poll(() => serverRow('App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('disabled');
+    await expect.poll(async () => (await gateway.server('web', 'App 1.2'))?.enabled).toBe(false);
+    expect((await gateway.server('web', 'App 1.2'))?.state).toBe('disabled');
+    await expect.poll(() => serverRow(page, 'App 1.2').locator('[data-state]').getAttribute('data-state')).toBe('disabled');
     await power.click();
-    await expect.poll(async () => (await server('web', 'App 1.2'))?.state).toBe('active');
+    await expect.poll(async () => (await gateway.server('web', 'App 1.2'))?.state).toBe('active');
   });
 
   it('lists a server’s live sessions', async () => {
-    const { sessions } = (await server('web', 'App 1.0'))!;
-    await serverRow('App 1.0').getByRole('button', { name: 'Live sessions of App 1.0' }).click();
+    const { sessions } = (await gateway.server('web', 'App 1.0'))!;
+    await serverRow(page, 'App 1.0').getByRole('button', { name: 'Live sessions of App 1.0' }).click();
     const table = page.getByRole('table', { name: 'Live sessions of App 1.0' });
     await expect.poll(() => page.getByTestId('session-total').textContent()).toBe(`${sessions} live ${sessions === 1 ? 'session' : 'sessions'}`);
     expect(await table.getByRole('row').count()).toBe(sessions + 1);
@@ -305,13 +295,13 @@ describe('dashboard against a headless gateway', () => {
 
   it('says a drained server is safe to stop once its last session has expired', async () => {
     await createSessions(gateway.listenerUrl, '/timesheets', 2);
-    await expect.poll(async () => (await server('quick', 'Timesheets 3.2'))?.sessions).toBe(2);
+    await expect.poll(async () => (await gateway.server('quick', 'Timesheets 3.2'))?.sessions).toBe(2);
     // Another active server, so that draining this one is the ordinary step it should be.
     expect((await gateway.api('POST', '/api/clusters/quick/servers', { name: 'Timesheets 3.3', url: gateway.spareBackendUrl })).status).toBe(201);
-    await serverRow('Timesheets 3.3').waitFor();
-    await serverRow('Timesheets 3.2').getByRole('button', { name: 'Drain Timesheets 3.2' }).click();
-    const notice = serverRow('Timesheets 3.2').getByTestId('server-notice');
-    await expect.poll(async () => (await server('quick', 'Timesheets 3.2'))?.state, { timeout: 10_000 }).toBe('drained');
+    await serverRow(page, 'Timesheets 3.3').waitFor();
+    await serverRow(page, 'Timesheets 3.2').getByRole('button', { name: 'Drain Timesheets 3.2' }).click();
+    const notice = serverRow(page, 'Timesheets 3.2').getByTestId('server-notice');
+    await expect.poll(async () => (await gateway.server('quick', 'Timesheets 3.2'))?.state, { timeout: 10_000 }).toBe('drained');
     await expect.poll(() => notice.textContent(), { timeout: 5000 }).toContain('No sessions left — safe to stop');
     await screenshot(page, 'dashboard-drained');
   });
@@ -341,7 +331,7 @@ describe('dashboard against a headless gateway', () => {
     await gateway.startGatewayAgain();
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     expect(await page.getByTestId('link-status').textContent()).toBe('Live');
-    await serverRow('App 1.2').waitFor();
+    await serverRow(page, 'App 1.2').waitFor();
   });
 });
 

@@ -10,7 +10,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { GatewaySnapshot } from '../../proxy/control/control-api.js';
+import type { GatewaySnapshot, ServerSnapshot } from '../../proxy/control/control-api.js';
 import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -46,6 +46,8 @@ export interface RunningGateway {
   configDirectory: string;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   state(): Promise<GatewaySnapshot>;
+  /** The server of that cluster with that name as the gateway reports it now, or undefined. */
+  server(clusterId: string, name: string): Promise<ServerSnapshot | undefined>;
   output(): string;
   /** Stops only the gateway process (as a restart would), leaving the backends up. */
   stopGateway(): Promise<void>;
@@ -138,6 +140,7 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
     };
     const waitForGateway = () => waitUntilAnswering(() => api('GET', '/api/state'), () => child?.exitCode ?? null, () => output);
     await waitForGateway();
+    const state = async () => (await api<GatewaySnapshot>('GET', '/api/state')).body;
 
     return {
       adminUrl,
@@ -148,7 +151,8 @@ export async function startGateway(clusters: ClusterSpec[]): Promise<RunningGate
       spareBackendUrl: spare.url,
       configDirectory: directory,
       api,
-      state: async () => (await api<GatewaySnapshot>('GET', '/api/state')).body,
+      state,
+      server: async (clusterId, name) => (await state()).clusters.find((c) => c.id === clusterId)?.servers.find((s) => s.name === name),
       output: () => output,
       stopGateway,
       async startGatewayAgain() {

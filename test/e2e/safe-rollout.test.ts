@@ -11,8 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { ServerSnapshot } from '../../proxy/control/control-api.js';
-import { launchChromium, saveGatewayLog, screenshot } from './browser.js';
+import { launchChromium, saveGatewayLog, screenshot, serverRow } from './browser.js';
 import { createSessions, freePort, startGateway, type RunningGateway } from './gateway-process.js';
 
 const VIEWPORT = { width: 1366, height: 860 };
@@ -22,15 +21,6 @@ let gateway: RunningGateway;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-
-async function server(clusterId: string, name: string): Promise<ServerSnapshot | undefined> {
-  const state = await gateway.state();
-  return state.clusters.find((c) => c.id === clusterId)?.servers.find((s) => s.name === name);
-}
-
-function serverRow(name: string) {
-  return page.getByRole('group', { name: `Server ${name}`, exact: true });
-}
 
 async function openReplace(name: string) {
   await page.getByRole('button', { name: `More actions for ${name}` }).click();
@@ -88,7 +78,7 @@ describe('replacing a server checks the new one first', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
     // Testing saved nothing.
-    expect(await server('web', 'Probe')).toBeUndefined();
+    expect(await gateway.server('web', 'Probe')).toBeUndefined();
   });
 
   it('does not add or drain anything when the new server’s URL is mistyped', async () => {
@@ -99,8 +89,8 @@ describe('replacing a server checks the new one first', () => {
     await dialog.getByRole('button', { name: 'Check and replace' }).click();
     await expect.poll(() => dialog.getByTestId('replace-preflight').textContent()).toContain('The new server does not answer');
     await screenshot(page, 'replace-server-preflight-failed');
-    expect(await server('web', 'App 1.1')).toBeUndefined();
-    expect((await server('web', 'App 1.0'))?.capacity).toBe(100);
+    expect(await gateway.server('web', 'App 1.1')).toBeUndefined();
+    expect((await gateway.server('web', 'App 1.0'))?.capacity).toBe(100);
     expect(await dialog.getByRole('button', { name: 'Add it anyway' }).isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
@@ -114,10 +104,10 @@ describe('replacing a server checks the new one first', () => {
     await expect.poll(() => dialog.getByTestId('replace-status').textContent()).toContain('App 1.1 answers and takes new users');
     expect(await dialog.getByTestId('replace-checks').textContent()).toMatch(/Answered in/);
     await screenshot(page, 'replace-server-done');
-    expect((await server('web', 'App 1.1'))?.capacity).toBe(100);
-    expect((await server('web', 'App 1.0'))).toMatchObject({ capacity: 0, state: 'draining' });
+    expect((await gateway.server('web', 'App 1.1'))?.capacity).toBe(100);
+    expect((await gateway.server('web', 'App 1.0'))).toMatchObject({ capacity: 0, state: 'draining' });
     await dialog.getByRole('button', { name: 'Done' }).click();
-    await expect.poll(() => serverRow('App 1.0').getByTestId('server-notice').textContent()).toContain('Draining');
+    await expect.poll(() => serverRow(page, 'App 1.0').getByTestId('server-notice').textContent()).toContain('Draining');
   });
 
   it('with a new server that does not answer, keeps the old one until the admin overrides after seeing why', async () => {
@@ -126,17 +116,17 @@ describe('replacing a server checks the new one first', () => {
     await dialog.getByRole('textbox', { name: /URL/ }).fill(`http://127.0.0.1:${await freePort()}`);
     await dialog.getByRole('button', { name: 'Check and replace' }).click();
     await dialog.getByRole('button', { name: 'Add it anyway' }).click();
-    await expect.poll(async () => (await server('crm', 'CRM 5'))?.capacity).toBe(100);
+    await expect.poll(async () => (await gateway.server('crm', 'CRM 5'))?.capacity).toBe(100);
     const status = dialog.getByTestId('replace-status');
     await expect.poll(() => status.textContent()).toContain('CRM 5 does not answer');
     expect(await status.textContent()).toContain('CRM 4 has not been drained');
     // Checks go on while the dialog waits; the old server keeps taking new users all the while.
     await expect.poll(async () => (await dialog.getByTestId('replace-checks').getByRole('listitem').count()) >= 2).toBe(true);
-    expect((await server('crm', 'CRM 4'))?.capacity).toBe(100);
+    expect((await gateway.server('crm', 'CRM 4'))?.capacity).toBe(100);
     await screenshot(page, 'replace-server-new-one-failing');
 
     await dialog.getByRole('button', { name: 'Drain CRM 4 anyway' }).click();
-    await expect.poll(async () => (await server('crm', 'CRM 4'))?.capacity).toBe(0);
+    await expect.poll(async () => (await gateway.server('crm', 'CRM 4'))?.capacity).toBe(0);
     await expect.poll(() => status.textContent()).toContain('CRM 4 is draining although CRM 5 did not answer');
     await dialog.getByRole('button', { name: 'Done' }).click();
   });
@@ -144,21 +134,21 @@ describe('replacing a server checks the new one first', () => {
 
 describe('standby versus safe to stop', () => {
   it('shows a server staged at capacity 0 as standby, and "safe to stop" only after a drain', async () => {
-    const staged = serverRow('Wiki 2');
+    const staged = serverRow(page, 'Wiki 2');
     expect(await staged.locator('[data-state]').textContent()).toBe('Standby');
     const notice = staged.getByTestId('server-notice');
     expect(await notice.textContent()).toBe('Standby: takes no new sessions until its capacity is raised.');
     expect(await page.getByRole('region', { name: 'Cluster Wiki' }).textContent()).not.toContain('safe to stop');
-    expect(await server('wiki', 'Wiki 2')).toMatchObject({ state: 'drained', standby: true, safeToStop: false });
+    expect(await gateway.server('wiki', 'Wiki 2')).toMatchObject({ state: 'drained', standby: true, safeToStop: false });
     await screenshot(page, 'standby-server');
 
-    await serverRow('Wiki 1').getByRole('button', { name: 'Drain Wiki 1' }).click();
-    await expect.poll(() => serverRow('Wiki 1').getByTestId('server-notice').textContent()).toMatch(/^No sessions left — safe to stop Wiki 1 \(drained at \d\d:\d\d:\d\d GMT\+5:30\)\.$/);
+    await serverRow(page, 'Wiki 1').getByRole('button', { name: 'Drain Wiki 1' }).click();
+    await expect.poll(() => serverRow(page, 'Wiki 1').getByTestId('server-notice').textContent()).toMatch(/^No sessions left — safe to stop Wiki 1 \(drained at \d\d:\d\d:\d\d GMT\+5:30\)\.$/);
     // The time carries its zone (the browser's, here India's), so nobody mistakes it for the server's.
-    expect(await serverRow('Wiki 1').locator('[data-state]').textContent()).toBe('Drained');
+    expect(await serverRow(page, 'Wiki 1').locator('[data-state]').textContent()).toBe('Drained');
     expect(await notice.textContent()).toContain('Standby');
-    await serverRow('Wiki 1').getByRole('button', { name: 'Restore Wiki 1' }).click();
-    await expect.poll(async () => (await server('wiki', 'Wiki 1'))?.state).toBe('active');
+    await serverRow(page, 'Wiki 1').getByRole('button', { name: 'Restore Wiki 1' }).click();
+    await expect.poll(async () => (await gateway.server('wiki', 'Wiki 1'))?.state).toBe('active');
   });
 });
 
@@ -187,7 +177,7 @@ describe('the console says when something is down', () => {
     await expect.poll(() => banner.textContent()).toContain('Wiki has no active server: new users get an error page (503 Service Unavailable)');
     expect(await banner.textContent()).toContain('Wiki 1 is at capacity 0, Wiki 2 is on standby, Wiki 3 is at capacity 0');
     // A drained server is not shown as a calm, green "safe to stop" while the cluster is down.
-    expect(await serverRow('Wiki 1').getByTestId('server-notice').textContent()).toContain('no server of Wiki is active');
+    expect(await serverRow(page, 'Wiki 1').getByTestId('server-notice').textContent()).toContain('no server of Wiki is active');
     // What the banner says is what a new user gets.
     expect(await newUserStatus('/wiki')).toBe(503);
     await screenshot(page, 'cluster-down');
@@ -199,13 +189,13 @@ describe('the console says when something is down', () => {
 
   it('dims an offline server and says its users have nowhere to go when no other server is active', async () => {
     // From the override above: CRM 4 drains and CRM 5 never answered, so its health checks take it offline.
-    const row = serverRow('CRM 5');
+    const row = serverRow(page, 'CRM 5');
     await expect.poll(() => row.getAttribute('data-dimmed'), { timeout: 15_000 }).toBe('true');
     expect(await row.getByTestId('server-notice').textContent()).toContain('No other server is active: its users get an error page.');
-    expect(await serverRow('CRM 4').getAttribute('data-dimmed')).toBeNull();
+    expect(await serverRow(page, 'CRM 4').getAttribute('data-dimmed')).toBeNull();
     // Not a green "safe to stop" while it is the cluster's last hope.
-    expect(await serverRow('CRM 4').getByTestId('server-notice').textContent()).toContain('no server of CRM is active');
-    expect(await backgroundOf(row)).not.toBe(await backgroundOf(serverRow('CRM 4')));
+    expect(await serverRow(page, 'CRM 4').getByTestId('server-notice').textContent()).toContain('no server of CRM is active');
+    expect(await backgroundOf(row)).not.toBe(await backgroundOf(serverRow(page, 'CRM 4')));
     await expect.poll(() => page.getByRole('region', { name: 'Cluster CRM' }).getByTestId('cluster-down').textContent()).toContain('CRM 5 is offline');
     await screenshot(page, 'offline-server-dimmed');
   });
@@ -232,7 +222,7 @@ describe('the console says when something is down', () => {
     await page.getByTestId('reconnecting').waitFor({ timeout: 10_000 });
     expect(await slider.isDisabled()).toBe(true);
     expect(await page.getByRole('switch', { name: 'App 1.1 enabled' }).isDisabled()).toBe(true);
-    expect(await serverRow('App 1.1').getByRole('button', { name: 'Drain App 1.1' }).isDisabled()).toBe(true);
+    expect(await serverRow(page, 'App 1.1').getByRole('button', { name: 'Drain App 1.1' }).isDisabled()).toBe(true);
     const header = page.getByRole('banner');
     for (const name of ['Pause gateway', 'Settings', 'Add cluster']) expect(await header.getByRole('button', { name }).isDisabled()).toBe(true);
     await screenshot(page, 'disconnected-controls-disabled', { fullPage: false });
@@ -256,17 +246,17 @@ describe('actions that would leave users without a server ask first', () => {
   }
 
   it('asks before draining the last active server; Cancel changes nothing', async () => {
-    const row = serverRow('Payroll 7');
+    const row = serverRow(page, 'Payroll 7');
     await row.getByRole('button', { name: 'Drain Payroll 7' }).click();
     await page.getByRole('alertdialog').waitFor();
     await screenshot(page, 'confirm-drain-last-server', { fullPage: false });
     expect(await answer('Cancel')).toBe(`${NO_NEW_USERS} Users with a session on Payroll 7 keep working until it ends.`);
     await page.waitForTimeout(500);
-    expect((await server('solo', 'Payroll 7'))?.capacity).toBe(100);
+    expect((await gateway.server('solo', 'Payroll 7'))?.capacity).toBe(100);
 
     await row.getByRole('button', { name: 'Drain Payroll 7' }).click();
     await answer('Drain Payroll 7');
-    await expect.poll(async () => (await server('solo', 'Payroll 7'))?.capacity).toBe(0);
+    await expect.poll(async () => (await gateway.server('solo', 'Payroll 7'))?.capacity).toBe(0);
     // Putting it back never asks.
     await row.getByRole('button', { name: 'Restore Payroll 7' }).click();
     await expect.poll(() => row.locator('[data-state]').getAttribute('data-state')).toBe('active');
@@ -277,7 +267,7 @@ describe('actions that would leave users without a server ask first', () => {
     await power.click();
     expect(await answer('Cancel')).toBe(NO_NEW_USERS);
     await expect.poll(() => power.isChecked()).toBe(true);
-    expect((await server('solo', 'Payroll 7'))?.enabled).toBe(true);
+    expect((await gateway.server('solo', 'Payroll 7'))?.enabled).toBe(true);
   });
 
   it('asks before the slider takes the last active server to 0, and puts the slider back when cancelled', async () => {
@@ -286,7 +276,7 @@ describe('actions that would leave users without a server ask first', () => {
     await page.keyboard.press('Home');
     expect(await answer('Cancel')).toContain(NO_NEW_USERS);
     await expect.poll(() => slider.inputValue()).toBe('100');
-    expect((await server('solo', 'Payroll 7'))?.capacity).toBe(100);
+    expect((await gateway.server('solo', 'Payroll 7'))?.capacity).toBe(100);
   });
 
   it('asks before pausing the gateway, saying every user is refused', async () => {
@@ -334,19 +324,19 @@ describe('actions that would leave users without a server ask first', () => {
     await dialog.getByRole('spinbutton', { name: /Capacity/ }).fill('0');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => dialog.getByTestId('confirm-consequence').textContent()).toContain(NO_NEW_USERS);
-    expect((await server('solo', 'Payroll 7'))?.capacity).toBe(100);
+    expect((await gateway.server('solo', 'Payroll 7'))?.capacity).toBe(100);
     await dialog.getByRole('button', { name: 'Set capacity to 0' }).click();
-    await expect.poll(async () => (await server('solo', 'Payroll 7'))?.capacity).toBe(0);
+    await expect.poll(async () => (await gateway.server('solo', 'Payroll 7'))?.capacity).toBe(0);
     await expect.poll(() => dialog.count()).toBe(0);
   });
 });
 
 describe('the session list', () => {
   it('shows ids, sorts, filters, exports CSV, and ends sessions after confirming so a drain finishes early', async () => {
-    const before = (await server('web', 'App 1.0'))!;
+    const before = (await gateway.server('web', 'App 1.0'))!;
     expect(before).toMatchObject({ state: 'draining', sessions: 2 });
     const listed = (await gateway.api<{ sessions: { id: string; client: string; requests: number }[] }>('GET', '/api/clusters/web/servers/v1/sessions')).body.sessions;
-    await serverRow('App 1.0').getByRole('button', { name: 'Live sessions of App 1.0' }).click();
+    await serverRow(page, 'App 1.0').getByRole('button', { name: 'Live sessions of App 1.0' }).click();
     const table = page.getByRole('table', { name: 'Live sessions of App 1.0' });
     const rows = table.getByRole('row');
     await expect.poll(() => rows.count()).toBe(3);
@@ -382,17 +372,17 @@ describe('the session list', () => {
     expect(await question.textContent()).toContain(`End session ${target.id} of ${target.client}?`);
     await screenshot(page, 'sessions-end-confirm', { fullPage: false });
     await question.getByRole('button', { name: 'Keep it' }).click();
-    expect((await server('web', 'App 1.0'))?.sessions).toBe(2);
+    expect((await gateway.server('web', 'App 1.0'))?.sessions).toBe(2);
 
     await table.getByRole('button', { name: `End session ${target.id}` }).click();
     await question.getByRole('button', { name: 'End session' }).click();
-    await expect.poll(async () => (await server('web', 'App 1.0'))?.sessions).toBe(1);
+    await expect.poll(async () => (await gateway.server('web', 'App 1.0'))?.sessions).toBe(1);
     await page.getByRole('textbox', { name: 'Filter sessions by client address or session id' }).fill('');
     await expect.poll(() => rows.count()).toBe(2);
     await table.getByRole('button', { name: /^End session / }).click();
     await question.getByRole('button', { name: 'End session' }).click();
-    await expect.poll(async () => (await server('web', 'App 1.0'))?.state).toBe('drained');
-    expect((await server('web', 'App 1.0'))?.safeToStop).toBe(true);
+    await expect.poll(async () => (await gateway.server('web', 'App 1.0'))?.state).toBe('drained');
+    expect((await gateway.server('web', 'App 1.0'))?.safeToStop).toBe(true);
     await page.getByRole('button', { name: 'Close' }).click();
   });
 });
