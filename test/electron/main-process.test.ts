@@ -11,6 +11,7 @@ import { validateConfig } from '../../proxy/config/config-validation.js';
 import { INVOKE_CHANNEL, type InvokeResult } from '../../electron/ipc-channels.js';
 import { freePort } from '../../demo/free-port.js';
 import { emitAppEvent, recorded, resetFakeElectron } from './fake-electron.js';
+import { launchMain } from './launch-main.js';
 import { closeServer, portIsOpen } from '../support/loopback-server.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -53,13 +54,7 @@ function goodSettings(): string {
 }
 
 async function startMain(argv: string[] = []): Promise<void> {
-  const saved = process.argv;
-  process.argv = [...saved.slice(0, 2), ...argv];
-  try {
-    await import('../../electron/main.js');
-  } finally {
-    process.argv = saved;
-  }
+  await launchMain(argv);
   await vi.waitFor(() => expect(recorded.trays[0]?.tooltip ?? '').toMatch(/^Switchboard — (?!starting)/), { timeout: 15_000 });
 }
 

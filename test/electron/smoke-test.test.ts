@@ -22,6 +22,7 @@ import {
   type SmokeEnvironment,
 } from '../../electron/smoke-test.js';
 import { emitAppEvent, recorded, resetFakeElectron } from './fake-electron.js';
+import { launchMain } from './launch-main.js';
 import { closeServer } from '../support/loopback-server.js';
 
 vi.mock('electron', () => import('./fake-electron.js'));
@@ -46,13 +47,7 @@ afterEach(async () => {
 });
 
 async function runMain(argv: string[]): Promise<void> {
-  const saved = process.argv;
-  process.argv = [...saved.slice(0, 2), ...argv];
-  try {
-    await import('../../electron/main.js');
-  } finally {
-    process.argv = saved;
-  }
+  await launchMain(argv);
   await vi.waitFor(() => expect(recorded.appCalls.some((call) => call.startsWith('exit'))).toBe(true), { timeout: 40_000 });
 }
 
