@@ -28,6 +28,18 @@ async function start(healthCheck: Record<string, unknown> = { type: 'http', path
   return harness;
 }
 
+/**
+ * One backend per server id behind the cluster "web" (TCP health checks), each server at its
+ * capacity and named after its id ("old" → "Old"); `cluster` adds cluster settings.
+ */
+async function startWeb(capacities: Record<string, number>, cluster: Record<string, unknown> = {}): Promise<SwitchboardHarness> {
+  const ids = Object.keys(capacities);
+  backends = await startBackends(...ids);
+  const servers = ids.map((id, index) => ({ id, name: id[0]!.toUpperCase() + id.slice(1), url: backends[index]!.url, capacity: capacities[id]! }));
+  harness = await startSwitchboardHarness([{ id: 'web', name: 'Web', healthCheck: { type: 'tcp', intervalSec: 60 }, ...cluster, servers }]);
+  return harness;
+}
+
 describe('probing a server before adding it', () => {
   it('reports a URL that answers, with how long the probe took, and saves nothing', async () => {
     const { api, configPath } = await start();
@@ -75,18 +87,7 @@ describe('probing a server before adding it', () => {
 
 describe('standby versus safe to stop', () => {
   it('reads a server staged at capacity 0 as standby, and one drained from a capacity as safe to stop', async () => {
-    backends = await startBackends('old', 'new');
-    harness = await startSwitchboardHarness([
-      {
-        id: 'web',
-        name: 'Web',
-        healthCheck: { type: 'tcp', intervalSec: 60 },
-        servers: [
-          { id: 'old', name: 'Old', url: backends[0]!.url, capacity: 100 },
-          { id: 'new', name: 'New', url: backends[1]!.url, capacity: 0 },
-        ],
-      },
-    ]);
+    harness = await startWeb({ old: 100, new: 0 });
     const servers = async () => (await harness!.api('GET', '/api/state')).json.clusters[0].servers;
     const [, staged] = await servers();
     // The state value stays as documented; the new fields tell the two apart.
@@ -103,10 +104,7 @@ describe('standby versus safe to stop', () => {
   });
 
   it('reads a server whose capacity was set to 0 directly as draining, then safe to stop once its session expired', async () => {
-    backends = await startBackends('a');
-    harness = await startSwitchboardHarness([
-      { id: 'web', name: 'Web', sessionTimeoutSec: 1, healthCheck: { type: 'tcp', intervalSec: 60 }, servers: [{ id: 'a', name: 'A', url: backends[0]!.url, capacity: 100 }] },
-    ]);
+    harness = await startWeb({ a: 100 }, { sessionTimeoutSec: 1 });
     // A session is kept once its user comes back with the cookie.
     const answer = await fetch(harness.url + '/');
     await answer.text();
@@ -122,21 +120,7 @@ describe('standby versus safe to stop', () => {
 });
 
 describe('the admin API says when a change left a cluster without an active server', () => {
-  async function twoServers(): Promise<SwitchboardHarness> {
-    backends = await startBackends('a', 'b');
-    harness = await startSwitchboardHarness([
-      {
-        id: 'web',
-        name: 'Web',
-        healthCheck: { type: 'tcp', intervalSec: 60 },
-        servers: [
-          { id: 'a', name: 'A', url: backends[0]!.url, capacity: 50 },
-          { id: 'b', name: 'B', url: backends[1]!.url, capacity: 50 },
-        ],
-      },
-    ]);
-    return harness;
-  }
+  const twoServers = () => startWeb({ a: 50, b: 50 });
 
   it('makes the change as asked, and warns only when the last active server goes', async () => {
     const { api } = await twoServers();
@@ -179,18 +163,7 @@ describe('the admin API says when a change left a cluster without an active serv
 
 describe('ending a session', () => {
   it('ends one session by its shown id, so a draining server finishes early, and refuses an unknown one', async () => {
-    backends = await startBackends('a', 'b');
-    harness = await startSwitchboardHarness([
-      {
-        id: 'web',
-        name: 'Web',
-        healthCheck: { type: 'tcp', intervalSec: 60 },
-        servers: [
-          { id: 'a', name: 'A', url: backends[0]!.url, capacity: 100 },
-          { id: 'b', name: 'B', url: backends[1]!.url, capacity: 0 },
-        ],
-      },
-    ]);
+    harness = await startWeb({ a: 100, b: 0 });
     const { api } = harness;
     const first = await fetch(harness.url + '/');
     const cookie = sessionCookieOf(first);
