@@ -81,7 +81,7 @@ export class DataPath {
     const { server } = binding;
     const { context } = this;
     const dataPath = this;
-    const pin = context.pins.agentFor(req, server, attempt.client);
+    const pin = context.pins.connectionsFor(req, server, attempt.client);
     if (pin.kind === 'full') {
       server.stats.countGatewayError(503, Date.now());
       sendGatewayError(res, 503, `${pin.reason} Please try again in a moment.`);
@@ -96,10 +96,9 @@ export class DataPath {
     }
 
     context.forwarder.web(req, res, {
-      target: server.target,
-      agent: pin.kind === 'pinned' ? pin.agent : server.agent,
+      connections: pin.kind === 'pinned' ? pin.connections : server.connections,
       // A Windows-authenticated connection is the only one its requests may use: no retry elsewhere.
-      freshAgent: pin.kind === 'pinned' ? undefined : server.freshAgent,
+      retryOnFreshConnection: pin.kind !== 'pinned',
       timeoutMs: attempt.timeoutSec * 1000,
       bodyIdleTimeoutMs: cluster.config.clientBodyIdleTimeoutSec * 1000,
       connectionWaitMs: cluster.config.backendConnectionWaitSec * 1000,
@@ -108,13 +107,13 @@ export class DataPath {
       // Added by the forwarder after the rewriting below: the gateway's own cookie is never rewritten.
       setCookie: binding.setCookie,
       // Methods, not arrows: on this path, closures with names of their own cost measurably more.
-      onResponse(proxyRes) {
-        server.stats.countBackendStatus(proxyRes.statusCode ?? 0, Date.now());
-        if (cluster.config.rewriteResponseUrls && hasRewritableHeaders(proxyRes.headers)) {
+      onResponse(response) {
+        server.stats.countBackendStatus(response.statusCode, Date.now());
+        if (cluster.config.rewriteResponseUrls && hasRewritableHeaders(response.headers)) {
           const sentHost = backendHostHeader(cluster.config.hostHeader, attempt.publicHost);
-          rewriteResponseHeaders(proxyRes.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost });
+          rewriteResponseHeaders(response.headers, { secure: attempt.secure, publicHost: attempt.publicHost, mapping: attempt.mapping, backend: server.target, sentHost });
         }
-        if (pin.kind === 'shared') context.pins.noteResponse(req, server, proxyRes, attempt.client);
+        if (pin.kind === 'shared') context.pins.noteResponse(req, server, response, attempt.client);
         if (server.health.consecutiveFailures > 0) context.passiveSuccess(server);
       },
       onError(failure) {

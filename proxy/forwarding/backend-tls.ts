@@ -1,6 +1,6 @@
 /**
- * Connections to one backend server: a keep-alive agent per server, and for `https://` servers the
- * TLS trust decision. A server with a CA-signed certificate is verified the normal way against the
+ * How the gateway connects to one backend server, with the TLS trust decision for `https://` servers:
+ * a Node agent (health probes, WebSockets) or an undici connector (requests, see backend-connections.ts). A server with a CA-signed certificate is verified the normal way against the
  * host name in its URL. A server with a self-signed certificate is trusted by its SHA-256
  * fingerprint instead: the socket is handed to the request only after the fingerprint matched, so
  * not a byte of the request (cookies, credentials) reaches an impostor.
@@ -11,6 +11,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { buildConnector } from 'undici';
 import type { ServerConfig } from '../config/config-schema.js';
 import { withoutBrackets } from '../config/address-syntax.js';
 
@@ -25,12 +26,7 @@ export function createBackendAgent(server: BackendServerLike, agentOptions: http
   const common: http.AgentOptions = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, scheduling: 'lifo', ...agentOptions };
   if (url.protocol !== 'https:') return new http.Agent(common);
 
-  const hostname = withoutBrackets(url.hostname);
-  // SNI and certificate checks use the backend's own name, never the Host header the client sent:
-  // agent options take precedence over the request's, which pins `servername` here. TLS forbids an
-  // IP address as SNI, hence '' for IP URLs.
-  const servername = isIP(hostname) ? '' : hostname;
-
+  const servername = tlsServername(url);
   if (!server.tlsFingerprint) return new https.Agent({ ...common, servername, rejectUnauthorized: true });
   return new FingerprintAgent({ ...common, servername }, server.tlsFingerprint);
 }
@@ -62,20 +58,57 @@ class FingerprintAgent extends https.Agent {
         settle(null, socket);
         return;
       }
-      const error = Object.assign(
-        new Error(`backend certificate fingerprint ${presented ?? '(none)'} does not match the configured tlsFingerprint`),
-        { code: 'ERR_TLS_FINGERPRINT_MISMATCH' },
-      );
       socket.destroy();
-      settle(error);
+      settle(fingerprintMismatch(presented));
     });
     return undefined;
   }
 
   private matches(presented: string): boolean {
-    const actual = fingerprintBytes(presented);
-    return actual.length === this.expected.length && timingSafeEqual(actual, this.expected);
+    return fingerprintMatches(presented, this.expected);
   }
+}
+
+/**
+ * The connector for undici clients: plain TCP, TLS verified against the server's name, or TLS
+ * trusted by fingerprint, where the socket reaches the client only after the fingerprint matched.
+ */
+export function createBackendConnector(server: BackendServerLike): buildConnector.connector {
+  const url = new URL(server.url);
+  if (url.protocol !== 'https:') return buildConnector({});
+  const servername = tlsServername(url) || undefined;
+  if (!server.tlsFingerprint) return buildConnector({ servername, rejectUnauthorized: true });
+  const expected = fingerprintBytes(server.tlsFingerprint);
+  // No session cache: a resumed session may skip the certificate, which must be checked every time.
+  const connect = buildConnector({ servername, rejectUnauthorized: false, maxCachedSessions: 0 });
+  return (options, callback) =>
+    connect(options, (error, socket) => {
+      if (error) return callback(error, null);
+      const presented = (socket as tls.TLSSocket).getPeerCertificate().fingerprint256;
+      if (presented && fingerprintMatches(presented, expected)) return callback(null, socket);
+      socket.destroy();
+      callback(fingerprintMismatch(presented), null);
+    });
+}
+
+/**
+ * SNI and certificate checks use the backend's own name, never the Host header the client sent.
+ * TLS forbids an IP address as SNI, hence '' for IP URLs.
+ */
+function tlsServername(url: URL): string {
+  const hostname = withoutBrackets(url.hostname);
+  return isIP(hostname) ? '' : hostname;
+}
+
+function fingerprintMismatch(presented: string | undefined): Error {
+  return Object.assign(new Error(`backend certificate fingerprint ${presented ?? '(none)'} does not match the configured tlsFingerprint`), {
+    code: 'ERR_TLS_FINGERPRINT_MISMATCH',
+  });
+}
+
+function fingerprintMatches(presented: string, expected: Buffer): boolean {
+  const actual = fingerprintBytes(presented);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 function fingerprintBytes(fingerprint: string): Buffer {

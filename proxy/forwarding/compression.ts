@@ -7,7 +7,7 @@
  * to `sendProxyResponse`, which writes the status and headers and streams the body, compressed or not.
  */
 import type http from 'node:http';
-import type { Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { CompressionConfig } from '../config/config-schema.js';
 import { connectionTokens, HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
@@ -69,7 +69,7 @@ function isCompressibleType(contentType: string | undefined, types: readonly str
  * Whether this response may be compressed at all, whatever the client accepts; when it may, it
  * varies by Accept-Encoding and caches must be told so.
  */
-function isCompressionCandidate(req: http.IncomingMessage, proxyRes: http.IncomingMessage, config: CompressionConfig | undefined): boolean {
+function isCompressionCandidate(req: http.IncomingMessage, proxyRes: RelayedResponse, config: CompressionConfig | undefined): boolean {
   if (!config?.enabled) return false;
   if (req.method === 'HEAD') return false;
   if (req.headers.range !== undefined) return false;
@@ -90,7 +90,7 @@ function isCompressionCandidate(req: http.IncomingMessage, proxyRes: http.Incomi
  * Copies the backend's status and end-to-end headers onto the client response. Set-Cookie is added
  * to, not replaced, so a session cookie the gateway set survives the backend's own cookies.
  */
-function copyResponseHead(req: http.IncomingMessage, proxyRes: http.IncomingMessage, res: http.ServerResponse): void {
+function copyResponseHead(req: http.IncomingMessage, proxyRes: RelayedResponse, res: http.ServerResponse): void {
   res.statusCode = proxyRes.statusCode ?? 502;
   if (req.httpVersionMajor === 1 && proxyRes.statusMessage) res.statusMessage = proxyRes.statusMessage;
   const named = connectionTokens(proxyRes.headers.connection);
@@ -101,13 +101,16 @@ function copyResponseHead(req: http.IncomingMessage, proxyRes: http.IncomingMess
   }
 }
 
+/** A backend's response as relayed here: its head and its body as a stream. */
+export type RelayedResponse = Readable & Pick<http.IncomingMessage, 'statusCode' | 'statusMessage' | 'headers' | 'complete'>;
+
 /**
  * The whole response path under `selfHandleResponse: true`: writes the backend's status and headers
  * and streams its body, compressed when the cluster's settings and the client allow it.
  */
 export function sendProxyResponse(
   req: http.IncomingMessage,
-  proxyRes: http.IncomingMessage,
+  proxyRes: RelayedResponse,
   res: http.ServerResponse,
   config: CompressionConfig | undefined,
   onError?: (error: Error) => void,
@@ -127,7 +130,7 @@ export function sendProxyResponse(
  */
 function maybeCompress(
   req: http.IncomingMessage,
-  proxyRes: http.IncomingMessage,
+  proxyRes: RelayedResponse,
   res: http.ServerResponse,
   config: CompressionConfig | undefined,
   onError?: (error: Error) => void,
@@ -152,7 +155,7 @@ function maybeCompress(
  * Compresses a small body of known length in one go and sends it with its length: for a typical
  * page, a zlib stream's hand-offs to the thread pool cost several times the compression itself.
  */
-function compressWhole(proxyRes: http.IncomingMessage, encoding: ContentEncoding, res: http.ServerResponse, onError?: (error: Error) => void): void {
+function compressWhole(proxyRes: RelayedResponse, encoding: ContentEncoding, res: http.ServerResponse, onError?: (error: Error) => void): void {
   const chunks: Buffer[] = [];
   proxyRes.on('data', (chunk: Buffer) => chunks.push(chunk));
   proxyRes.on('error', () => undefined);
@@ -196,7 +199,7 @@ function createCompressor(encoding: ContentEncoding, sizeHint: number | undefine
  * releases the backend response and the compressor. Safe next to a caller's own `close` handlers,
  * which run first since they were added before this was called.
  */
-function streamBody(proxyRes: http.IncomingMessage, compressor: Transform | null, res: http.ServerResponse, onError?: (error: Error) => void): void {
+function streamBody(proxyRes: RelayedResponse, compressor: Transform | null, res: http.ServerResponse, onError?: (error: Error) => void): void {
   // Reported once, on close, as a broken response.
   proxyRes.on('error', () => undefined);
   proxyRes.once('close', () => {

@@ -6,15 +6,17 @@
  * else and closed together with the client's.
  */
 import type http from 'node:http';
-import { createBackendAgent } from './backend-tls.js';
+import { BackendConnections } from './backend-connections.js';
+import type { BackendResponseHead } from './backend-response.js';
+import { createBackendConnector } from './backend-tls.js';
 import type { ServerRuntime } from '../runtime/cluster-runtime.js';
 
-/** A client connection's own backend connection (an agent that holds at most one socket). */
+/** A client connection's own backend connection. */
 interface Pin {
   readonly server: ServerRuntime;
   /** The client's address, whose count of pinned connections this pin is part of. */
   readonly client: string;
-  readonly agent: http.Agent;
+  readonly connections: BackendConnections;
   /** Stops waiting for the client connection to close: a pin let go early must not stay referenced by it. */
   stopWatching: () => void;
 }
@@ -22,7 +24,7 @@ interface Pin {
 export type PinOutcome =
   /** The request does not take part in connection authentication: use the shared pool. */
   | { kind: 'shared' }
-  | { kind: 'pinned'; agent: http.Agent }
+  | { kind: 'pinned'; connections: BackendConnections }
   /** The server, or the client's address, already has as many pinned connections as it may. */
   | { kind: 'full'; reason: string };
 
@@ -44,15 +46,15 @@ export class ConnectionPins {
   constructor(private readonly perClientLimit: () => number) {}
 
   /**
-   * The agent a request must use. A connection already pinned keeps its pin while the session stays
+   * The connections a request must use. A connection already pinned keeps its pin while the session stays
    * on the same server; a pin to a server of the cluster that the session has left is let go (its
    * identity is of no use on the new server, which will ask the client to authenticate again).
    */
-  agentFor(req: http.IncomingMessage, server: ServerRuntime, client: string): PinOutcome {
+  connectionsFor(req: http.IncomingMessage, server: ServerRuntime, client: string): PinOutcome {
     const key = connectionOf(req);
     const existing = this.pins.get(key)?.get(server.cluster.id);
     if (existing) {
-      if (existing.server === server) return { kind: 'pinned', agent: existing.agent };
+      if (existing.server === server) return { kind: 'pinned', connections: existing.connections };
       this.release(key, existing);
       return this.pin(key, server, client);
     }
@@ -64,8 +66,8 @@ export class ConnectionPins {
    * A backend's 401 offering NTLM or Negotiate pins the client connection from its next request on,
    * so that the handshake the client starts next begins on a connection of its own.
    */
-  noteResponse(req: http.IncomingMessage, server: ServerRuntime, proxyRes: http.IncomingMessage, client: string): void {
-    if (proxyRes.statusCode !== 401 || !offersConnectionAuthentication(proxyRes.headers['www-authenticate'])) return;
+  noteResponse(req: http.IncomingMessage, server: ServerRuntime, response: BackendResponseHead, client: string): void {
+    if (response.statusCode !== 401 || !offersConnectionAuthentication(response.headers['www-authenticate'])) return;
     const key = connectionOf(req);
     if (!this.pins.get(key)?.has(server.cluster.id)) this.pin(key, server, client);
   }
@@ -81,8 +83,8 @@ export class ConnectionPins {
       return { kind: 'full', reason: `Your address already holds ${perClient} Windows-authenticated connections, the most one address may.` };
     }
     this.perClient.set(client, ofClient + 1);
-    const agent = createBackendAgent(server.config, { maxSockets: 1, maxFreeSockets: 1, timeout: PINNED_IDLE_MS });
-    const pin: Pin = { server, client, agent, stopWatching: () => {} };
+    const connections = new BackendConnections(server.target.origin, { limit: 1, idleTimeoutMs: PINNED_IDLE_MS, connect: createBackendConnector(server.config) });
+    const pin: Pin = { server, client, connections, stopWatching: () => {} };
     let connectionPins = this.pins.get(key);
     if (!connectionPins) {
       connectionPins = new Map();
@@ -92,7 +94,7 @@ export class ConnectionPins {
     server.stats.pinned++;
     if (server.stats.pinned === 1) server.refreshState();
     pin.stopWatching = closedTogether(key, () => this.release(key, pin));
-    return { kind: 'pinned', agent };
+    return { kind: 'pinned', connections };
   }
 
   private release(key: object, pin: Pin): void {
@@ -102,7 +104,7 @@ export class ConnectionPins {
     connectionPins.delete(clusterId);
     if (connectionPins.size === 0) this.pins.delete(key);
     pin.stopWatching();
-    pin.agent.destroy();
+    pin.connections.close();
     const ofClient = (this.perClient.get(pin.client) ?? 1) - 1;
     if (ofClient > 0) this.perClient.set(pin.client, ofClient);
     else this.perClient.delete(pin.client);

@@ -47,7 +47,7 @@ export function answerFailedForward(
   if (failure.connectionsBusy) {
     // A full pool is load, not ill health: the server stays online and keeps its sessions.
     server.stats.countGatewayError(503, Date.now());
-    sendGatewayError(res, 503, `All ${server.agent.maxSockets} connections to server "${server.config.name}" are busy. Please try again in a moment.`);
+    sendGatewayError(res, 503, `All ${server.connections.limit} connections to server "${server.config.name}" are busy. Please try again in a moment.`);
     return;
   }
   context.passiveFailure(server, failure.error.message);

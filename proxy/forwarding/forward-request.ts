@@ -1,18 +1,19 @@
 /** What the data path asks of the forwarder for one request, and how a forward can fail. */
-import type http from 'node:http';
 import type { CompressionConfig } from '../config/config-schema.js';
+import type { BackendConnections } from './backend-connections.js';
 import type { HeaderList } from './backend-request-headers.js';
+import type { BackendResponseHead } from './backend-response.js';
 
 export interface ForwardRequest {
-  target: URL;
-  agent: http.Agent;
-  /** Opens a new connection for every request: for the one retry after a reused connection failed (none: no retry). */
-  freshAgent?: http.Agent | undefined;
+  /** The server's shared connections, or a Windows-authenticated client's own. */
+  connections: BackendConnections;
+  /** Whether the one retry over a fresh connection after the keep-alive race is allowed (not for a pinned connection). */
+  retryOnFreshConnection: boolean;
   /** How long the backend may stay silent once it has the whole request (see `requestTimeoutSec`). */
   timeoutMs: number;
   /** How long the client may pause while sending a body. */
   bodyIdleTimeoutMs: number;
-  /** How long a request may wait for a free connection when all of the agent's are busy. */
+  /** How long a request may wait for a free connection when all of them are busy. */
   connectionWaitMs: number;
   /** What the backend receives as headers: built by `backendRequestHeaders`, framing and Host included. */
   headers: HeaderList;
@@ -21,7 +22,7 @@ export interface ForwardRequest {
   /** The cluster's compression settings when compression is on. */
   compression?: CompressionConfig | undefined;
   /** Called with the backend's response before its headers are copied to the client. */
-  onResponse?: (proxyRes: http.IncomingMessage) => void;
+  onResponse?: (head: BackendResponseHead) => void;
   onError: (failure: ForwardFailure) => void;
   /** The backend broke off its answer after it had begun; the client connection has been closed. */
   onBrokenResponse?: () => void;
@@ -43,7 +44,9 @@ export interface ForwardFailure {
   staleConnection?: boolean;
 }
 
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNABORTED']);
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Whether a socket error means the backend was never reached, so the request never got there. */
 export function isConnectFailure(error: Error & { code?: string }): boolean {
@@ -52,9 +55,9 @@ export function isConnectFailure(error: Error & { code?: string }): boolean {
 
 /**
  * How a kept-alive connection that the backend closed fails when it is reused: reset, or closed
- * before an answer ("socket hang up"), or refusing the write.
+ * before an answer (undici's "other side closed"), or refusing the write.
  */
-const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE']);
+const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 export function isStaleConnectionError(error: Error & { code?: string }): boolean {
   return STALE_CONNECTION_ERRORS.has(error.code ?? '');

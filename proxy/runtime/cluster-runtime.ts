@@ -3,7 +3,8 @@
  * derived state. Runtimes outlive config changes (matched by id), so counters and health carry over.
  */
 import type http from 'node:http';
-import { createBackendAgent } from '../forwarding/backend-tls.js';
+import { createBackendAgent, createBackendConnector } from '../forwarding/backend-tls.js';
+import { BackendConnections } from '../forwarding/backend-connections.js';
 import type { ClusterConfig, ServerConfig } from '../config/config-schema.js';
 import type { ServerState } from '../control/control-api.js';
 import { HealthTracker } from '../health/server-health.js';
@@ -16,19 +17,25 @@ export type StateListener = (server: ServerRuntime, from: ServerState | null, to
 /** Connections to one backend are kept alive and reused; these bound what one backend gets. */
 const MAX_CONNECTIONS_PER_SERVER = 256;
 
-/** Pooled connections, closed after the cluster's `backendIdleTimeoutSec` unused (or sooner when the backend's Keep-Alive header asks). */
-function pooledAgentOptions(idleTimeoutSec: number): http.AgentOptions {
-  return { keepAlive: true, keepAliveMsecs: 1000, maxSockets: MAX_CONNECTIONS_PER_SERVER, maxFreeSockets: 64, timeout: idleTimeoutSec * 1000 };
-}
+/** Health probes and WebSockets: a connection each, closed after use or with the WebSocket. */
+const AGENT_OPTIONS: http.AgentOptions = { keepAlive: false };
 
-/** A connection of its own for each request, for the retry after a pooled one turned out closed. */
-const FRESH_AGENT_OPTIONS: http.AgentOptions = { keepAlive: false };
+/** Requests' connections, closed after the cluster's `backendIdleTimeoutSec` unused (or sooner when the backend's Keep-Alive header asks). */
+function requestConnections(config: ServerConfig, idleTimeoutSec: number): BackendConnections {
+  return new BackendConnections(new URL(config.url).origin, {
+    limit: MAX_CONNECTIONS_PER_SERVER,
+    idleTimeoutMs: idleTimeoutSec * 1000,
+    connect: createBackendConnector(config),
+  });
+}
 
 export class ServerRuntime {
   config: ServerConfig;
   target: URL;
+  /** For health probes and WebSockets. */
   agent: http.Agent;
-  freshAgent: http.Agent;
+  /** For requests. */
+  connections: BackendConnections;
   private idleTimeoutSec: number;
   readonly health = new HealthTracker();
   readonly stats: ServerStats;
@@ -48,8 +55,8 @@ export class ServerRuntime {
     this.config = config;
     this.target = new URL(config.url);
     this.idleTimeoutSec = cluster.config.backendIdleTimeoutSec;
-    this.agent = createBackendAgent(config, pooledAgentOptions(this.idleTimeoutSec));
-    this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
+    this.agent = createBackendAgent(config, AGENT_OPTIONS);
+    this.connections = requestConnections(config, this.idleTimeoutSec);
     this.stats = new ServerStats();
     this.tentative = new TentativeSessions(cluster.config.tentativeSessionSec);
   }
@@ -62,13 +69,14 @@ export class ServerRuntime {
     const idleTimeoutSec = this.cluster.config.backendIdleTimeoutSec;
     if (config.url !== this.config.url || config.tlsFingerprint !== this.config.tlsFingerprint) {
       this.agent.destroy();
-      this.freshAgent.destroy();
+      this.connections.close();
       this.target = new URL(config.url);
-      this.agent = createBackendAgent(config, pooledAgentOptions(idleTimeoutSec));
-      this.freshAgent = createBackendAgent(config, FRESH_AGENT_OPTIONS);
+      this.agent = createBackendAgent(config, AGENT_OPTIONS);
+      this.connections = requestConnections(config, idleTimeoutSec);
     } else if (idleTimeoutSec !== this.idleTimeoutSec) {
-      // Requests under way finish on the old pool, whose idle connections then time out on their own.
-      this.agent = createBackendAgent(config, pooledAgentOptions(idleTimeoutSec));
+      // Requests under way finish on the old connections, which close as they end.
+      this.connections.close();
+      this.connections = requestConnections(config, idleTimeoutSec);
     }
     this.idleTimeoutSec = idleTimeoutSec;
     this.tentative.resize(this.cluster.config.tentativeSessionSec);
@@ -101,7 +109,7 @@ export class ServerRuntime {
 
   close(): void {
     this.agent.destroy();
-    this.freshAgent.destroy();
+    this.connections.close();
   }
 }
 

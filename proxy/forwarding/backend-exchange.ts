@@ -1,0 +1,249 @@
+/**
+ * One try at sending a request to a backend over one of its connections and relaying the answer,
+ * as an undici dispatch handler. Its state lives in fields and its callbacks are methods: on this
+ * path, per-request closures cost measurably more. Every failure ends in `request.onError` (or, once
+ * the answer has begun, in a cut-off client response); nothing here throws or leaves a socket open.
+ */
+import type http from 'node:http';
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { BackendConnection, BackendConnections, ConnectionWaiter } from './backend-connections.js';
+import { BackendResponseStream, mergeRepeatedHeaders, type BackendResponseHead } from './backend-response.js';
+import { clientResponseHeaders } from './client-response-headers.js';
+import { sendProxyResponse } from './compression.js';
+import { isConnectFailure, isStaleConnectionError, type ForwardFailure, type ForwardRequest } from './forward-request.js';
+import type { RequestBody } from '../requests/request-body.js';
+
+type Failure = Error & { code?: string };
+
+/** Errors undici raises for a request it cannot put on the wire: nothing was sent. */
+const INVALID_REQUEST_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
+const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWaiter {
+  private connection: BackendConnection | undefined;
+  private reused = false;
+  private controller: Dispatcher.DispatchController | undefined;
+  /** The caller has been told how this exchange ended, or a retry has taken over. */
+  private settled = false;
+  /** The backend's final status and headers arrived: from here on a failure cuts the client off. */
+  private answered = false;
+  /** The backend's answer had a status or header the client's connection cannot carry. */
+  private unusable = false;
+  private stream: BackendResponseStream | undefined;
+  private backendClock: NodeJS.Timeout | undefined;
+  /** The retry that took over from this exchange. */
+  private successor: BackendExchange | undefined;
+
+  constructor(
+    private readonly req: http.IncomingMessage,
+    private readonly res: http.ServerResponse,
+    private readonly request: ForwardRequest,
+    private readonly connections: BackendConnections,
+    private readonly body: RequestBody | undefined,
+    /** This exchange is the one retry, over a fresh connection, after the keep-alive race. */
+    private readonly isRetry: boolean,
+  ) {}
+
+  start(): void {
+    if (this.isRetry) this.connected(this.connections.fresh(), false);
+    else this.connections.acquire(this, this.request.connectionWaitMs);
+  }
+
+  /** The client left, or the exchange ended before a connection came: the connection is not wanted. */
+  get abandoned(): boolean {
+    return this.settled || this.res.destroyed;
+  }
+
+  /** The client's response closed: an exchange still under way is of no use to anybody. */
+  clientClosed(): void {
+    if (this.successor) this.successor.clientClosed();
+    else if (this.connection && !this.res.writableFinished) this.controller?.abort(new Error('the client left'));
+  }
+
+  connected(connection: BackendConnection, reused: boolean): void {
+    this.connection = connection;
+    this.reused = reused;
+    const { req, request, body } = this;
+    // The backend's time starts once it has the whole request: a slow upload is the client's time.
+    const timedFromStart = !body || body.complete;
+    if (!timedFromStart) body.onComplete(() => this.startBackendClock());
+    connection.client.dispatch(
+      {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: body ? withoutChunkedFraming(request.headers) : request.headers,
+        body: body ? Readable.from(body.reader(), { objectMode: false }) : null,
+        // undici would close the connection after a body on GET/DELETE…; the gateway frames such a
+        // body exactly (see backend-request-headers.ts), so the connection stays reusable. After a
+        // HEAD it is closed as undici wants: a backend that wrongly sends a body there cannot then
+        // have those bytes read as the answer to somebody else's request.
+        reset: req.method === 'HEAD' ? undefined : false,
+        headersTimeout: timedFromStart ? request.timeoutMs : 0,
+        bodyTimeout: request.timeoutMs,
+      },
+      this,
+    );
+  }
+
+  /** Every connection stayed busy for as long as the request may wait. */
+  timedOut(): void {
+    this.fail(Object.assign(new Error(`all ${this.connections.limit} connections are busy`), { code: 'EBUSY' }), { connectionsBusy: true });
+  }
+
+  /** The body watchdog saw no bytes from the client for too long. */
+  clientIdle(): void {
+    if (this.successor) return this.successor.clientIdle();
+    if (this.settled) return;
+    // A body held up because the backend stopped reading it is the backend's delay, not the client's.
+    if (this.body?.backendIsBehind) {
+      this.backendTimedOut();
+      return;
+    }
+    this.fail(Object.assign(new Error('the client stopped sending its request body'), { code: 'ECLIENTIDLE' }), { clientStalled: true });
+    this.controller?.abort(new Error('the client stopped sending its request body'));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.res.destroyed) controller.abort(new Error('the client left'));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+    // Informational answers (103 Early Hints…) are not relayed; the gateway answers `Expect` itself.
+    if (statusCode < 200) return;
+    this.stopBackendClock();
+    this.answered = true;
+    this.settled = true;
+    const { req, res, request } = this;
+    const head: BackendResponseHead = { statusCode, statusMessage: statusMessage ?? '', headers: mergeRepeatedHeaders(headers) };
+    request.onResponse?.(head);
+    if (res.destroyed) {
+      controller.abort(new Error('the client left'));
+      return;
+    }
+    if (request.compression) {
+      if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
+      this.stream = new BackendResponseStream(head, controller);
+      sendProxyResponse(req, this.stream, res, request.compression);
+      return;
+    }
+    // HTTP/2 has no reason phrases.
+    const reason = req.httpVersionMajor === 1 ? head.statusMessage : undefined;
+    try {
+      res.writeHead(statusCode, reason, clientResponseHeaders(head.headers, request.setCookie));
+    } catch (error) {
+      // A status or header the client's connection cannot carry: the backend's answer is unusable,
+      // and nothing has been sent yet, so the client still gets a proper error page.
+      this.unusable = true;
+      controller.abort(error as Error);
+      request.onError({ error: error as Error, connectFailed: false, timedOut: false });
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.stream) {
+      this.stream.deliver(chunk);
+      return;
+    }
+    // The backend is read no faster than the client takes the body.
+    if (!this.res.write(chunk) && !this.res.destroyed) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.stream) this.stream.finish();
+    else if (!this.unusable) this.res.end();
+    this.finish();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Failure): void {
+    this.finish();
+    if (this.answered) {
+      this.stream?.destroy();
+      // Also cut short when the client left first: that is no fault of the backend.
+      if (this.res.destroyed || this.unusable) return;
+      this.res.destroy();
+      this.request.onBrokenResponse?.();
+      return;
+    }
+    this.backendFailed(error);
+  }
+
+  private backendFailed(raw: Failure): void {
+    const error = describeFailure(raw, this.request.timeoutMs);
+    // The client left first, or the exchange ended otherwise: nothing to report, nobody to answer.
+    if (this.settled || this.res.destroyed) return;
+    if (!this.controller && INVALID_REQUEST_ERRORS.has(error.code ?? '')) {
+      // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
+      this.settled = true;
+      this.body?.discard();
+      if (this.request.onInvalidRequest) this.request.onInvalidRequest(error.message);
+      else this.res.destroy();
+      return;
+    }
+    // The backend closed a kept-alive connection just as it was reused (the keep-alive race):
+    // nothing reached the backend's application, so the same server gets the request again
+    // over a new connection.
+    const stale = this.reused && !this.isRetry && isStaleConnectionError(error);
+    if (stale && this.request.retryOnFreshConnection && (!this.body || this.body.replayable)) {
+      this.settled = true;
+      this.successor = new BackendExchange(this.req, this.res, this.request, this.connections, this.body, true);
+      this.successor.start();
+      return;
+    }
+    this.fail(error, stale ? { staleConnection: true } : {});
+  }
+
+  private fail(error: Failure, kind: Partial<ForwardFailure> = {}): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.stopBackendClock();
+    this.body?.discard();
+    this.request.onError({ error, connectFailed: isConnectFailure(error), timedOut: TIMEOUT_ERRORS.has(error.code ?? '') || error.code === 'ETIMEDOUT', ...kind });
+  }
+
+  private backendTimedOut(): void {
+    const error = Object.assign(new Error(`no answer within ${this.request.timeoutMs} ms`), { code: 'ETIMEDOUT' });
+    this.fail(error, { timedOut: true });
+    this.controller?.abort(error);
+  }
+
+  private startBackendClock(): void {
+    if (this.settled || this.answered) return;
+    this.backendClock = setTimeout(() => this.backendTimedOut(), this.request.timeoutMs);
+  }
+
+  private stopBackendClock(): void {
+    if (this.backendClock) clearTimeout(this.backendClock);
+    this.backendClock = undefined;
+  }
+
+  /** The connection goes back for the next request, once. */
+  private finish(): void {
+    this.stopBackendClock();
+    const { connection } = this;
+    this.connection = undefined;
+    if (connection) this.connections.release(connection);
+  }
+}
+
+/** undici frames a streamed body itself, and refuses a `Transfer-Encoding` header it did not write. */
+function withoutChunkedFraming(headers: string[]): string[] {
+  const at = headers.indexOf('transfer-encoding');
+  return at < 0 || at % 2 === 1 ? headers : [...headers.slice(0, at), ...headers.slice(at + 2)];
+}
+
+/** undici's errors in the words and codes the rest of the gateway reports. */
+function describeFailure(error: Failure, timeoutMs: number): Failure {
+  if (TIMEOUT_ERRORS.has(error.code ?? '')) return Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+  if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad upgrade') {
+    return new Error('the backend switched protocols on a request that asked for no upgrade');
+  }
+  if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad response') {
+    return Object.assign(new Error('the backend sent an answer that is not valid HTTP'), { code: 'EBADRESPONSE' });
+  }
+  return error;
+}
