@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: throughput and p99 latency of one small backend measured directly, through the
  * Switchboard gateway (sticky steady state, then a new-session storm: no cookie, so every request
- * starts a session) and through nginx, HAProxy and Caddy where installed, in the same run, with the
- * goals for the gateway printed next to what it reached.
+ * starts a session), through nginx, HAProxy and Caddy where installed, and through a bare Node
+ * forwarder (Node's HTTP server and undici, nothing else: the floor of any Node gateway), in the same
+ * run, with the goals for the gateway printed next to what it reached.
  * `npm run bench -- --baseline DIR`: the same, plus the gateway of another checkout (DIR, with its
  * own node_modules) measured alternately with this one, for an A/B comparison of a change.
  * `npm run bench -- sessions [--baseline DIR] [--rounds N]`: memory and event-loop pauses of a million live sessions.
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../demo/free-port.js';
 import { startBenchBackend } from './bench-backend.js';
 import { startGatewayProcess } from './gateway-process.js';
+import { startBareForwarder } from './bare-forwarder.js';
 import { startCaddy } from './caddy-proxy.js';
 import { startHaproxy } from './haproxy-proxy.js';
 import { startNginx } from './nginx-proxy.js';
@@ -35,6 +37,8 @@ const REFERENCES: { label: string; command: string; start: (workDir: string, por
   { label: 'nginx (1 worker)', command: 'nginx', start: startNginx },
   { label: 'haproxy (1 thread)', command: 'haproxy', start: startHaproxy },
   { label: 'caddy (1 core)', command: 'caddy', start: startCaddy },
+  // Node's floor: what any gateway built on Node's HTTP server and undici reaches on this machine.
+  { label: 'bare Node forwarder', command: 'node', start: (_workDir, port, backendPort) => startBareForwarder(port, backendPort) },
 ];
 
 interface Measurement {
@@ -192,7 +196,7 @@ function printTable(measurements: Measurement[]): void {
     const other = rate(reference(label));
     if (!sticky || !other) continue;
     if (command !== 'nginx') {
-      console.log(`sticky / ${command}: ${(sticky / other).toFixed(2)}`);
+      console.log(`sticky / ${command === 'node' ? label : command}: ${(sticky / other).toFixed(2)}`);
       continue;
     }
     console.log(`sticky / nginx: ${(sticky / other).toFixed(2)}   (goal ≥ 0.5)`);
