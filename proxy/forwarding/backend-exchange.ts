@@ -157,11 +157,15 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     if (this.stream) this.stream.finish();
     else if (!this.unusable) this.res.end();
     this.finish();
+    // The backend may answer before it has read the whole body (a 413, a 401): the rest is read
+    // and dropped, so that the client's connection reaches its next request.
+    this.body?.discard();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Failure): void {
     this.finish();
     if (this.answered) {
+      this.body?.discard();
       this.stream?.destroy();
       // Also cut short when the client left first: that is no fault of the backend.
       if (this.res.destroyed || this.unusable) return;
