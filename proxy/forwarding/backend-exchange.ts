@@ -246,8 +246,10 @@ function describeFailure(error: Failure, timeoutMs: number): Failure {
   if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad upgrade') {
     return new Error('the backend switched protocols on a request that asked for no upgrade');
   }
+  // undici says "bad response" to a request under way only for a 100 Continue, which it does not
+  // accept although HTTP allows one unasked (the gateway never forwards `Expect`).
   if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad response') {
-    return Object.assign(new Error('the backend sent an answer that is not valid HTTP'), { code: 'EBADRESPONSE' });
+    return Object.assign(new Error('the backend answered 100 Continue, which the gateway did not ask for and cannot pass on'), { code: 'EBADRESPONSE' });
   }
   return error;
 }
