@@ -23,6 +23,8 @@ export class ScriptedBackend {
   port = 0;
   /** The requests each connection carried, in order. */
   readonly connections: ScriptedRequest[][] = [];
+  /** Whether each connection is still open. */
+  readonly open: boolean[] = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly server = net.createServer((socket) => this.serve(socket));
 
@@ -57,6 +59,8 @@ export class ScriptedBackend {
     socket.on('error', () => {});
     const requests: ScriptedRequest[] = [];
     const connection = this.connections.push(requests) - 1;
+    this.open.push(true);
+    socket.once('close', () => (this.open[connection] = false));
     let buffered = '';
     socket.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
