@@ -30,6 +30,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private answered = false;
   /** The backend's answer had a status or header the client's connection cannot carry. */
   private unusable = false;
+  /** The backend's answer is a 204 or 304, which never has a body. */
+  private bodiless = false;
   private stream: BackendResponseStream | undefined;
   private backendClock: NodeJS.Timeout | undefined;
   /** The retry that took over from this exchange. */
@@ -115,6 +117,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.stopBackendClock();
     this.answered = true;
     this.settled = true;
+    this.bodiless = statusCode === 204 || statusCode === 304;
     const { req, res, request } = this;
     const head: BackendResponseHead = { statusCode, statusMessage: statusMessage ?? '', headers: mergeRepeatedHeaders(headers) };
     request.onResponse?.(head);
@@ -163,6 +166,12 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Failure): void {
+    // A 304 may give the length of the answer it stands for (and some 204s give one): undici then
+    // fails the answer for its missing body and closes the connection, but the answer is whole.
+    if (this.bodiless && error.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      this.onResponseEnd();
+      return;
+    }
     this.finish();
     if (this.answered) {
       this.body?.discard();

@@ -166,3 +166,32 @@ describe('a backend that breaks off or stalls its answer', () => {
     expect(server.health.consecutiveFailures).toBe(1);
   });
 });
+
+describe('an answer that has no body but names a length', () => {
+  const answers = [
+    // HTTP allows it: the length the full answer would have had (ASP.NET sends it).
+    [304, 'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 5120\r\n\r\n'],
+    // Not allowed, but sent.
+    [204, 'HTTP/1.1 204 No Content\r\nContent-Length: 12\r\n\r\n'],
+  ] as const;
+  for (const [status, head] of answers) {
+    for (const compression of [false, true]) {
+      it(`a ${status} with Content-Length is relayed as it is, with no error held against the server (compression ${compression ? 'on' : 'off'})`, async () => {
+        await gatewayInFront((_request, socket) => socket.write(head), { compression: { enabled: compression } });
+        const connection = await RawConnection.open(t.harness!.port);
+        try {
+          connection.write('GET /logo.png HTTP/1.1\r\nHost: portal.test\r\nAccept-Encoding: gzip\r\nIf-None-Match: "v1"\r\n\r\n');
+          expect((await connection.response()).status).toBe(status);
+          // The client's connection stays open for its next request.
+          connection.write('GET /victim HTTP/1.1\r\nHost: portal.test\r\n\r\n');
+          expect((await connection.response()).body).toMatch(/^victim \d+\.\d+$/);
+        } finally {
+          connection.close();
+        }
+        const server = await serverA();
+        expect(server).toMatchObject({ errors: 0, inflight: 0 });
+        expect(server.health.consecutiveFailures).toBe(0);
+      });
+    }
+  }
+});
