@@ -176,10 +176,10 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     if (this.answered) {
       this.body?.discard();
       this.stream?.destroy();
-      // Also cut short when the client left first: that is no fault of the backend.
+      // Also cut short when the client left first, or broke off its body: no fault of the backend.
       if (this.res.destroyed || this.unusable) return;
       this.res.destroy();
-      this.request.onBrokenResponse?.();
+      if (!this.body?.brokenOff) this.request.onBrokenResponse?.();
       return;
     }
     this.backendFailed(error);
@@ -189,6 +189,13 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     const error = describeFailure(raw, this.request.timeoutMs);
     // The client left first, or the exchange ended otherwise: nothing to report, nobody to answer.
     if (this.settled || this.res.destroyed) return;
+    // The client broke off its own body (an HTTP/2 stream may be reset before its response closes):
+    // no fault of the backend, and nobody left to answer.
+    if (this.body?.brokenOff) {
+      this.settled = true;
+      this.res.destroy();
+      return;
+    }
     if (!this.controller && INVALID_REQUEST_ERRORS.has(error.code ?? '')) {
       // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
       this.settled = true;

@@ -3,13 +3,19 @@
  * on either side: each ends with nothing in flight, no backend connection left holding a
  * half-sent request, and the delay put down to whoever caused it.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http2 from 'node:http2';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startGateway } from '../support/gateway-harness.js';
 import { stopAfterEach } from '../support/fixtures.js';
 import { exchange, RawConnection } from '../support/raw-http.js';
 import { okResponse, ScriptedBackend, type Script } from '../support/scripted-backend.js';
 import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
+import { makeCertificate } from '../support/test-certificates.js';
+import { freePort } from '../../demo/free-port.js';
 
 const t = stopAfterEach();
 let backend: ScriptedBackend | undefined;
@@ -121,6 +127,44 @@ describe('a client that leaves', () => {
     expect((await exchange(t.harness!.port, 'GET /after HTTP/1.1\r\nHost: portal.test\r\n\r\n')).body).toBe('/after got 0 bytes');
     expect(backend!.requests.filter((r) => r.url === '/waited')).toEqual([]);
     expect(await serverA()).toMatchObject({ errors: 0, inflight: 0 });
+  });
+
+  it('over HTTP/2, ending its stream short of its content-length: the server stays online with no error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-departing-'));
+    const cert = makeCertificate(dir, { commonName: 'portal.test' });
+    const port = await freePort();
+    backend = await new ScriptedBackend(answerWithBodyLength).start();
+    t.harness = await startGateway(
+      [{ id: 'web', name: 'Web', healthCheck: { type: 'tcp', intervalSec: 3600, unhealthyAfter: 2 }, servers: [{ id: 'a', name: 'A', url: backend.url }] }],
+      { listeners: [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }] },
+    );
+    const client = http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(cert.certPath), servername: 'portal.test' });
+    client.on('error', () => {});
+    const post = (headers: http2.OutgoingHttpHeaders, body: string): Promise<number> =>
+      new Promise((resolve) => {
+        const stream = client.request({ ':method': 'POST', ':path': '/upload', ':authority': 'portal.test', ...headers });
+        let status = 0;
+        stream.on('response', (response) => (status = Number(response[':status'])));
+        stream.on('error', () => {});
+        stream.resume();
+        stream.on('close', () => resolve(status));
+        stream.end(body);
+      });
+    try {
+      for (let i = 0; i < 3; i++) {
+        // Node's HTTP/2 server resets a stream whose DATA falls short of, or runs past, its content-length.
+        await post({ 'content-length': '500' }, 'hello');
+        await post({ 'content-length': '5' }, 'hello and more');
+      }
+      await eventually(async () => expect((await serverA()).inflight).toBe(0));
+      const server = await serverA();
+      expect(server).toMatchObject({ state: 'active', errors: 0 });
+      expect(server.health.consecutiveFailures).toBe(0);
+      expect(await post({}, 'whole')).toBe(200);
+    } finally {
+      client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('with a Windows-authenticated connection: its own backend connection is closed with it', async () => {
