@@ -167,6 +167,24 @@ describe('a client that leaves', () => {
     }
   });
 
+  it('while its request is sent again after the keep-alive race: the retry\'s connection is closed, nothing counted against the server', async () => {
+    await gatewayInFront((request, socket) => {
+      // The first connection answers once, then closes as the gateway reuses it; the retry is held.
+      if (request.connection === 0 && request.index === 1) socket.destroy();
+      else if (request.url !== '/held') answerWithBodyLength(request, socket);
+    });
+    expect((await exchange(t.harness!.port, 'GET /first HTTP/1.1\r\nHost: portal.test\r\n\r\n')).body).toBe('/first got 0 bytes');
+    const connection = await RawConnection.open(t.harness!.port);
+    connection.write('GET /held HTTP/1.1\r\nHost: portal.test\r\n\r\n');
+    await eventually(() => expect(backend!.connections[1]?.map((r) => r.url)).toEqual(['/held']));
+    connection.close();
+    await eventually(() => expect(backend!.open[1]).toBe(false));
+    await eventually(async () => expect((await serverA()).inflight).toBe(0));
+    const server = await serverA();
+    expect(server.errors).toBe(0);
+    expect(server.health.consecutiveFailures).toBe(0);
+  });
+
   it('with a Windows-authenticated connection: its own backend connection is closed with it', async () => {
     await gatewayInFront((request, socket) => socket.write(okResponse(`connection ${request.connection}`)));
     const connection = await RawConnection.open(t.harness!.port);
