@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import type { BackendConnection, BackendConnections, ConnectionWaiter } from './backend-connections.js';
 import { BackendResponseStream, mergeRepeatedHeaders, type BackendResponseHead } from './backend-response.js';
 import { clientResponseHeaders } from './client-response-headers.js';
+import { ClientReadWatch } from './client-read-watch.js';
 import { sendProxyResponse } from './compression.js';
 import { isConnectFailure, isStaleConnectionError, type ForwardFailure, type ForwardRequest } from './forward-request.js';
 import type { RequestBody } from '../requests/request-body.js';
@@ -33,6 +34,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   /** The backend's answer is a 204 or 304, which never has a body. */
   private bodiless = false;
   private stream: BackendResponseStream | undefined;
+  /** Pauses the backend for a client that is behind with the answer; made when first needed. */
+  private readWatch: ClientReadWatch | undefined;
   private backendClock: NodeJS.Timeout | undefined;
   /** The retry that took over from this exchange. */
   private successor: BackendExchange | undefined;
@@ -127,7 +130,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     }
     if (request.compression) {
       if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
-      this.stream = new BackendResponseStream(head, controller);
+      this.readWatch = new ClientReadWatch(controller, res, request.timeoutMs);
+      this.stream = new BackendResponseStream(head, this.readWatch);
       sendProxyResponse(req, this.stream, res, request.compression);
       return;
     }
@@ -151,8 +155,9 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     }
     // The backend is read no faster than the client takes the body.
     if (!this.res.write(chunk) && !this.res.destroyed) {
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+      const watch = (this.readWatch ??= new ClientReadWatch(controller, this.res, this.request.timeoutMs));
+      watch.pause();
+      this.res.once('drain', () => watch.resume());
     }
   }
 
@@ -244,6 +249,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   /** The connection goes back for the next request, once. */
   private finish(): void {
     this.stopBackendClock();
+    this.readWatch?.stop();
     const { connection } = this;
     this.connection = undefined;
     if (connection) this.connections.release(connection);

@@ -3,6 +3,7 @@
  * on either side: each ends with nothing in flight, no backend connection left holding a
  * half-sent request, and the delay put down to whoever caused it.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -197,6 +198,38 @@ describe('a client that leaves', () => {
     // Well before the pinned connection's own idle timeout of two minutes.
     await eventually(() => expect(backend!.open).toEqual([false]), 3000);
   });
+});
+
+describe('a client that stops reading its answer', () => {
+  for (const compression of [false, true]) {
+    it(`is cut off after requestTimeoutSec, freeing the backend connection with no error counted (compression ${compression ? 'on' : 'off'})`, async () => {
+      const size = 50_000_000;
+      await gatewayInFront(
+        (_request, socket) => {
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${size}\r\n\r\n`);
+          let sent = 0;
+          // Random bytes: a compressor cannot shrink them into the client's socket buffers.
+          const pump = (): void => {
+            while (!socket.destroyed && sent < size && socket.write(randomBytes(65_536))) sent += 65_536;
+          };
+          socket.on('drain', pump);
+          pump();
+        },
+        { requestTimeoutSec: 1, compression: { enabled: compression } },
+      );
+      const client = net.connect(t.harness!.port, '127.0.0.1');
+      rawSockets.add(client);
+      client.on('error', () => {});
+      client.pause();
+      client.write('GET /big HTTP/1.1\r\nHost: portal.test\r\nAccept-Encoding: gzip\r\n\r\n');
+      await eventually(async () => expect((await serverA()).inflight).toBe(1));
+      await eventually(() => expect(backend!.open[0]).toBe(false), 5000);
+      await eventually(async () => expect((await serverA()).inflight).toBe(0));
+      const server = await serverA();
+      expect(server.errors).toBe(0);
+      expect(server.health.consecutiveFailures).toBe(0);
+    });
+  }
 });
 
 describe('a slow upload', () => {
