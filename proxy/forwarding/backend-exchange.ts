@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import type { BackendConnection, BackendConnections, ConnectionWaiter } from './backend-connections.js';
 import { BackendResponseStream, mergeRepeatedHeaders, type BackendResponseHead } from './backend-response.js';
 import { clientResponseHeaders } from './client-response-headers.js';
+import { ClientReadWatch } from './client-read-watch.js';
 import { sendProxyResponse } from './compression.js';
 import { isConnectFailure, isStaleConnectionError, type ForwardFailure, type ForwardRequest } from './forward-request.js';
 import type { RequestBody } from '../requests/request-body.js';
@@ -30,7 +31,11 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private answered = false;
   /** The backend's answer had a status or header the client's connection cannot carry. */
   private unusable = false;
+  /** The backend's answer is a 204 or 304, which never has a body. */
+  private bodiless = false;
   private stream: BackendResponseStream | undefined;
+  /** Pauses the backend for a client that is behind with the answer; made when first needed. */
+  private readWatch: ClientReadWatch | undefined;
   private backendClock: NodeJS.Timeout | undefined;
   /** The retry that took over from this exchange. */
   private successor: BackendExchange | undefined;
@@ -115,6 +120,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.stopBackendClock();
     this.answered = true;
     this.settled = true;
+    this.bodiless = statusCode === 204 || statusCode === 304;
     const { req, res, request } = this;
     const head: BackendResponseHead = { statusCode, statusMessage: statusMessage ?? '', headers: mergeRepeatedHeaders(headers) };
     request.onResponse?.(head);
@@ -124,7 +130,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     }
     if (request.compression) {
       if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
-      this.stream = new BackendResponseStream(head, controller);
+      this.readWatch = new ClientReadWatch(controller, res, request.timeoutMs);
+      this.stream = new BackendResponseStream(head, this.readWatch);
       sendProxyResponse(req, this.stream, res, request.compression);
       return;
     }
@@ -148,8 +155,9 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     }
     // The backend is read no faster than the client takes the body.
     if (!this.res.write(chunk) && !this.res.destroyed) {
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+      const watch = (this.readWatch ??= new ClientReadWatch(controller, this.res, this.request.timeoutMs));
+      watch.pause();
+      this.res.once('drain', () => watch.resume());
     }
   }
 
@@ -157,20 +165,26 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     if (this.stream) this.stream.finish();
     else if (!this.unusable) this.res.end();
     this.finish();
-    // A backend may answer before it has read the whole body: the rest is read and dropped, so that
-    // the client's connection can carry its next request.
+    // The backend may answer before it has read the whole body (a 413, a 401): the rest is read
+    // and dropped, so that the client's connection reaches its next request.
     this.body?.discard();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Failure): void {
+    // A 304 may give the length of the answer it stands for (and some 204s give one): undici then
+    // fails the answer for its missing body and closes the connection, but the answer is whole.
+    if (this.bodiless && error.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      this.onResponseEnd();
+      return;
+    }
     this.finish();
     if (this.answered) {
       this.body?.discard();
       this.stream?.destroy();
-      // Also cut short when the client left first: that is no fault of the backend.
+      // Also cut short when the client left first, or broke off its body: no fault of the backend.
       if (this.res.destroyed || this.unusable) return;
       this.res.destroy();
-      this.request.onBrokenResponse?.();
+      if (!this.body?.brokenOff) this.request.onBrokenResponse?.();
       return;
     }
     this.backendFailed(error);
@@ -180,6 +194,13 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     const error = describeFailure(raw, this.request.timeoutMs);
     // The client left first, or the exchange ended otherwise: nothing to report, nobody to answer.
     if (this.settled || this.res.destroyed) return;
+    // The client broke off its own body (an HTTP/2 stream may be reset before its response closes):
+    // no fault of the backend, and nobody left to answer.
+    if (this.body?.brokenOff) {
+      this.settled = true;
+      this.res.destroy();
+      return;
+    }
     if (!this.controller && INVALID_REQUEST_ERRORS.has(error.code ?? '')) {
       // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
       this.settled = true;
@@ -228,6 +249,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   /** The connection goes back for the next request, once. */
   private finish(): void {
     this.stopBackendClock();
+    this.readWatch?.stop();
     const { connection } = this;
     this.connection = undefined;
     if (connection) this.connections.release(connection);
@@ -246,8 +268,10 @@ function describeFailure(error: Failure, timeoutMs: number): Failure {
   if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad upgrade') {
     return new Error('the backend switched protocols on a request that asked for no upgrade');
   }
+  // undici says "bad response" to a request under way only for a 100 Continue, which it does not
+  // accept although HTTP allows one unasked (the gateway never forwards `Expect`).
   if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad response') {
-    return Object.assign(new Error('the backend sent an answer that is not valid HTTP'), { code: 'EBADRESPONSE' });
+    return Object.assign(new Error('the backend answered 100 Continue, which the gateway did not ask for and cannot pass on'), { code: 'EBADRESPONSE' });
   }
   return error;
 }

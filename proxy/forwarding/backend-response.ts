@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import type { BackendFlow } from './client-read-watch.js';
 
 export interface BackendResponseHead {
   statusCode: number;
@@ -24,7 +24,7 @@ export class BackendResponseStream extends Readable implements BackendResponseHe
 
   constructor(
     head: BackendResponseHead,
-    private readonly controller: Dispatcher.DispatchController,
+    private readonly controller: BackendFlow,
   ) {
     super();
     this.statusCode = head.statusCode;

@@ -56,6 +56,10 @@ export function openListener(config: ListenerConfig, tls: ListenerTls | null, ha
     server.keepAliveTimeout = 5000;
     server.headersTimeout = 30_000;
   }
+  // Node cuts any request not wholly received within 5 minutes (also HTTP/1.1 on an HTTP/2 listener);
+  // a large upload on a slow line may take longer, and a stalled one is ended by
+  // `clientBodyIdleTimeoutSec` instead.
+  (server as { requestTimeout: number }).requestTimeout = 0;
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => handlers.upgrade(req, socket, head, secure));
   server.on('connect', (_req: http.IncomingMessage, socketOrResponse: Duplex | http.ServerResponse) => refuseConnect(socketOrResponse));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {

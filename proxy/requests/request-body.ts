@@ -60,6 +60,11 @@ export class RequestBody {
     return this.ended;
   }
 
+  /** The client ended its request before the whole body arrived (it left, or its HTTP/2 stream was reset). */
+  get brokenOff(): boolean {
+    return this.broken !== undefined;
+  }
+
   /** Bytes the client sent are waiting for the backend to take them: a pause now is the backend's, not the client's. */
   get backendIsBehind(): boolean {
     return this.queuedBytes > 0;

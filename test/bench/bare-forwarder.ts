@@ -20,6 +20,9 @@ export function startBareForwarder(listenPort: number, backendPort: number): Pro
 class Relay implements Dispatcher.DispatchHandler {
   constructor(private readonly res: http.ServerResponse) {}
 
+  /** Present so that undici takes this for a handler of its current interface. */
+  onRequestStart(): void {}
+
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     const out: http.OutgoingHttpHeaders = {};
     for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];

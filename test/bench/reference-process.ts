@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { waitForPort } from './wait-for-port.js';
 
 export interface ReferenceProxy {
+  /** The process started; nginx's worker is a child of it. */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startReferenceProcess(
     throw error;
   }
   return {
+    pid: child.pid!,
     close: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -12,7 +12,7 @@
  * `npm run bench -- idle [--seconds N] [--baseline DIR]`: the CPU an idle gateway with 50 servers uses.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -104,7 +104,7 @@ async function runHttpBench(baselineRoot: string | undefined): Promise<void> {
       }
       const proxy = await reference.start(join(workDir, reference.command), referencePort, backend.port);
       cleanups.push(() => proxy.close());
-      measurements.push({ label: reference.label, result: await measure(`http://127.0.0.1:${referencePort}/`) });
+      measurements.push({ label: reference.label, ...(await measureProcess(proxy.pid, `http://127.0.0.1:${referencePort}/`)) });
       await proxy.close();
       cleanups.pop();
     }
@@ -135,15 +135,29 @@ async function measureProcess(pid: number, url: string, headers: string[] = []):
   return { result, cpuUsPerRequest };
 }
 
-/** A process's CPU time so far, from Linux's /proc; undefined elsewhere. */
+/**
+ * The CPU time so far of a process and the processes it started (nginx's worker), from Linux's
+ * /proc; undefined elsewhere.
+ */
 function processCpuMs(pid: number): number | undefined {
   try {
     // Fields 14 and 15 (utime, stime), counted after the command name, which may hold spaces.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
+    let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
+    for (const child of childProcesses(pid)) total += processCpuMs(child) ?? 0;
+    return total;
   } catch {
     return undefined;
   }
+}
+
+function childProcesses(pid: number): number[] {
+  const children: number[] = [];
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    const listed = readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').trim();
+    if (listed) children.push(...listed.split(' ').map(Number));
+  }
+  return children;
 }
 
 let ticksPerSecond: number | undefined;
@@ -203,6 +217,10 @@ function printTable(measurements: Measurement[]): void {
     const ours = p99(of('this', 'sticky'));
     const theirs = p99(reference(label));
     if (ours !== undefined && theirs) console.log(`sticky p99 ${ours.toFixed(2)} ms = ${(ours / theirs).toFixed(1)} × nginx's ${theirs.toFixed(2)} ms   (goal ≤ 2 × nginx's)`);
+    // The same comparison in CPU time, which a busy machine disturbs far less than requests per second.
+    const ourCpu = cpu(of('this', 'sticky'));
+    const theirCpu = cpu(reference(label));
+    if (ourCpu && theirCpu) console.log(`sticky CPU per request ${ourCpu.toFixed(0)} µs = ${(ourCpu / theirCpu).toFixed(1)} × nginx's ${theirCpu.toFixed(0)} µs`);
   }
   if (sticky && storm) console.log(`new-session storm / sticky: ${(storm / sticky).toFixed(2)}   (goal ≥ 0.6)`);
   const baselineSticky = rate(of('baseline', 'sticky'));

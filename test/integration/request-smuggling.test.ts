@@ -117,6 +117,9 @@ describe('request bodies reach the backend framed', () => {
       // Node's parser lets these through; the gateway refuses them.
       'Transfer-Encoding: gzip, chunked\r\n',
       'Transfer-Encoding: \r\n',
+      'Transfer-Encoding: chunked, identity\r\nContent-Length: 5\r\n',
+      'Transfer-Encoding: identity\r\n',
+      'Transfer-Encoding: xchunked\r\n',
       // Node's parser (llhttp) already refuses these.
       'Transfer-Encoding: gzip\r\n',
       'Transfer-Encoding: chunked, chunked\r\n',
