@@ -36,6 +36,10 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private stream: BackendResponseStream | undefined;
   /** Pauses the backend for a client that is behind with the answer; made when first needed. */
   private readWatch: ClientReadWatch | undefined;
+  /** undici has written the whole request body to the backend (tracked on connection-bound requests only). */
+  private bodyWritten = false;
+  /** An answer held back until the body is written (see `holdUntilBodyWritten`). */
+  private heldAnswer: { controller: Dispatcher.DispatchController; timer: NodeJS.Timeout } | undefined;
   private backendClock: NodeJS.Timeout | undefined;
   /** The retry that took over from this exchange. */
   private successor: BackendExchange | undefined;
@@ -73,12 +77,15 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     // The backend's time starts once it has the whole request: a slow upload is the client's time.
     const timedFromStart = !body || body.complete;
     if (!timedFromStart) body.onComplete(() => this.startBackendClock());
+    const bodyStream = body ? Readable.from(body.reader(), { objectMode: false }) : null;
+    // After undici's own 'end' handler, which finishes writing the request.
+    if (bodyStream && request.connectionBound) bodyStream.once('end', () => setImmediate(() => this.whenBodyWritten()));
     connection.client.dispatch(
       {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: body ? withoutChunkedFraming(request.headers) : request.headers,
-        body: body ? Readable.from(body.reader(), { objectMode: false }) : null,
+        body: bodyStream,
         // undici would close the connection after a body on GET/DELETE…; the gateway frames such a
         // body exactly (see backend-request-headers.ts), so the connection stays reusable. After a
         // HEAD it is closed as undici wants: a backend that wrongly sends a body there cannot then
@@ -128,6 +135,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
       controller.abort(new Error('the client left'));
       return;
     }
+    this.holdUntilBodyWritten(controller);
     if (request.compression) {
       if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
       this.readWatch = new ClientReadWatch(controller, res, request.timeoutMs);
@@ -190,6 +198,31 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.backendFailed(error);
   }
 
+  /**
+   * undici closes a connection whose answer is complete before the request body is written (a 401
+   * challenge to a large upload, answered before the backend drains the body). A Windows sign-in
+   * lives on that connection, so the end of such an answer waits until the body is written, and
+   * the connection stays for the handshake's next step; the wait is bounded by the request timeout.
+   */
+  private holdUntilBodyWritten(controller: Dispatcher.DispatchController): void {
+    if (!this.request.connectionBound || !this.body || this.bodyWritten) return;
+    controller.pause();
+    this.heldAnswer = { controller, timer: setTimeout(() => this.releaseAnswer(), this.request.timeoutMs) };
+  }
+
+  private whenBodyWritten(): void {
+    this.bodyWritten = true;
+    this.releaseAnswer();
+  }
+
+  private releaseAnswer(): void {
+    const held = this.heldAnswer;
+    if (!held) return;
+    this.heldAnswer = undefined;
+    clearTimeout(held.timer);
+    held.controller.resume();
+  }
+
   private backendFailed(raw: Failure): void {
     const error = describeFailure(raw, this.request.timeoutMs);
     // The client left first, or the exchange ended otherwise: nothing to report, nobody to answer.
@@ -250,6 +283,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private finish(): void {
     this.stopBackendClock();
     this.readWatch?.stop();
+    if (this.heldAnswer) clearTimeout(this.heldAnswer.timer);
+    this.heldAnswer = undefined;
     const { connection } = this;
     this.connection = undefined;
     if (connection) this.connections.release(connection);
