@@ -38,8 +38,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private readWatch: ClientReadWatch | undefined;
   /** undici has written the whole request body to the backend (tracked on connection-bound requests only). */
   private bodyWritten = false;
-  /** An answer held back until the body is written (see `holdUntilBodyWritten`). */
-  private heldAnswer: { controller: Dispatcher.DispatchController; timer: NodeJS.Timeout } | undefined;
+  /** Runs while an answer is held back until the body is written (see `holdUntilBodyWritten`). */
+  private holdTimer: NodeJS.Timeout | undefined;
   private backendClock: NodeJS.Timeout | undefined;
   /** The retry that took over from this exchange. */
   private successor: BackendExchange | undefined;
@@ -138,8 +138,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.holdUntilBodyWritten(controller);
     if (request.compression) {
       if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
-      this.readWatch = new ClientReadWatch(controller, res, request.timeoutMs);
-      this.stream = new BackendResponseStream(head, this.readWatch);
+      this.stream = new BackendResponseStream(head, this.readWatchFor(controller));
       sendProxyResponse(req, this.stream, res, request.compression);
       return;
     }
@@ -163,7 +162,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     }
     // The backend is read no faster than the client takes the body.
     if (!this.res.write(chunk) && !this.res.destroyed) {
-      const watch = (this.readWatch ??= new ClientReadWatch(controller, this.res, this.request.timeoutMs));
+      const watch = this.readWatchFor(controller);
       watch.pause();
       this.res.once('drain', () => watch.resume());
     }
@@ -206,8 +205,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
    */
   private holdUntilBodyWritten(controller: Dispatcher.DispatchController): void {
     if (!this.request.connectionBound || !this.body || this.bodyWritten) return;
-    controller.pause();
-    this.heldAnswer = { controller, timer: setTimeout(() => this.releaseAnswer(), this.request.timeoutMs) };
+    this.readWatchFor(controller).hold();
+    this.holdTimer = setTimeout(() => this.releaseAnswer(), this.request.timeoutMs);
   }
 
   private whenBodyWritten(): void {
@@ -216,11 +215,14 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   }
 
   private releaseAnswer(): void {
-    const held = this.heldAnswer;
-    if (!held) return;
-    this.heldAnswer = undefined;
-    clearTimeout(held.timer);
-    held.controller.resume();
+    if (!this.holdTimer) return;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.readWatch?.release();
+  }
+
+  private readWatchFor(controller: Dispatcher.DispatchController): ClientReadWatch {
+    return (this.readWatch ??= new ClientReadWatch(controller, this.res, this.request.timeoutMs));
   }
 
   private backendFailed(raw: Failure): void {
@@ -283,8 +285,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private finish(): void {
     this.stopBackendClock();
     this.readWatch?.stop();
-    if (this.heldAnswer) clearTimeout(this.heldAnswer.timer);
-    this.heldAnswer = undefined;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     const { connection } = this;
     this.connection = undefined;
     if (connection) this.connections.release(connection);

@@ -69,10 +69,10 @@ async function challengingBackend(): Promise<{ url: string; log: string[] }> {
 }
 
 describe('a Windows sign-in on a large upload', () => {
-  for (const size of [1_000, 5_000_000]) {
-    it(`keeps its backend connection when challenged before the body was read (${size} bytes)`, async () => {
+  for (const [size, compression] of [[1_000, false], [5_000_000, false], [5_000_000, true]] as const) {
+    it(`keeps its backend connection when challenged before the body was read (${size} bytes, compression ${compression ? 'on' : 'off'})`, async () => {
       const { url, log } = await challengingBackend();
-      t.harness = await startGateway([{ id: 'web', name: 'Web', healthCheck: { type: 'tcp', intervalSec: 3600 }, servers: [{ id: 'a', name: 'A', url }] }]);
+      t.harness = await startGateway([{ id: 'web', name: 'Web', compression: { enabled: compression }, healthCheck: { type: 'tcp', intervalSec: 3600 }, servers: [{ id: 'a', name: 'A', url }] }]);
       const connection = await RawConnection.open(t.harness.port);
       try {
         const body = 'x'.repeat(size);
