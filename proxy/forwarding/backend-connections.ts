@@ -76,6 +76,16 @@ export class BackendConnections {
     return this.options.idleTimeoutMs;
   }
 
+  /**
+   * Requests under way on these connections: connections handed out and not yet given back, plus
+   * any request an idle connection's client still holds. 0 whenever nothing is in flight.
+   */
+  get requestsUnderWay(): number {
+    let count = this.created - this.idle.length;
+    for (const connection of this.idle) count += connection.client.stats.running + connection.client.stats.pending;
+    return count;
+  }
+
   /** Hands the waiter a connection now if one is free, else when one frees up, else tells it time is up. */
   acquire(waiter: ConnectionWaiter, waitMs: number): void {
     if (this.closed) {

@@ -36,6 +36,10 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private stream: BackendResponseStream | undefined;
   /** Pauses the backend for a client that is behind with the answer; made when first needed. */
   private readWatch: ClientReadWatch | undefined;
+  /** undici has written the whole request body to the backend (tracked on connection-bound requests only). */
+  private bodyWritten = false;
+  /** Runs while an answer is held back until the body is written (see `holdUntilBodyWritten`). */
+  private holdTimer: NodeJS.Timeout | undefined;
   private backendClock: NodeJS.Timeout | undefined;
   /** The retry that took over from this exchange. */
   private successor: BackendExchange | undefined;
@@ -73,12 +77,15 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     // The backend's time starts once it has the whole request: a slow upload is the client's time.
     const timedFromStart = !body || body.complete;
     if (!timedFromStart) body.onComplete(() => this.startBackendClock());
+    const bodyStream = body ? Readable.from(body.reader(), { objectMode: false }) : null;
+    // After undici's own 'end' handler, which finishes writing the request.
+    if (bodyStream && request.connectionBound) bodyStream.once('end', () => setImmediate(() => this.whenBodyWritten()));
     connection.client.dispatch(
       {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: body ? withoutChunkedFraming(request.headers) : request.headers,
-        body: body ? Readable.from(body.reader(), { objectMode: false }) : null,
+        body: bodyStream,
         // undici would close the connection after a body on GET/DELETE…; the gateway frames such a
         // body exactly (see backend-request-headers.ts), so the connection stays reusable. After a
         // HEAD it is closed as undici wants: a backend that wrongly sends a body there cannot then
@@ -128,10 +135,10 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
       controller.abort(new Error('the client left'));
       return;
     }
+    this.holdUntilBodyWritten(controller);
     if (request.compression) {
       if (request.setCookie) res.setHeader('set-cookie', request.setCookie);
-      this.readWatch = new ClientReadWatch(controller, res, request.timeoutMs);
-      this.stream = new BackendResponseStream(head, this.readWatch);
+      this.stream = new BackendResponseStream(head, this.readWatchFor(controller));
       sendProxyResponse(req, this.stream, res, request.compression);
       return;
     }
@@ -155,7 +162,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     }
     // The backend is read no faster than the client takes the body.
     if (!this.res.write(chunk) && !this.res.destroyed) {
-      const watch = (this.readWatch ??= new ClientReadWatch(controller, this.res, this.request.timeoutMs));
+      const watch = this.readWatchFor(controller);
       watch.pause();
       this.res.once('drain', () => watch.resume());
     }
@@ -188,6 +195,34 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
       return;
     }
     this.backendFailed(error);
+  }
+
+  /**
+   * undici closes a connection whose answer is complete before the request body is written (a 401
+   * challenge to a large upload, answered before the backend drains the body). A Windows sign-in
+   * lives on that connection, so the end of such an answer waits until the body is written, and
+   * the connection stays for the handshake's next step; the wait is bounded by the request timeout.
+   */
+  private holdUntilBodyWritten(controller: Dispatcher.DispatchController): void {
+    if (!this.request.connectionBound || !this.body || this.bodyWritten) return;
+    this.readWatchFor(controller).hold();
+    this.holdTimer = setTimeout(() => this.releaseAnswer(), this.request.timeoutMs);
+  }
+
+  private whenBodyWritten(): void {
+    this.bodyWritten = true;
+    this.releaseAnswer();
+  }
+
+  private releaseAnswer(): void {
+    if (!this.holdTimer) return;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.readWatch?.release();
+  }
+
+  private readWatchFor(controller: Dispatcher.DispatchController): ClientReadWatch {
+    return (this.readWatch ??= new ClientReadWatch(controller, this.res, this.request.timeoutMs));
   }
 
   private backendFailed(raw: Failure): void {
@@ -250,6 +285,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private finish(): void {
     this.stopBackendClock();
     this.readWatch?.stop();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     const { connection } = this;
     this.connection = undefined;
     if (connection) this.connections.release(connection);

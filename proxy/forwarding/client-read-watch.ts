@@ -1,7 +1,8 @@
 /**
  * Pauses the backend while the client is not taking its answer, and gives up on a client that takes
  * none of it for too long: undici does not time out a paused answer, so without this one client that
- * stops reading would hold a backend connection (and keep its server draining) for ever.
+ * stops reading would hold a backend connection (and keep its server draining) for ever. It also
+ * holds an answer back on the exchange's behalf (see `BackendExchange.holdUntilBodyWritten`).
  */
 import type http from 'node:http';
 import type { Dispatcher } from 'undici';
@@ -11,6 +12,8 @@ export type BackendFlow = Pick<Dispatcher.DispatchController, 'pause' | 'resume'
 
 export class ClientReadWatch implements BackendFlow {
   private timer: NodeJS.Timeout | undefined;
+  /** The backend stays paused whatever the client takes, until `release`. */
+  private held = false;
 
   constructor(
     private readonly controller: Dispatcher.DispatchController,
@@ -27,7 +30,19 @@ export class ClientReadWatch implements BackendFlow {
 
   resume(): void {
     this.stop();
-    this.controller.resume();
+    if (!this.held) this.controller.resume();
+  }
+
+  /** Keeps the backend paused, whether or not the client is behind, until `release`. */
+  hold(): void {
+    this.held = true;
+    this.controller.pause();
+  }
+
+  release(): void {
+    this.held = false;
+    // A client still behind resumes the backend itself once it catches up.
+    if (!this.timer) this.controller.resume();
   }
 
   abort(reason: Error): void {

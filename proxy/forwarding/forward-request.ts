@@ -9,6 +9,8 @@ export interface ForwardRequest {
   connections: BackendConnections;
   /** Whether the one retry over a fresh connection after the keep-alive race is allowed (not for a pinned connection). */
   retryOnFreshConnection: boolean;
+  /** The backend connection carries the client's Windows sign-in, so it must outlive an answer that comes before the whole body. */
+  connectionBound?: boolean;
   /** How long the backend may stay silent once it has the whole request (see `requestTimeoutSec`). */
   timeoutMs: number;
   /** How long the client may pause while sending a body. */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startGateway } from '../support/gateway-harness.js';
 import { stopAfterEach } from '../support/fixtures.js';
+import { expectNothingUnderWay } from '../support/backend-connection-checks.js';
 import { exchange, RawConnection } from '../support/raw-http.js';
 import { okResponse, ScriptedBackend, type Script } from '../support/scripted-backend.js';
 import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
@@ -23,6 +24,7 @@ let backend: ScriptedBackend | undefined;
 const rawServers: net.Server[] = [];
 const rawSockets = new Set<net.Socket>();
 afterEach(async () => {
+  await expectNothingUnderWay(t.harness);
   await backend?.stop();
   backend = undefined;
   for (const socket of rawSockets) socket.destroy();

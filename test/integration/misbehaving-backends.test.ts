@@ -6,12 +6,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startGateway } from '../support/gateway-harness.js';
 import { stopAfterEach } from '../support/fixtures.js';
+import { expectNothingUnderWay } from '../support/backend-connection-checks.js';
 import { exchange, RawConnection } from '../support/raw-http.js';
 import { okResponse, ScriptedBackend, type Script } from '../support/scripted-backend.js';
 
 const t = stopAfterEach();
 let backend: ScriptedBackend | undefined;
 afterEach(async () => {
+  await expectNothingUnderWay(t.harness);
   await backend?.stop();
   backend = undefined;
 });

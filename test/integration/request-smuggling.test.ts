@@ -136,6 +136,22 @@ describe('request bodies reach the backend framed', () => {
     expect(backend!.connections).toEqual([]);
   });
 
+  it('refuses header values that would split the request (bare CR, bare LF, NUL, a folded line) with 400; the backend gets nothing', async () => {
+    const harness = await gatewayInFrontOfRecorder();
+    const injections = [
+      'X-Note: a\rTransfer-Encoding: chunked\r\n',
+      'X-Note: a\nTransfer-Encoding: chunked\r\n',
+      'X-Note: a\u0000b\r\n',
+      'X-Note: a\r\n Transfer-Encoding: chunked\r\n',
+    ];
+    for (const header of injections) {
+      const reply = await exchange(harness.port, `GET /attack HTTP/1.1\r\nHost: portal.test\r\n${header}\r\n${SMUGGLED}\r\n\r\n`);
+      expect(reply.status, JSON.stringify(header)).toBe(400);
+    }
+    expect((await victimRequest(harness.port)).status).toBe(200);
+    expect(backend!.allBytes).toBe(VICTIM_FORWARDED);
+  });
+
   it('drops header names with an underscore, such as Content_Length', async () => {
     const harness = await gatewayInFrontOfRecorder();
     const reply = await exchange(harness.port, 'GET /a HTTP/1.1\r\nHost: portal.test\r\nContent_Length: 5\r\nTransfer_Encoding: chunked\r\n\r\n');

@@ -28,7 +28,11 @@ export class ScriptedBackend {
   private readonly sockets = new Set<net.Socket>();
   private readonly server = net.createServer((socket) => this.serve(socket));
 
-  constructor(private readonly script: Script) {}
+  /** `beforeBody`: the script answers as soon as a request's head arrives, and its body (Content-Length) is then read and dropped, as IIS does with a request it refuses. */
+  constructor(
+    private readonly script: Script,
+    private readonly options: { beforeBody?: boolean } = {},
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -62,9 +66,25 @@ export class ScriptedBackend {
     this.open.push(true);
     socket.once('close', () => (this.open[connection] = false));
     let buffered = '';
+    let bodyLeft = 0;
     socket.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
       for (;;) {
+        if (this.options.beforeBody) {
+          const dropped = Math.min(bodyLeft, buffered.length);
+          buffered = buffered.slice(dropped);
+          bodyLeft -= dropped;
+          const headEnd = buffered.indexOf('\r\n\r\n');
+          if (bodyLeft > 0 || headEnd < 0) return;
+          const head = buffered.slice(0, headEnd);
+          buffered = buffered.slice(headEnd + 4);
+          bodyLeft = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          const [method = '', url = ''] = head.split(' ');
+          const request = { method, url, head, body: '', connection, index: requests.length };
+          requests.push(request);
+          this.script(request, socket);
+          continue;
+        }
         const parsed = parseRequest(buffered);
         if (!parsed) return;
         buffered = buffered.slice(parsed.length);

@@ -46,6 +46,20 @@ describe('BackendConnections', () => {
     pool.close();
   });
 
+  it('counts the connections handed out and not given back as requests under way', () => {
+    const pool = connections(2);
+    const [a, b] = [new Waiter(), new Waiter()];
+    expect(pool.requestsUnderWay).toBe(0);
+    pool.acquire(a, 5000);
+    pool.acquire(b, 5000);
+    expect(pool.requestsUnderWay).toBe(2);
+    pool.release(a.connection!);
+    expect(pool.requestsUnderWay).toBe(1);
+    pool.release(b.connection!);
+    expect(pool.requestsUnderWay).toBe(0);
+    pool.close();
+  });
+
   it('tells a waiting request when its wait is over, and not before', () => {
     const pool = connections(1);
     const [a, b] = [new Waiter(), new Waiter()];
