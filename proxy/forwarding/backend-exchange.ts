@@ -12,14 +12,11 @@ import { BackendResponseStream, mergeRepeatedHeaders, type BackendResponseHead }
 import { clientResponseHeaders } from './client-response-headers.js';
 import { ClientReadWatch } from './client-read-watch.js';
 import { sendProxyResponse } from './compression.js';
+import { describeFailure, isInvalidRequest, isTimeout, type Failure } from './backend-failures.js';
+import { withoutChunkedFraming } from './backend-request-headers.js';
 import { isConnectFailure, isStaleConnectionError, type ForwardFailure, type ForwardRequest } from './forward-request.js';
 import type { RequestBody } from '../requests/request-body.js';
 
-type Failure = Error & { code?: string };
-
-/** Errors undici raises for a request it cannot put on the wire: nothing was sent. */
-const INVALID_REQUEST_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
-const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWaiter {
   private connection: BackendConnection | undefined;
@@ -236,7 +233,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
       this.res.destroy();
       return;
     }
-    if (!this.controller && INVALID_REQUEST_ERRORS.has(error.code ?? '')) {
+    if (!this.controller && isInvalidRequest(error)) {
       // A header the client could send but HTTP/1.1 cannot carry: the request is at fault, not the backend.
       this.settled = true;
       this.body?.discard();
@@ -262,7 +259,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.settled = true;
     this.stopBackendClock();
     this.body?.discard();
-    this.request.onError({ error, connectFailed: isConnectFailure(error), timedOut: TIMEOUT_ERRORS.has(error.code ?? '') || error.code === 'ETIMEDOUT', ...kind });
+    this.request.onError({ error, connectFailed: isConnectFailure(error), timedOut: isTimeout(error), ...kind });
   }
 
   private backendTimedOut(): void {
@@ -291,24 +288,4 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.connection = undefined;
     if (connection) this.connections.release(connection);
   }
-}
-
-/** undici frames a streamed body itself, and refuses a `Transfer-Encoding` header it did not write. */
-function withoutChunkedFraming(headers: string[]): string[] {
-  const at = headers.indexOf('transfer-encoding');
-  return at < 0 || at % 2 === 1 ? headers : [...headers.slice(0, at), ...headers.slice(at + 2)];
-}
-
-/** undici's errors in the words and codes the rest of the gateway reports. */
-function describeFailure(error: Failure, timeoutMs: number): Failure {
-  if (TIMEOUT_ERRORS.has(error.code ?? '')) return Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
-  if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad upgrade') {
-    return new Error('the backend switched protocols on a request that asked for no upgrade');
-  }
-  // undici says "bad response" to a request under way only for a 100 Continue, which it does not
-  // accept although HTTP allows one unasked (the gateway never forwards `Expect`).
-  if (error.code === 'UND_ERR_SOCKET' && error.message === 'bad response') {
-    return Object.assign(new Error('the backend answered 100 Continue, which the gateway did not ask for and cannot pass on'), { code: 'EBADRESPONSE' });
-  }
-  return error;
 }

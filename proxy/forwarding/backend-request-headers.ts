@@ -164,3 +164,11 @@ export function headersForBackend(
     method: req.method ?? 'GET',
   });
 }
+
+/** undici frames a streamed body itself, and refuses a `Transfer-Encoding` header it did not write. */
+export function withoutChunkedFraming(headers: HeaderList): HeaderList {
+  for (let at = 0; at < headers.length; at += 2) {
+    if (headers[at] === 'transfer-encoding') return [...headers.slice(0, at), ...headers.slice(at + 2)];
+  }
+  return headers;
+}
