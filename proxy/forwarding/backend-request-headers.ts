@@ -60,8 +60,8 @@ const COLON = 0x3a;
 const LOWER_X = 0x78;
 
 /**
- * A flat list, name then value, as `http.request` takes it: Node writes such a list out as it is,
- * where an object would be copied header by header into the request's own table first.
+ * A flat list, name then value, as undici takes it and writes it out as it is, in order; an object
+ * would be copied header by header first.
  */
 export type HeaderList = string[];
 

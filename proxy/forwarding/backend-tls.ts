@@ -1,7 +1,8 @@
 /**
  * How the gateway connects to one backend server, with the TLS trust decision for `https://` servers:
- * a Node agent (health probes, WebSockets) or an undici connector (requests, see backend-connections.ts). A server with a CA-signed certificate is verified the normal way against the
- * host name in its URL. A server with a self-signed certificate is trusted by its SHA-256
+ * a Node agent (health probes, WebSockets) or an undici connector (requests, see
+ * backend-connections.ts). A server with a CA-signed certificate is verified the normal way against
+ * the host name in its URL. A server with a self-signed certificate is trusted by its SHA-256
  * fingerprint instead: the socket is handed to the request only after the fingerprint matched, so
  * not a byte of the request (cookies, credentials) reaches an impostor.
  */

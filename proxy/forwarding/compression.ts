@@ -3,8 +3,8 @@
  * gzip) when the cluster asks for it, the backend did not compress, and nothing about the response
  * makes compression wrong: event streams, partial content, HEAD, bodiless statuses, `no-transform`.
  *
- * It works with http-proxy-3's `selfHandleResponse: true`: the gateway hands every backend response
- * to `sendProxyResponse`, which writes the status and headers and streams the body, compressed or not.
+ * When compression is on for a cluster, the gateway hands every backend response to
+ * `sendProxyResponse`, which writes the status and headers and streams the body, compressed or not.
  */
 import type http from 'node:http';
 import type { Readable, Transform } from 'node:stream';
