@@ -5,7 +5,7 @@
  * reuses the connection. It records every request it answered, body included, as it parsed them.
  */
 import net from 'node:net';
-import { closeServer } from './loopback-server.js';
+import { listenOnLoopback, stopAbruptly, trackSockets } from './loopback-server.js';
 
 export interface ParsedRequest {
   method: string;
@@ -19,7 +19,7 @@ export class ClosingBackend {
   /** Requests that arrived on a reused connection and were cut off. */
   cutOff = 0;
   private readonly server = net.createServer((socket) => this.serve(socket));
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = trackSockets(this.server);
 
   constructor(readonly name: string) {}
 
@@ -28,8 +28,7 @@ export class ClosingBackend {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
-    this.port = (this.server.address() as net.AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 
@@ -39,13 +38,10 @@ export class ClosingBackend {
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await closeServer(this.server);
+    await stopAbruptly(this.server, this.sockets);
   }
 
   private serve(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => {});
     let buffered = Buffer.alloc(0);
     let served = 0;

@@ -5,7 +5,7 @@
  * it. It records each request it parsed, with the number of the TCP connection it came on.
  */
 import net from 'node:net';
-import { listenOnLoopback } from './loopback-server.js';
+import { listenOnLoopback, stopAbruptly, trackSockets } from './loopback-server.js';
 
 export interface ParsedRequest {
   connection: number;
@@ -32,22 +32,19 @@ export class ExchangeBackend {
 
   async start(): Promise<this> {
     const server = net.createServer((socket) => this.accept(socket));
-    await listenOnLoopback(server);
-    this.port = (server.address() as net.AddressInfo).port;
+    trackSockets(server, this.sockets);
+    this.port = await listenOnLoopback(server);
     this.server = server;
     return this;
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await stopAbruptly(this.server, this.sockets);
     this.server = null;
   }
 
   private accept(socket: net.Socket): void {
     const connection = this.nextConnection++;
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     let buffered = Buffer.alloc(0);
     let bodyLeft = 0;

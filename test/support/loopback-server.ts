@@ -22,6 +22,21 @@ export async function closeServer(server: net.Server): Promise<void> {
   await closed;
 }
 
+/** Keeps `sockets` (a new set if none is given) to the connections `server` has open right now. */
+export function trackSockets(server: net.Server, sockets = new Set<net.Socket>()): Set<net.Socket> {
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+/** Stops a server at once, like a crashed process: its open connections cut, then no more listening. */
+export async function stopAbruptly(server: net.Server | null, sockets: Set<net.Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  if (server) await closeServer(server);
+}
+
 /** Resolves with 'connected' when a fresh connection to `port` on 127.0.0.1 opens, else with the error code. */
 export function tryConnect(port: number): Promise<string> {
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@
  * records them per connection, then hands each to the script with its socket.
  */
 import net from 'node:net';
-import { closeServer, listenOnLoopback } from './loopback-server.js';
+import { listenOnLoopback, stopAbruptly, trackSockets } from './loopback-server.js';
 
 export interface ScriptedRequest {
   method: string;
@@ -25,8 +25,8 @@ export class ScriptedBackend {
   readonly connections: ScriptedRequest[][] = [];
   /** Whether each connection is still open. */
   readonly open: boolean[] = [];
-  private readonly sockets = new Set<net.Socket>();
   private readonly server = net.createServer((socket) => this.serve(socket));
+  private readonly sockets = trackSockets(this.server);
 
   /** `beforeBody`: the script answers as soon as a request's head arrives, and its body (Content-Length) is then read and dropped, as IIS does with a request it refuses. */
   constructor(
@@ -53,13 +53,10 @@ export class ScriptedBackend {
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await closeServer(this.server);
+    await stopAbruptly(this.server, this.sockets);
   }
 
   private serve(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => {});
     const requests: ScriptedRequest[] = [];
     const connection = this.connections.push(requests) - 1;

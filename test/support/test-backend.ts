@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer } from 'ws';
-import { closeServer } from './loopback-server.js';
+import { listenOnLoopback, stopAbruptly, trackSockets } from './loopback-server.js';
 
 export interface BackendReply {
   backend: string;
@@ -51,15 +51,8 @@ export class TestBackend {
     wss.on('connection', (ws) => {
       ws.on('message', (data) => ws.send(`${this.name}:${data.toString()}`));
     });
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
+    trackSockets(server, this.sockets);
+    this.port = await listenOnLoopback(server, port);
     this.server = server;
     return this;
   }
@@ -69,8 +62,7 @@ export class TestBackend {
     const server = this.server;
     if (!server) return;
     this.server = null;
-    for (const socket of this.sockets) socket.destroy();
-    await closeServer(server);
+    await stopAbruptly(server, this.sockets);
   }
 }
 

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { listenOnLoopback } from './loopback-server.js';
+import { listenOnLoopback, stopAbruptly, trackSockets } from './loopback-server.js';
 
 export interface WindowsAuthReply {
   user: string;
@@ -47,20 +47,15 @@ export class WindowsAuthBackend {
   async start(): Promise<this> {
     const server = http.createServer((req, res) => this.handle(req, res));
     server.keepAliveTimeout = 60_000;
-    server.on('connection', (socket) => {
-      this.connections.set(socket, { id: this.nextConnection++ });
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    await listenOnLoopback(server);
-    this.port = (server.address() as net.AddressInfo).port;
+    server.on('connection', (socket) => this.connections.set(socket, { id: this.nextConnection++ }));
+    trackSockets(server, this.sockets);
+    this.port = await listenOnLoopback(server);
     this.server = server;
     return this;
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await stopAbruptly(this.server, this.sockets);
     this.server = null;
   }
 
