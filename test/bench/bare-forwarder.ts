@@ -8,9 +8,8 @@
  */
 import http from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
+import { HOP_BY_HOP_HEADERS } from '../../proxy/forwarding/hop-by-hop.js';
 import { startReferenceProcess, type ReferenceProxy } from './reference-process.js';
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 export function startBareForwarder(listenPort: number, backendPort: number): Promise<ReferenceProxy> {
   const script = new URL(import.meta.url).pathname;
@@ -25,7 +24,7 @@ class Relay implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     const out: http.OutgoingHttpHeaders = {};
-    for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
+    for (const name in headers) if (!HOP_BY_HOP_HEADERS.has(name)) out[name] = headers[name];
     this.res.writeHead(statusCode, out);
   }
 
@@ -51,7 +50,7 @@ function serve(listenPort: number, backendPort: number): void {
     .createServer((req, res) => {
       const headers: string[] = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+        if (!HOP_BY_HOP_HEADERS.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
       }
       pool.dispatch({ method: req.method ?? 'GET', path: req.url ?? '/', headers, body: req.method === 'GET' || req.method === 'HEAD' ? null : req }, new Relay(res));
     })
