@@ -1,8 +1,25 @@
 /** Finding ports nothing is listening on, by briefly binding them. */
 import { createServer } from 'node:net';
 
-/** A port the system considers free right now on `host`. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+/**
+ * The ports handed out lately. Once a probe closes, the system may offer its port again at once, and
+ * two callers asking one after the other (a listener and the admin API) would get the same one.
+ */
+const handedOut = new Set<number>();
+const REMEMBERED = 1000;
+
+/** A port the system considers free right now on `host`, and not one this process handed out lately. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const port = await probeFreePort(host);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (handedOut.size > REMEMBERED) handedOut.delete(handedOut.values().next().value!);
+    return port;
+  }
+}
+
+function probeFreePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
