@@ -259,7 +259,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.settled = true;
     this.stopBackendClock();
     this.body?.discard();
-    this.request.onError({ error, connectFailed: isConnectFailure(error), timedOut: isTimeout(error), ...kind });
+    const connectionBound = this.request.connectionBound === true;
+    this.request.onError({ error, connectFailed: isConnectFailure(error), timedOut: isTimeout(error), connectionBound, ...kind });
   }
 
   private backendTimedOut(): void {

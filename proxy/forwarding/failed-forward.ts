@@ -40,14 +40,18 @@ export function answerFailedForward(
   if (failure.staleConnection) {
     // The keep-alive race, no fault of the server's: only the body could not be kept to send again.
     server.stats.countGatewayError(502, Date.now());
-    sendGatewayError(res, 502, 'The server closed its connection just as this request was sent, and the request body was too large to send again. Please send it again.');
+    sendGatewayError(res, 502, failure.connectionBound
+      ? 'The server closed the connection that carries your Windows sign-in just as this request was sent. Please send it again.'
+      : 'The server closed its connection just as this request was sent, and the request body was too large to send again. Please send it again.');
     return;
   }
   server.stats.errors++;
   if (failure.connectionsBusy) {
     // A full pool is load, not ill health: the server stays online and keeps its sessions.
     server.stats.countGatewayError(503, Date.now());
-    sendGatewayError(res, 503, `All ${server.connections.limit} connections to server "${server.config.name}" are busy. Please try again in a moment.`);
+    sendGatewayError(res, 503, failure.connectionBound
+      ? `The connection that carries your Windows sign-in to server "${server.config.name}" stayed busy with an earlier request for ${cluster.config.backendConnectionWaitSec} s. Please try again in a moment.`
+      : `All ${server.connections.limit} connections to server "${server.config.name}" are busy. Please try again in a moment.`);
     return;
   }
   context.passiveFailure(server, failure.error.message);

@@ -42,8 +42,13 @@ export interface ForwardFailure {
   clientStalled?: boolean;
   /** Every connection to the server stayed busy while the request waited for one. */
   connectionsBusy?: boolean;
-  /** A reused connection turned out closed, and the body sent on it was too large to send again. */
+  /**
+   * A reused connection turned out closed, and the request could not go again: its body was too
+   * large to send again, or the connection was the client's own (`connectionBound`).
+   */
   staleConnection?: boolean;
+  /** The request had to use the one backend connection that carries the client's Windows sign-in. */
+  connectionBound?: boolean;
 }
 
 const CONNECT_ERRORS = new Set([

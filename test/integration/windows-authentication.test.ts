@@ -124,6 +124,44 @@ async function serverSnapshot(id: string) {
   return state.clusters[0]!.servers.find((server) => server.id === id)!;
 }
 
+function connectOverHttp2(port: number, certPath: string): http2.ClientHttp2Session {
+  return http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(certPath), servername: 'intranet.test' });
+}
+
+function getOverHttp2(session: http2.ClientHttp2Session, path: string, authorization?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':path': path, ':authority': 'intranet.test', ...(authorization ? { authorization } : {}) });
+    let body = '';
+    let status = 0;
+    let headers: http.IncomingHttpHeaders = {};
+    stream.on('response', (responseHeaders) => {
+      status = Number(responseHeaders[':status']);
+      headers = responseHeaders as http.IncomingHttpHeaders;
+    });
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => (body += chunk));
+    stream.on('end', () => resolve({ status, body, headers }));
+    stream.on('error', reject);
+  });
+}
+
+async function signInOverHttp2(session: http2.ClientHttp2Session, user: string): Promise<WindowsAuthReply> {
+  expect((await getOverHttp2(session, '/', ntlmClientMessages.negotiate())).status).toBe(401);
+  const answer = await getOverHttp2(session, '/', ntlmClientMessages.authenticate(user));
+  expect(answer.status).toBe(200);
+  return JSON.parse(answer.body) as WindowsAuthReply;
+}
+
+/** A gateway with one Windows-authenticating server behind an HTTPS listener that speaks HTTP/2. */
+async function startHttp2WindowsAuthGateway(cluster: Partial<ClusterInputForTest> = {}): Promise<{ port: number; certPath: string; backend: WindowsAuthBackend }> {
+  const cert = makeCertificate(mkdtempSync(join(tmpdir(), 'sb-h2-auth-')), { commonName: 'intranet.test' });
+  const port = await freePort();
+  const [backend] = await startWindowsAuthGateway(1, cluster, {
+    listeners: [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }],
+  });
+  return { port, certPath: cert.certPath, backend: backend! };
+}
+
 describe('Windows Integrated Authentication', () => {
   it('keeps two NTLM users on connections of their own over many interleaved requests', async () => {
     const backends = await startWindowsAuthGateway(2);
@@ -262,48 +300,56 @@ describe('Windows Integrated Authentication', () => {
   });
 
   it('pins an HTTP/2 client connection as a whole: its streams take turns on one backend connection', async () => {
-    const cert = makeCertificate(mkdtempSync(join(tmpdir(), 'sb-h2-auth-')), { commonName: 'intranet.test' });
-    const port = await freePort();
-    const [backend] = await startWindowsAuthGateway(1, {}, {
-      listeners: [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }],
-    });
-    const connect = () => http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(cert.certPath), servername: 'intranet.test' });
-    const get = (session: http2.ClientHttp2Session, path: string, authorization?: string): Promise<Answer> =>
-      new Promise((resolve, reject) => {
-        const stream = session.request({ ':path': path, ':authority': 'intranet.test', ...(authorization ? { authorization } : {}) });
-        let body = '';
-        let status = 0;
-        let headers: http.IncomingHttpHeaders = {};
-        stream.on('response', (responseHeaders) => {
-          status = Number(responseHeaders[':status']);
-          headers = responseHeaders as http.IncomingHttpHeaders;
-        });
-        stream.setEncoding('utf8');
-        stream.on('data', (chunk: string) => (body += chunk));
-        stream.on('end', () => resolve({ status, body, headers }));
-        stream.on('error', reject);
-      });
+    const { port, certPath, backend } = await startHttp2WindowsAuthGateway();
+    const connect = () => connectOverHttp2(port, certPath);
     const jane = connect();
     const kurt = connect();
     try {
-      const signIn = async (session: http2.ClientHttp2Session, user: string): Promise<WindowsAuthReply> => {
-        expect((await get(session, '/', ntlmClientMessages.negotiate())).status).toBe(401);
-        const answer = await get(session, '/', ntlmClientMessages.authenticate(user));
-        expect(answer.status).toBe(200);
-        return JSON.parse(answer.body) as WindowsAuthReply;
-      };
-      const [janeIn, kurtIn] = await Promise.all([signIn(jane, 'jane'), signIn(kurt, 'kurt')]);
+      const [janeIn, kurtIn] = await Promise.all([signInOverHttp2(jane, 'jane'), signInOverHttp2(kurt, 'kurt')]);
       const pages = await Promise.all([
-        ...Array.from({ length: 20 }, (_, i) => get(jane, `/p/${i}`)),
-        ...Array.from({ length: 20 }, (_, i) => get(kurt, `/p/${i}`)),
+        ...Array.from({ length: 20 }, (_, i) => getOverHttp2(jane, `/p/${i}`)),
+        ...Array.from({ length: 20 }, (_, i) => getOverHttp2(kurt, `/p/${i}`)),
       ]);
       const replies = pages.map((page) => JSON.parse(page.body) as WindowsAuthReply);
       for (const reply of replies.slice(0, 20)) expect(reply).toEqual({ user: 'jane', connection: janeIn.connection });
       for (const reply of replies.slice(20)) expect(reply).toEqual({ user: 'kurt', connection: kurtIn.connection });
-      expect(backend!.answersOnWrongConnection).toBe(0);
+      expect(backend.answersOnWrongConnection).toBe(0);
     } finally {
       jane.close();
       kurt.close();
+    }
+  });
+  it('answers a request kept waiting behind another on a Windows-authenticated connection with a 503 that says so', async () => {
+    const { port, certPath } = await startHttp2WindowsAuthGateway({ backendConnectionWaitSec: 1 });
+    const session = connectOverHttp2(port, certPath);
+    try {
+      await signInOverHttp2(session, 'gina');
+      // Both streams need the one backend connection that carries gina's sign-in.
+      const slow = getOverHttp2(session, '/slow/2500');
+      const waiting = await getOverHttp2(session, '/p/1');
+      expect(waiting.status).toBe(503);
+      expect(waiting.body).toContain('The connection that carries your Windows sign-in to server "IIS 1" stayed busy with an earlier request for 1 s');
+      expect(waiting.body).not.toContain('256');
+      expect((await slow).status).toBe(200);
+      expect((await serverSnapshot('iis-1')).online).toBe(true);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('tells a client whose Windows-authenticated connection the server closed to send again, with no health failure', async () => {
+    await startWindowsAuthGateway(1);
+    const client = new OneConnectionClient(t.harness!.url);
+    try {
+      await signInWithNtlm(client, 'hana');
+      const hungUp = await client.get('/hang-up');
+      expect(hungUp.status).toBe(502);
+      expect(hungUp.body).toContain('The server closed the connection that carries your Windows sign-in just as this request was sent');
+      expect(hungUp.body).not.toContain('too large');
+      expect((await serverSnapshot('iis-1')).health.consecutiveFailures).toBe(0);
+      expect((await signInWithNtlm(client, 'hana')).user).toBe('hana');
+    } finally {
+      client.close();
     }
   });
 });

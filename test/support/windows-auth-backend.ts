@@ -2,7 +2,8 @@
  * A backend that authenticates connections the way IIS does with Windows Integrated Authentication:
  * NTLM (negotiate, challenge, authenticate) and a two-step Negotiate with opaque tokens. A challenge
  * is answered only on the TCP connection that received it, and the identity stays bound to that
- * connection; every answer says who the connection belongs to and which connection it was.
+ * connection; every answer says who the connection belongs to and which connection it was. A
+ * signed-in connection can also be asked for a slow answer, or for none at all.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -66,8 +67,22 @@ export class WindowsAuthBackend {
     const [scheme = '', token = ''] = authorization.split(' ');
     if (scheme.toLowerCase() === 'ntlm' && token) return this.ntlm(state, Buffer.from(token, 'base64'), res);
     if (scheme.toLowerCase() === 'negotiate' && token) return this.negotiate(state, Buffer.from(token, 'base64').toString('utf8'), res);
-    if (state.user) return reply(res, 200, state);
+    if (state.user) return this.signedIn(req, res, state);
     challenge(res, ['NTLM', 'Negotiate']);
+  }
+
+  /** `/slow/<ms>` answers after that long; `/hang-up` closes the connection without an answer. */
+  private signedIn(req: http.IncomingMessage, res: http.ServerResponse, state: ConnectionState): void {
+    const slow = /^\/slow\/(\d+)$/.exec(req.url ?? '');
+    if (slow) {
+      setTimeout(() => reply(res, 200, state), Number(slow[1]));
+      return;
+    }
+    if (req.url === '/hang-up') {
+      req.socket.destroy();
+      return;
+    }
+    reply(res, 200, state);
   }
 
   private ntlm(state: ConnectionState, message: Buffer, res: http.ServerResponse): void {
