@@ -222,6 +222,11 @@ function printTable(measurements: Measurement[]): void {
     const theirCpu = cpu(reference(label));
     if (ourCpu && theirCpu) console.log(`sticky CPU per request ${ourCpu.toFixed(0)} µs = ${(ourCpu / theirCpu).toFixed(1)} × nginx's ${theirCpu.toFixed(0)} µs`);
   }
+  const referenceRate = (command: string) => rate(reference(REFERENCES.find((entry) => entry.command === command)!.label));
+  const nginx = referenceRate('nginx');
+  const bare = referenceRate('node');
+  // The ceiling of the nginx goal on this machine: a gateway that does anything costs more than this.
+  if (nginx && bare) console.log(`bare Node forwarder / nginx: ${(bare / nginx).toFixed(2)}   (the most a gateway on Node's HTTP server and undici reaches here)`);
   if (sticky && storm) console.log(`new-session storm / sticky: ${(storm / sticky).toFixed(2)}   (goal ≥ 0.6)`);
   const baselineSticky = rate(of('baseline', 'sticky'));
   const baselineStorm = rate(of('baseline', 'storm'));
