@@ -2,71 +2,22 @@
  * Headless mode as an admin runs it: `tsx proxy/headless.ts --config <file>` in a child process,
  * with real config files, a real backend and real signals.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/free-port.js';
+import { startHeadless as startHeadlessIn, type Headless } from '../support/headless-process.js';
 import { closeServer, listenOnLoopback } from '../support/loopback-server.js';
-
-const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
-const HEADLESS = join(REPO_ROOT, 'proxy/headless.ts');
-
-interface Headless {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
-}
 
 let workDir: string;
 let backend: Server;
 let slowRequestArrived: (() => void) | undefined;
-const children: ChildProcess[] = [];
 
 function startHeadless(configPath: string): Headless {
-  const child = spawn(TSX, [HEADLESS, '--config', configPath, '--dashboard', join(workDir, 'no-dashboard')], {
-    cwd: workDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const waiters = new Set<() => void>();
-  const collect = (chunk: Buffer): void => {
-    output += chunk.toString();
-    for (const wake of [...waiters]) wake();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
-  return {
-    child,
-    output: () => output,
-    exited,
-    waitForOutput: (pattern, timeoutMs = 20_000) =>
-      new Promise((resolveMatch, reject) => {
-        const check = (): void => {
-          const match = output.match(pattern);
-          if (!match) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolveMatch(match);
-        };
-        const giveUp = (why: string): void => {
-          waiters.delete(check);
-          clearTimeout(timer);
-          reject(new Error(`headless mode ${why} without printing ${pattern}; it printed:\n${output}`));
-        };
-        const timer = setTimeout(() => giveUp(`ran ${timeoutMs} ms`), timeoutMs);
-        void exited.then((code) => giveUp(`exited with code ${code}`));
-        waiters.add(check);
-        check();
-      }),
-  };
+  return startHeadlessIn(configPath, { workDir });
 }
 
 function fetchThrough(port: number, path = '/'): Promise<{ status: number; body: string }> {
@@ -90,15 +41,6 @@ beforeAll(async () => {
     setTimeout(() => res.end('slow answer'), 1000);
   });
   await listenOnLoopback(backend);
-});
-
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolveExit) => child.once('exit', resolveExit));
-    }
-  }
 });
 
 afterAll(async () => {

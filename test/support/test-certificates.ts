@@ -18,8 +18,10 @@ export interface TestCertificate {
 
 export interface CertificateRequest {
   commonName: string;
-  /** DNS names; 127.0.0.1 is always added as an IP SAN. */
+  /** DNS names; the common name when omitted. */
   dnsNames?: string[];
+  /** IP addresses the certificate names; 127.0.0.1 when omitted, none with []. */
+  ipAddresses?: string[];
   days?: number;
   passphrase?: string;
   /** File name stem inside `directory`. */
@@ -32,7 +34,9 @@ export function makeCertificate(directory: string, request: CertificateRequest):
   const keyPath = join(directory, `${name}.key`);
   const pfxPath = join(directory, `${name}.pfx`);
   const passphrase = request.passphrase ?? 'correct horse';
-  const altNames = [...(request.dnsNames ?? [request.commonName]).map((dns) => `DNS:${dns}`), 'IP:127.0.0.1'].join(',');
+  const dnsNames = (request.dnsNames ?? [request.commonName]).map((dns) => `DNS:${dns}`);
+  const ipAddresses = (request.ipAddresses ?? ['127.0.0.1']).map((ip) => `IP:${ip}`);
+  const altNames = [...dnsNames, ...ipAddresses].join(',');
   openssl([
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
     '-keyout', keyPath, '-out', certPath, '-days', String(request.days ?? 365),
