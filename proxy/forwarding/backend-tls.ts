@@ -77,11 +77,10 @@ class FingerprintAgent extends https.Agent {
 export function createBackendConnector(server: BackendServerLike): buildConnector.connector {
   const url = new URL(server.url);
   if (url.protocol !== 'https:') return buildConnector({});
-  const servername = tlsServername(url) || undefined;
-  if (!server.tlsFingerprint) return buildConnector({ servername, rejectUnauthorized: true });
+  if (!server.tlsFingerprint) return withOwnServername(url, buildConnector({ rejectUnauthorized: true }));
   const expected = fingerprintBytes(server.tlsFingerprint);
   // No session cache: a resumed session may skip the certificate, which must be checked every time.
-  const connect = buildConnector({ servername, rejectUnauthorized: false, maxCachedSessions: 0 });
+  const connect = withOwnServername(url, buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 }));
   return (options, callback) =>
     connect(options, (error, socket) => {
       if (error) return callback(error, null);
@@ -89,6 +88,27 @@ export function createBackendConnector(server: BackendServerLike): buildConnecto
       if (presented && fingerprintMatches(presented, expected)) return callback(null, socket);
       socket.destroy();
       callback(fingerprintMismatch(presented), null);
+    });
+}
+
+/**
+ * undici offers each connection the name in the request's Host header, the client's choice, and
+ * that name would win over the connector's own: it would be sent as SNI and be the name the
+ * certificate is checked against. The name from the server's URL is put in its place.
+ *
+ * A certificate that does not name the server fails with ERR_TLS_CERT_ALTNAME_INVALID, for which
+ * undici (7.30) has a path of its own: it fails the request but goes on counting it as under way,
+ * and every later request on that connection waits forever. Under another code the failure takes
+ * undici's ordinary path, like any other failed connect.
+ */
+function withOwnServername(url: URL, connect: buildConnector.connector): buildConnector.connector {
+  const servername = tlsServername(url);
+  return (options, callback) =>
+    connect({ ...options, servername }, (error, socket) => {
+      if (!error) return callback(null, socket);
+      const code = (error as Error & { code?: string }).code;
+      if (code !== 'ERR_TLS_CERT_ALTNAME_INVALID') return callback(error, null);
+      callback(Object.assign(new Error(error.message, { cause: error }), { code: 'ERR_TLS_CERT_NAME_MISMATCH' }), null);
     });
 }
 
