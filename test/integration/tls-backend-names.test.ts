@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/free-port.js';
 import type { ClusterSnapshot, ServerSnapshot } from '../../proxy/control/control-snapshot.js';
@@ -24,8 +25,8 @@ const IMPOSTOR_NAME = 'backend.test';
 
 interface RecordingBackend {
   port: number;
-  /** The Host header of every request it received. */
-  requests: string[];
+  /** Every request it received: its Host header, and the name the TLS connection asked for (SNI). */
+  requests: { host: string; servername: string | null }[];
 }
 
 let workDir: string;
@@ -50,9 +51,9 @@ afterEach(async () => {
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 async function startBackend(cert: TestCertificate, answer: string): Promise<RecordingBackend> {
-  const requests: string[] = [];
+  const requests: RecordingBackend['requests'] = [];
   const server = https.createServer({ cert: readFileSync(cert.certPath), key: readFileSync(cert.keyPath) }, (req, res) => {
-    requests.push(req.headers.host ?? '');
+    requests.push({ host: req.headers.host ?? '', servername: (req.socket as TLSSocket).servername || null });
     res.end(answer);
   });
   servers.push(server);
@@ -116,6 +117,8 @@ describe('an HTTPS backend trusted through a CA, without a fingerprint', () => {
     expect(user.cookies.size).toBe(1);
     expect(await user.get('/')).toMatchObject({ status: 200, body: 'honest answer' });
     expect(honest.requests).toHaveLength(2);
+    // TLS allows no IP address as SNI.
+    expect(honest.requests.map((r) => r.servername)).toEqual([null, null]);
 
     // A client naming the impostor's certificate in its Host header changes nothing: the
     // certificate must name 127.0.0.1, the server's URL. The second request finds the connection
@@ -154,7 +157,7 @@ describe('an HTTPS backend trusted through a CA, without a fingerprint', () => {
     // The honest certificate names localhost, not the name the browser used for the site.
     const user = new User(gateway.baseUrl, true);
     expect(await user.get('/', { host: 'intranet.example' })).toMatchObject({ status: 200, body: 'honest answer' });
-    expect(honest.requests).toEqual(['intranet.example']);
+    expect(honest.requests).toEqual([{ host: 'intranet.example', servername: 'localhost' }]);
 
     expect((await exchange(gateway.port, login(IMPOSTOR_NAME), { timeoutMs: 5000 })).status).toBe(502);
     expect(impostor.requests).toEqual([]);
