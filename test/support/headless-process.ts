@@ -27,11 +27,14 @@ export interface HeadlessOptions {
 
 const children: ChildProcess[] = [];
 
+// tsx runs the gateway in a node process of its own, which a SIGKILL to tsx would leave running:
+// each child leads a process group, and the whole group is killed.
 afterEach(async () => {
   for (const child of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolveExit) => child.once('exit', resolveExit));
+      const exit = new Promise((resolveExit) => child.once('exit', resolveExit));
+      process.kill(-child.pid!, 'SIGKILL');
+      await exit;
     }
   }
 });
@@ -40,6 +43,7 @@ export function startHeadless(configPath: string, { workDir, env }: HeadlessOpti
   const child = spawn(TSX, [HEADLESS, '--config', configPath, '--dashboard', join(workDir, 'no-dashboard')], {
     cwd: workDir,
     env: { ...process.env, ...env },
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
