@@ -33,7 +33,11 @@ afterEach(async () => {
   for (const child of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) {
       const exit = new Promise((resolveExit) => child.once('exit', resolveExit));
-      process.kill(-child.pid!, 'SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // The whole group has just ended on its own; its 'exit' is on the way.
+      }
       await exit;
     }
   }
