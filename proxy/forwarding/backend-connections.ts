@@ -63,10 +63,21 @@ export class BackendConnections {
   private readonly waiting: { waiter: ConnectionWaiter; timer: NodeJS.Timeout }[] = [];
   private closed = false;
 
+  /**
+   * The TLS name every request on these connections gives undici. By default undici takes it from
+   * the Host header and opens a new connection whenever it differs from the last request's, so
+   * users who call the site by different names (`portal`, `portal.corp.local`) would cost a new
+   * connection and handshake each time. The name actually sent is the server's own, set by the
+   * connector (backend-tls.ts); this one only has to stay the same.
+   */
+  readonly tlsName: string;
+
   constructor(
     private readonly origin: string,
     private readonly options: BackendConnectionOptions,
-  ) {}
+  ) {
+    this.tlsName = new URL(origin).hostname;
+  }
 
   get limit(): number {
     return this.options.limit;

@@ -17,6 +17,8 @@ import { withoutChunkedFraming } from './backend-request-headers.js';
 import { isConnectFailure, isStaleConnectionError, type ForwardFailure, type ForwardRequest } from './forward-request.js';
 import type { RequestBody } from '../requests/request-body.js';
 
+/** undici takes a request's TLS name among its dispatch options, though its types leave it out. */
+type DispatchOptionsWithTlsName = Dispatcher.DispatchOptions & { servername: string };
 
 export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWaiter {
   private connection: BackendConnection | undefined;
@@ -77,22 +79,21 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     const bodyStream = body ? Readable.from(body.reader(), { objectMode: false }) : null;
     // After undici's own 'end' handler, which finishes writing the request.
     if (bodyStream && request.connectionBound) bodyStream.once('end', () => setImmediate(() => this.whenBodyWritten()));
-    connection.client.dispatch(
-      {
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: body ? withoutChunkedFraming(request.headers) : request.headers,
-        body: bodyStream,
-        // undici would close the connection after a body on GET/DELETE…; the gateway frames such a
-        // body exactly (see backend-request-headers.ts), so the connection stays reusable. After a
-        // HEAD it is closed as undici wants: a backend that wrongly sends a body there cannot then
-        // have those bytes read as the answer to somebody else's request.
-        reset: req.method === 'HEAD' ? undefined : false,
-        headersTimeout: timedFromStart ? request.timeoutMs : 0,
-        bodyTimeout: request.timeoutMs,
-      },
-      this,
-    );
+    const options: DispatchOptionsWithTlsName = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      servername: this.connections.tlsName,
+      headers: body ? withoutChunkedFraming(request.headers) : request.headers,
+      body: bodyStream,
+      // undici would close the connection after a body on GET/DELETE…; the gateway frames such a
+      // body exactly (see backend-request-headers.ts), so the connection stays reusable. After a
+      // HEAD it is closed as undici wants: a backend that wrongly sends a body there cannot then
+      // have those bytes read as the answer to somebody else's request.
+      reset: req.method === 'HEAD' ? undefined : false,
+      headersTimeout: timedFromStart ? request.timeoutMs : 0,
+      bodyTimeout: request.timeoutMs,
+    };
+    connection.client.dispatch(options, this);
   }
 
   /** Every connection stayed busy for as long as the request may wait. */

@@ -73,6 +73,17 @@ describe('requests to an HTTPS backend', () => {
     expect(backend.received().match(/GET \/login/g)).toHaveLength(2);
   });
 
+  it('keep one connection for clients that call the site by different names', async () => {
+    const backend = await startTlsBackend(backendCert);
+    t.harness = await startGateway([{ id: 'web', name: 'Web', healthCheck: { type: 'tcp', intervalSec: 3600 }, servers: [{ id: 'a', name: 'A', url: backend.url, tlsFingerprint: backendCert.fingerprint256 }] }]);
+    // A short name, the full name and the address, as users on one intranet type them.
+    for (const host of ['portal', 'portal.corp.test', '127.0.0.1', 'portal', 'portal.corp.test', '127.0.0.1']) {
+      expect((await exchange(t.harness.port, LOGIN.replace('portal.test', host))).body).toBe('secret page');
+    }
+    expect(backend.received().match(/GET \/login/g)).toHaveLength(6);
+    expect(backend.connections()).toBe(1);
+  });
+
   it('send not one byte to a server presenting another certificate: 502, and a health failure', async () => {
     const impostor = await startTlsBackend(impostorCert);
     t.harness = await startGateway([{ id: 'web', name: 'Web', healthCheck: { type: 'tcp', intervalSec: 3600, unhealthyAfter: 5 }, servers: [{ id: 'a', name: 'A', url: impostor.url, tlsFingerprint: backendCert.fingerprint256 }] }]);
