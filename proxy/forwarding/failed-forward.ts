@@ -38,7 +38,8 @@ export function answerFailedForward(
     return;
   }
   if (failure.staleConnection) {
-    // The keep-alive race, no fault of the server's: only the body could not be kept to send again.
+    // The keep-alive race, no fault of the server's: the request could not go again, its body being
+    // too large to keep or its connection the one that carries the client's Windows sign-in.
     server.stats.countGatewayError(502, Date.now());
     sendGatewayError(res, 502, failure.connectionBound
       ? 'The server closed the connection that carries your Windows sign-in just as this request was sent. Please send it again.'
