@@ -26,6 +26,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   private controller: Dispatcher.DispatchController | undefined;
   /** The caller has been told how this exchange ended, or a retry has taken over. */
   private settled = false;
+  /** The first byte of an answer (1xx included) arrived: a failure from here on is no keep-alive race. */
+  private answerBegan = false;
   /** The backend's final status and headers arrived: from here on a failure cuts the client off. */
   private answered = false;
   /** The backend's answer had a status or header the client's connection cannot carry. */
@@ -117,6 +119,10 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.res.destroyed) controller.abort(new Error('the client left'));
+  }
+
+  onResponseStarted(): void {
+    this.answerBegan = true;
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
@@ -244,8 +250,9 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     }
     // The backend closed a kept-alive connection just as it was reused (the keep-alive race):
     // nothing reached the backend's application, so the same server gets the request again
-    // over a new connection.
-    const stale = this.reused && !this.isRetry && isStaleConnectionError(error);
+    // over a new connection. Once a byte of an answer came, the application had the request: a
+    // connection closed then is a broken answer, and sending the request again could repeat it.
+    const stale = this.reused && !this.isRetry && !this.answerBegan && isStaleConnectionError(error);
     if (stale && this.request.retryOnFreshConnection && (!this.body || this.body.replayable)) {
       this.settled = true;
       this.successor = new BackendExchange(this.req, this.res, this.request, this.connections, this.body, true);

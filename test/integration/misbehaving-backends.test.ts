@@ -175,6 +175,22 @@ describe('a backend that breaks off or stalls its answer', () => {
   });
 });
 
+describe('a backend that closes a reused connection after it began to answer', () => {
+  it('is not the keep-alive race: the request is not sent again, the client gets a 502 and the server an error', async () => {
+    await gatewayInFront((_request, socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n'));
+    await expectVictimServed();
+    // Over the connection /victim left open: the backend has the whole request and starts its answer.
+    const reply = await exchange(t.harness!.port, 'POST /charge HTTP/1.1\r\nHost: portal.test\r\nContent-Length: 9\r\n\r\namount=10', { timeoutMs: 5000 });
+    expect(reply.status).toBe(502);
+    expect(backend!.requests.filter((r) => r.url === '/charge')).toHaveLength(1);
+    expect(backend!.connections[0]!.map((r) => r.url)).toEqual(['/victim', '/charge']);
+    const server = await serverA();
+    expect(server).toMatchObject({ errors: 1, inflight: 0 });
+    expect(server.health.consecutiveFailures).toBe(1);
+    await expectVictimServed();
+  });
+});
+
 describe('an answer that has no body but names a length', () => {
   const answers = [
     // HTTP allows it: the length the full answer would have had (ASP.NET sends it).
