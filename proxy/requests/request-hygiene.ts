@@ -20,6 +20,7 @@ export { RefusedRequest };
 export function screenRequest(req: http.IncomingMessage): RefusedRequest | undefined {
   try {
     if (req.method === 'CONNECT') return refusedConnect();
+    if (hasLowerCase(req.method)) return refusedMethodCase();
     screenTarget(req);
     checkRequestFraming(req);
     return undefined;
@@ -73,6 +74,25 @@ export function refuseConnect(socketOrResponse: Duplex | http.ServerResponse): v
 
 function refusedConnect(): RefusedRequest {
   return new RefusedRequest(501, 'This gateway is not a forward proxy: CONNECT tunnels are not offered.');
+}
+
+/**
+ * Methods are case-sensitive, so "head" is not HEAD to the gateway (nor to undici, which then waits
+ * for the body a HEAD answer never has), but Jetty and ASP.NET compare them without regard to case
+ * and answer it as a HEAD. Node's HTTP/1 parser accepts only capitals; HTTP/2 clients may send any
+ * token, so they are held to the same rule, as nginx does.
+ */
+function hasLowerCase(method: string | undefined): boolean {
+  if (method === undefined) return false;
+  for (let i = 0; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return true;
+  }
+  return false;
+}
+
+function refusedMethodCase(): RefusedRequest {
+  return new RefusedRequest(400, 'Request methods are written in capitals here (GET, HEAD, POST…): a backend could read one in lower case as another method.');
 }
 
 function screenTarget(req: http.IncomingMessage): void {

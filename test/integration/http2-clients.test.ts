@@ -2,14 +2,20 @@ import http2 from 'node:http2';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/free-port.js';
 import { stopAfterEach } from '../support/fixtures.js';
 import { startGateway } from '../support/gateway-harness.js';
 import { startBackends } from '../support/test-backend.js';
 import { makeCertificate } from '../support/test-certificates.js';
+import { okResponse, ScriptedBackend } from '../support/scripted-backend.js';
 
 const t = stopAfterEach();
+let backend: ScriptedBackend | undefined;
+afterEach(async () => {
+  await backend?.stop();
+  backend = undefined;
+});
 
 interface H2Reply {
   status: number;
@@ -67,5 +73,54 @@ describe('HTTP/2 clients on an HTTPS listener with http2 on', () => {
     } finally {
       client.close();
     }
+  });
+});
+
+/** `get`, except that a stream the gateway closes without an answer settles too (status 0), within 5 s. */
+function getOrClosed(client: http2.ClientHttp2Session, path: string, headers: http2.OutgoingHttpHeaders): Promise<H2Reply> {
+  return new Promise((resolve) => {
+    const req = client.request({ ':path': path, ...headers });
+    const reply: H2Reply = { status: 0, sessionCookie: undefined, body: '' };
+    const timer = setTimeout(() => req.close(), 5000);
+    req.on('response', (responseHeaders) => (reply.status = Number(responseHeaders[':status'])));
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (reply.body += chunk));
+    req.on('error', () => {});
+    req.on('close', () => {
+      clearTimeout(timer);
+      resolve(reply);
+    });
+  });
+}
+
+describe('HTTP/2 clients sending a method in lower case', () => {
+  it('are refused with 400: a backend that reads "head" as HEAD answers without a body the gateway would wait for', async () => {
+    // Jetty and ASP.NET compare methods without regard to case; undici treats only "HEAD" as bodiless.
+    backend = await new ScriptedBackend((request, socket) => {
+      if (request.method.toUpperCase() === 'HEAD') socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n');
+      else socket.write(okResponse(`${request.method} ${request.url}`));
+    }).start();
+    const cert = makeCertificate(mkdtempSync(join(tmpdir(), 'sb-h2-')), { commonName: 'portal.test' });
+    const port = await freePort();
+    t.harness = await startGateway(
+      [{ id: 'web', name: 'Web', requestTimeoutSec: 1, healthCheck: { type: 'tcp', intervalSec: 3600, unhealthyAfter: 1 }, servers: [{ id: 'a', name: 'A', url: backend.url }] }],
+      { listeners: [{ port, host: '127.0.0.1', tls: { certPath: cert.certPath, keyPath: cert.keyPath, http2: true } }] },
+    );
+    const client = http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(cert.certPath), servername: 'portal.test' });
+    const authority = { ':authority': 'portal.test' };
+    try {
+      for (const method of ['head', 'Head', 'get']) {
+        const reply = await getOrClosed(client, `/${method}`, { ...authority, ':method': method });
+        expect(reply.status, method).toBe(400);
+        expect(reply.body).toContain('capital');
+      }
+      expect((await get(client, '/page', authority)).body).toBe('GET /page');
+    } finally {
+      client.close();
+    }
+    expect(backend.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /page']);
+    const server = (await t.harness.control.getState()).clusters[0]!.servers[0]!;
+    expect(server).toMatchObject({ state: 'active', errors: 0, inflight: 0 });
+    expect(server.health.consecutiveFailures).toBe(0);
   });
 });
