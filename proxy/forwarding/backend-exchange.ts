@@ -90,8 +90,10 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
       // undici would close the connection after a body on GET/DELETE…; the gateway frames such a
       // body exactly (see backend-request-headers.ts), so the connection stays reusable. After a
       // HEAD it is closed as undici wants: a backend that wrongly sends a body there cannot then
-      // have those bytes read as the answer to somebody else's request.
-      reset: req.method === 'HEAD' ? undefined : false,
+      // have those bytes read as the answer to somebody else's request. Not so a connection that
+      // carries a Windows sign-in: it serves nobody else, and closing it would lose the sign-in
+      // (a client that signs in with HEADs could never finish the handshake).
+      reset: req.method === 'HEAD' && !request.connectionBound ? undefined : false,
       headersTimeout: timedFromStart ? request.timeoutMs : 0,
       bodyTimeout: request.timeoutMs,
     };

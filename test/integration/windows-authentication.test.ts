@@ -215,6 +215,17 @@ describe('Windows Integrated Authentication', () => {
     expect(backend!.answersOnWrongConnection).toBe(0);
   });
 
+  it('signs in a client whose handshake and requests are HEADs (curl -I --ntlm) and keeps its connection', async () => {
+    const [backend] = await startWindowsAuthGateway(1);
+    const urls = Array.from({ length: 3 }, (_, i) => `${t.harness!.url}/doc/${i}`);
+    const { stdout } = await run('curl', ['-s', '-I', '--ntlm', '-u', 'CORP\\alice:Secret-1', '-o', '/dev/null', '-w', '%{http_code}\n', ...urls], { timeout: 20_000 });
+    // Each URL: the 401 challenge, then the answer to the signed-in HEAD.
+    expect(stdout.trim().split('\n').filter((line) => /^\d{3}$/.test(line))).toEqual(['200', '200', '200']);
+    expect(backend!.answersOnWrongConnection).toBe(0);
+    // The signed-in connection was kept for the following HEADs rather than closed after each.
+    expect(backend!.connectionCount).toBe(1);
+  });
+
   it('carries a two-step Negotiate handshake on the connection that was challenged', async () => {
     const [backend] = await startWindowsAuthGateway(1);
     const clients = ['carol', 'dave', 'erin'].map((user) => ({ user, client: new OneConnectionClient(t.harness!.url) }));
