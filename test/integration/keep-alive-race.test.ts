@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startGateway, type Harness } from '../support/gateway-harness.js';
 import { ClosingBackend } from '../support/closing-backend.js';
 import { request, User } from '../support/http-client.js';
+import { exchange } from '../support/raw-http.js';
+import { okResponse, ScriptedBackend } from '../support/scripted-backend.js';
 
 let harness: Harness | undefined;
 let backends: ClosingBackend[] = [];
@@ -84,6 +86,39 @@ describe('a backend closing a kept-alive connection as the gateway reuses it', (
     expect(server.openConnections).toBe(1);
     // Well before the 4 s default, and long before the backend's own 5 s.
     await eventually(() => expect(server.openConnections).toBe(0), 2500);
+  });
+
+  it('closes a pooled connection sooner when the backend announces a shorter Keep-Alive timeout, less 2 s of margin', async () => {
+    const scripted = await new ScriptedBackend((request, socket) => {
+      const announced = Number(request.url.slice(1));
+      socket.write(okResponse('page', `Keep-Alive: timeout=${announced}, max=100\r\n`));
+    }).start();
+    try {
+      harness = await startGateway([{ id: 'web', name: 'Web', healthCheck: { type: 'tcp', intervalSec: 3600 }, servers: [{ id: 'a', name: 'A', url: scripted.url }] }]);
+      // timeout=2 leaves no time at all: closed right after the answer.
+      expect((await exchange(harness.port, 'GET /2 HTTP/1.1\r\nHost: portal.test\r\n\r\n')).status).toBe(200);
+      await eventually(() => expect(scripted.openConnections).toBe(0), 1000);
+      // timeout=3 leaves 1 s, well before the cluster's 4 s.
+      const startedAt = Date.now();
+      expect((await exchange(harness.port, 'GET /3 HTTP/1.1\r\nHost: portal.test\r\n\r\n')).status).toBe(200);
+      expect(scripted.openConnections).toBe(1);
+      await eventually(() => expect(scripted.openConnections).toBe(0), 3000);
+      expect(Date.now() - startedAt).toBeLessThan(3000);
+    } finally {
+      await scripted.stop();
+    }
+  });
+
+  it('never keeps a pooled connection longer than backendIdleTimeoutSec, whatever Keep-Alive timeout the backend announces', async () => {
+    const scripted = await new ScriptedBackend((_request, socket) => socket.write(okResponse('page', 'Keep-Alive: timeout=600\r\n'))).start();
+    try {
+      harness = await startGateway([{ id: 'web', name: 'Web', backendIdleTimeoutSec: 1, healthCheck: { type: 'tcp', intervalSec: 3600 }, servers: [{ id: 'a', name: 'A', url: scripted.url }] }]);
+      expect((await exchange(harness.port, 'GET / HTTP/1.1\r\nHost: portal.test\r\n\r\n')).status).toBe(200);
+      expect(scripted.openConnections).toBe(1);
+      await eventually(() => expect(scripted.openConnections).toBe(0), 2500);
+    } finally {
+      await scripted.stop();
+    }
   });
 
   it('sets the pool\'s idle timeout below the usual 5 s of backends by default', async () => {
