@@ -65,7 +65,12 @@ const LOWER_X = 0x78;
  */
 export type HeaderList = string[];
 
-/** Methods Node's client would send with an empty chunked body when they have none: they get `Content-Length: 0`, as Node gives them. */
+/**
+ * Methods Node's client would send with an empty chunked body when they have none: they get
+ * `Content-Length: 0`, as Node gives them. undici passes that on for PUT, POST, PATCH, QUERY,
+ * PROPFIND and PROPPATCH and drops it for the others (MKCOL, LOCK, COPY…), which then go without
+ * a length: a request with neither length nor chunking has no body (RFC 9112 §6.3), all the same.
+ */
 const BODY_METHODS_WITHOUT_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 export function backendRequestHeaders(incoming: http.IncomingHttpHeaders, facts: ForwardingFacts): HeaderList {
