@@ -12,15 +12,18 @@ import { Client, type buildConnector } from 'undici';
 
 export interface BackendConnection {
   readonly client: Client;
+  /**
+   * The socket the next request goes out on is open and has carried a request already, so the
+   * backend may have just closed it. Only true once undici writes the request: a connection handed
+   * out just as undici closes it (after a HEAD, or an answer with `Connection: close`) gets a new one.
+   */
+  readonly reused: boolean;
 }
 
 /** A request waiting for a connection. */
 export interface ConnectionWaiter {
-  /**
-   * A connection is free for the request, which must give it back with `release` once done.
-   * `reused`: it is open and has carried a request already, so the backend may have just closed it.
-   */
-  connected(connection: BackendConnection, reused: boolean): void;
+  /** A connection is free for the request, which must give it back with `release` once done. */
+  connected(connection: BackendConnection): void;
   /** Every connection stayed busy for as long as the request may wait. */
   timedOut(): void;
   /** The request no longer needs a connection (its client left): it is skipped when its turn comes. */
@@ -105,7 +108,7 @@ export class BackendConnections {
     }
     const connection = this.idle.pop() ?? this.create();
     if (connection) {
-      waiter.connected(connection, connection.reused);
+      waiter.connected(connection);
       return;
     }
     const entry = { waiter, timer: setTimeout(() => this.giveUp(entry), waitMs) };
@@ -124,7 +127,7 @@ export class BackendConnections {
       const { waiter, timer } = this.waiting.shift()!;
       clearTimeout(timer);
       if (waiter.abandoned) continue;
-      waiter.connected(pooled, pooled.reused);
+      waiter.connected(pooled);
       return;
     }
     this.idle.push(pooled);
@@ -132,7 +135,7 @@ export class BackendConnections {
 
   /** A connection of its own for one request, closed when it is released: for the retry after the keep-alive race. */
   fresh(): BackendConnection {
-    return { client: this.newClient({ keepAliveTimeout: 1 }) };
+    return { client: this.newClient({ keepAliveTimeout: 1 }), reused: false };
   }
 
   /** Closes the idle connections now and the busy ones as their requests end; waiting requests get no connection. */

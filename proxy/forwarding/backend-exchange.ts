@@ -22,6 +22,7 @@ type DispatchOptionsWithTlsName = Dispatcher.DispatchOptions & { servername: str
 
 export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWaiter {
   private connection: BackendConnection | undefined;
+  /** The request went out over a socket that had carried one before (decided as undici writes it). */
   private reused = false;
   private controller: Dispatcher.DispatchController | undefined;
   /** The caller has been told how this exchange ended, or a retry has taken over. */
@@ -56,7 +57,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
   ) {}
 
   start(): void {
-    if (this.isRetry) this.connected(this.connections.fresh(), false);
+    if (this.isRetry) this.connected(this.connections.fresh());
     else this.connections.acquire(this, this.request.connectionWaitMs);
   }
 
@@ -71,9 +72,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     else if (this.connection && !this.res.writableFinished) this.controller?.abort(new Error('the client left'));
   }
 
-  connected(connection: BackendConnection, reused: boolean): void {
+  connected(connection: BackendConnection): void {
     this.connection = connection;
-    this.reused = reused;
     const { req, request, body } = this;
     // The backend's time starts once it has the whole request: a slow upload is the client's time.
     const timedFromStart = !body || body.complete;
@@ -120,6 +120,8 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    // Now, not when the connection was handed out: undici may have replaced the socket since.
+    this.reused = this.connection?.reused ?? false;
     if (this.res.destroyed) controller.abort(new Error('the client left'));
   }
 

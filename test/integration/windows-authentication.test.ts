@@ -11,6 +11,8 @@ import { freePort } from '../../demo/free-port.js';
 import { stopAfterEach } from '../support/fixtures.js';
 import { makeCertificate } from '../support/test-certificates.js';
 import { ntlmClientMessages, WindowsAuthBackend, type WindowsAuthReply } from '../support/windows-auth-backend.js';
+import { RawConnection } from '../support/raw-http.js';
+import { okResponse, ScriptedBackend } from '../support/scripted-backend.js';
 
 const t = stopAfterEach();
 const windowsBackends: WindowsAuthBackend[] = [];
@@ -345,6 +347,35 @@ describe('Windows Integrated Authentication', () => {
       expect((await serverSnapshot('iis-1')).online).toBe(true);
     } finally {
       session.close();
+    }
+  });
+
+  it('does not take a new connection that fails for the keep-alive race: the request behind an answer with Connection: close', async () => {
+    const scripted = await new ScriptedBackend((request, socket) => {
+      if (request.url === '/closing') socket.end(okResponse('closing', 'Connection: close\r\n'));
+      // The new connection the next request goes out on closes without an answer.
+      else socket.destroy();
+    }).start();
+    try {
+      t.harness = await startGateway([{ id: 'intranet', name: 'Intranet', healthCheck: { type: 'tcp', intervalSec: 3600, unhealthyAfter: 5 }, servers: [{ id: 'iis-1', name: 'IIS 1', url: scripted.url }] }]);
+      const connection = await RawConnection.open(t.harness.port);
+      try {
+        // Pipelined: the second request waits for the client's own backend connection, which the first answer closes.
+        const head = `Host: intranet.test\r\nAuthorization: ${ntlmClientMessages.negotiate()}\r\n\r\n`;
+        connection.write(`GET /closing HTTP/1.1\r\n${head}GET /next HTTP/1.1\r\n${head}`);
+        expect((await connection.response()).body).toBe('closing');
+        const next = await connection.response();
+        expect(next.status).toBe(502);
+        expect(next.body).not.toContain('just as this request was sent');
+      } finally {
+        connection.close();
+      }
+      expect(scripted.connections.map((requests) => requests.map((r) => r.url))).toEqual([['/closing'], ['/next']]);
+      const server = await serverSnapshot('iis-1');
+      expect(server.errors).toBe(1);
+      expect(server.health.consecutiveFailures).toBe(1);
+    } finally {
+      await scripted.stop();
     }
   });
 
