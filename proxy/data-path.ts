@@ -98,7 +98,6 @@ export class DataPath {
     context.forwarder.web(req, res, {
       connections: pin.kind === 'pinned' ? pin.connections : server.connections,
       // A Windows-authenticated connection is the only one its requests may use: no retry elsewhere.
-      retryOnFreshConnection: pin.kind !== 'pinned',
       connectionBound: pin.kind === 'pinned',
       timeoutMs: attempt.timeoutSec * 1000,
       bodyIdleTimeoutMs: cluster.config.clientBodyIdleTimeoutSec * 1000,

@@ -257,7 +257,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     // over a new connection. Once a byte of an answer came, the application had the request: a
     // connection closed then is a broken answer, and sending the request again could repeat it.
     const stale = this.reused && !this.isRetry && !this.answerBegan && isStaleConnectionError(error);
-    if (stale && this.request.retryOnFreshConnection && (!this.body || this.body.replayable)) {
+    if (stale && !this.request.connectionBound && (!this.body || this.body.replayable)) {
       this.settled = true;
       this.successor = new BackendExchange(this.req, this.res, this.request, this.connections, this.body, true);
       this.successor.start();
@@ -271,7 +271,7 @@ export class BackendExchange implements Dispatcher.DispatchHandler, ConnectionWa
     this.settled = true;
     this.stopBackendClock();
     this.body?.discard();
-    const connectionBound = this.request.connectionBound === true;
+    const { connectionBound } = this.request;
     this.request.onError({ error, connectFailed: isConnectFailure(error), timedOut: isTimeout(error), connectionBound, ...kind });
   }
 

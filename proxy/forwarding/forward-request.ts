@@ -7,10 +7,12 @@ import type { BackendResponseHead } from './backend-response.js';
 export interface ForwardRequest {
   /** The server's shared connections, or a Windows-authenticated client's own. */
   connections: BackendConnections;
-  /** Whether the one retry over a fresh connection after the keep-alive race is allowed (not for a pinned connection). */
-  retryOnFreshConnection: boolean;
-  /** The backend connection carries the client's Windows sign-in, so it must outlive an answer that comes before the whole body. */
-  connectionBound?: boolean;
+  /**
+   * The backend connection carries the client's Windows sign-in: it must outlive an answer that
+   * comes before the whole body, and a request that meets the keep-alive race on it is not sent
+   * again over another connection, which would not carry the sign-in.
+   */
+  connectionBound: boolean;
   /** How long the backend may stay silent once it has the whole request (see `requestTimeoutSec`). */
   timeoutMs: number;
   /** How long the client may pause while sending a body. */
