@@ -61,6 +61,15 @@ async function serverA() {
   return (await t.harness!.control.getState()).clusters[0]!.servers[0]!;
 }
 
+/** Once nothing is in flight: the server counts no error and no health failure for what happened. */
+async function expectServerUnharmed() {
+  await eventually(async () => expect((await serverA()).inflight).toBe(0));
+  const server = await serverA();
+  expect(server.errors).toBe(0);
+  expect(server.health.consecutiveFailures).toBe(0);
+  return server;
+}
+
 const answerWithBodyLength: Script = (request, socket) => socket.write(okResponse(`${request.url} got ${request.body.length} bytes`));
 
 describe('a client that leaves', () => {
@@ -92,10 +101,7 @@ describe('a client that leaves', () => {
     await eventually(() => expect(connection.unread.length).toBeGreaterThan(100_000));
     connection.close();
     await eventually(() => expect(backend!.open[0]).toBe(false));
-    await eventually(async () => expect((await serverA()).inflight).toBe(0));
-    const server = await serverA();
-    expect(server.errors).toBe(0);
-    expect(server.health.consecutiveFailures).toBe(0);
+    await expectServerUnharmed();
     expect(downloads).toBe(1);
   });
 
@@ -159,10 +165,7 @@ describe('a client that leaves', () => {
         await post({ 'content-length': '500' }, 'hello');
         await post({ 'content-length': '5' }, 'hello and more');
       }
-      await eventually(async () => expect((await serverA()).inflight).toBe(0));
-      const server = await serverA();
-      expect(server).toMatchObject({ state: 'active', errors: 0 });
-      expect(server.health.consecutiveFailures).toBe(0);
+      expect((await expectServerUnharmed()).state).toBe('active');
       expect(await post({}, 'whole')).toBe(200);
     } finally {
       client.close();
@@ -182,10 +185,7 @@ describe('a client that leaves', () => {
     await eventually(() => expect(backend!.connections[1]?.map((r) => r.url)).toEqual(['/held']));
     connection.close();
     await eventually(() => expect(backend!.open[1]).toBe(false));
-    await eventually(async () => expect((await serverA()).inflight).toBe(0));
-    const server = await serverA();
-    expect(server.errors).toBe(0);
-    expect(server.health.consecutiveFailures).toBe(0);
+    await expectServerUnharmed();
   });
 
   it('with a Windows-authenticated connection: its own backend connection is closed with it', async () => {
@@ -226,10 +226,7 @@ describe('a client that stops reading its answer', () => {
       client.write('GET /big HTTP/1.1\r\nHost: portal.test\r\nAccept-Encoding: gzip\r\n\r\n');
       await eventually(async () => expect((await serverA()).inflight).toBe(1));
       await eventually(() => expect(backend!.open[0]).toBe(false), 5000);
-      await eventually(async () => expect((await serverA()).inflight).toBe(0));
-      const server = await serverA();
-      expect(server.errors).toBe(0);
-      expect(server.health.consecutiveFailures).toBe(0);
+      await expectServerUnharmed();
     });
   }
 });
