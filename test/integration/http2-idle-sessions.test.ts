@@ -54,7 +54,8 @@ describe('idle HTTP/2 sessions', () => {
       await eventually(async () => expect((await server()).inflight).toBe(1));
       await eventually(() => expect(closed.has(pinned)).toBe(true), 9000);
       expect(closed.has(polling)).toBe(false);
-      expect((await server()).pinnedConnections).toBe(0);
+      // The client may see its session close before the gateway's side has let the pin go.
+      await eventually(async () => expect((await server()).pinnedConnections).toBe(0), 2000);
       // A request open past the idle limit keeps its session.
       expect(await poll).toBe('polled');
       await eventually(async () => expect(await server()).toMatchObject({ pinnedConnections: 0, inflight: 0 }), 3000);
